@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +12,11 @@ import java.util.Objects;
  *
  * <p>Values are boxed on purpose: a missing value is {@code null}, never zero.
  */
-public record Sample(int schemaVersion, ScoringKey key, long timestamp, Map<String, Double> values) {
+public record Sample(
+    int schemaVersion,
+    @JsonProperty(required = true) ScoringKey key,
+    @JsonProperty(required = true) long timestamp,
+    @JsonProperty(required = true) Map<String, Double> values) {
 
   public static final int SCHEMA_VERSION = 1;
 

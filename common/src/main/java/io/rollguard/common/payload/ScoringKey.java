@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,11 @@ import java.util.Objects;
  * <p>Numaflow message keys are exactly these four strings in this order, so the window vertex
  * partitions and groups by scoring key. The entity (one model) is {@code (namespace, app)}.
  */
-public record ScoringKey(String namespace, String app, String role, String podTemplateHash) {
+public record ScoringKey(
+    @JsonProperty(required = true) String namespace,
+    @JsonProperty(required = true) String app,
+    @JsonProperty(required = true) String role,
+    @JsonProperty(required = true) String podTemplateHash) {
 
   public static final String ROLE_STABLE = "stable";
   public static final String ROLE_CANARY = "canary";

@@ -1,5 +1,8 @@
 package io.rollguard.common.payload;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -19,14 +22,15 @@ import java.util.Objects;
  */
 public record Window(
     int schemaVersion,
-    ScoringKey key,
-    long start,
-    long end,
-    long stepMillis,
-    List<String> metrics,
-    double[][] values,
-    double coverage,
-    int filledCells) {
+    @JsonProperty(required = true) ScoringKey key,
+    @JsonProperty(required = true) long start,
+    @JsonProperty(required = true) long end,
+    @JsonProperty(required = true) long stepMillis,
+    @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL, contentNulls = Nulls.FAIL)
+        List<String> metrics,
+    @JsonProperty(required = true) double[][] values,
+    @JsonProperty(required = true) double coverage,
+    @JsonProperty(required = true) int filledCells) {
 
   public static final int SCHEMA_VERSION = 1;
 

@@ -1,0 +1,47 @@
+package io.rollguard.common.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the trainer builds a model bundle for one entity.
+ *
+ * @param lookback history used for one training (all versions together)
+ * @param minCoverage fraction of (time, metric) cells that must be present in the history
+ * @param retrainEvery age after which a bundle is stale and a new one is requested
+ * @param holdoutFraction tail of the history held back for model selection and calibration
+ * @param seed seed of every random choice, so a training is reproducible
+ * @param model the model kind
+ * @param concurrency trainings one pod runs at the same time
+ * @param leaseTtl how long one training may hold the entity's lease before another pod may take it
+ * @param retryBackoff wait after a failed or short-data attempt before the entity is tried again
+ */
+public record TrainingSettings(
+    Duration lookback,
+    double minCoverage,
+    Duration retrainEvery,
+    double holdoutFraction,
+    long seed,
+    ModelKind model,
+    int concurrency,
+    Duration leaseTtl,
+    Duration retryBackoff) {
+
+  /** The model kinds (see architecture §5). */
+  public enum ModelKind {
+    /** PCA reconstruction on robust-scaled windows (the default). */
+    PCA,
+    /** Dense autoencoder on the same windows. */
+    AE,
+    /** Robust per-metric baseline (median / MAD). */
+    BASELINE
+  }
+
+  public TrainingSettings {
+    Objects.requireNonNull(lookback, "lookback");
+    Objects.requireNonNull(retrainEvery, "retrainEvery");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(leaseTtl, "leaseTtl");
+    Objects.requireNonNull(retryBackoff, "retryBackoff");
+  }
+}

@@ -1,0 +1,112 @@
+package io.rollguard.common.payload;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The scores of one scoring key at one time, emitted by udf-postprocess and stored by
+ * sink-anomaly-store.
+ *
+ * <p>Scores are on a 0-10 scale (0 = within the calibrated normal range, 10 = far outside it; the
+ * exact calibration is postprocess's and documented there). {@code unifiedScore} combines the
+ * weighted {@code metricScores}; {@code attribution} says how much of the unified score each metric
+ * contributed (shares in [0, 1] summing to 1, or all 0 when the unified score is 0).
+ *
+ * @param timestamp epoch ms of the scored window's end
+ * @param modelVersion the bundle that produced the scores; null for a window-only fallback or a
+ *     static limit
+ */
+public record AnomalyRecord(
+    int schemaVersion,
+    @JsonProperty(required = true) ScoringKey key,
+    @JsonProperty(required = true) long timestamp,
+    @JsonProperty(required = true) double unifiedScore,
+    @JsonProperty(required = true) Map<String, Double> metricScores,
+    @JsonProperty(required = true) Map<String, Double> attribution,
+    @JsonProperty(required = true) Source source,
+    String modelVersion) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  /** Upper end of every score. */
+  public static final double MAX_SCORE = 10.0;
+
+  /** Tolerance of the attribution sum (rounding of shares that should add up to 1). */
+  static final double ATTRIBUTION_SUM_TOLERANCE = 1e-6;
+
+  /** What the scores are based on. */
+  public enum Source {
+    /** The entity's trained model. */
+    @JsonProperty("model")
+    MODEL,
+    /** Robust z-scores, because no usable model exists yet. */
+    @JsonProperty("fallback")
+    FALLBACK,
+    /** A metric's static limit (the configured fail-safe) decided the score. */
+    @JsonProperty("static")
+    STATIC
+  }
+
+  public AnomalyRecord {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(source, "source");
+    requireScore(unifiedScore, "unifiedScore");
+    metricScores = copy(Objects.requireNonNull(metricScores, "metricScores"));
+    attribution = copy(Objects.requireNonNull(attribution, "attribution"));
+    metricScores.forEach((metric, score) -> requireScore(score, "metricScores." + metric));
+    double sum = 0;
+    for (Map.Entry<String, Double> share : attribution.entrySet()) {
+      String field = "attribution." + share.getKey();
+      if (!metricScores.containsKey(share.getKey())) {
+        throw new IllegalArgumentException(field + " names a metric that has no score");
+      }
+      double v = share.getValue();
+      if (!(v >= 0 && v <= 1)) {
+        throw new IllegalArgumentException(field + " must be in [0, 1], got " + v);
+      }
+      sum += v;
+    }
+    if (sum > 1 + ATTRIBUTION_SUM_TOLERANCE) {
+      throw new IllegalArgumentException("attribution shares sum to " + sum + ", more than 1");
+    }
+    if (source == Source.MODEL && (modelVersion == null || modelVersion.isBlank())) {
+      throw new IllegalArgumentException("modelVersion is required when source is model");
+    }
+  }
+
+  public AnomalyRecord(
+      ScoringKey key,
+      long timestamp,
+      double unifiedScore,
+      Map<String, Double> metricScores,
+      Map<String, Double> attribution,
+      Source source,
+      String modelVersion) {
+    this(SCHEMA_VERSION, key, timestamp, unifiedScore, metricScores, attribution, source, modelVersion);
+  }
+
+  private static void requireScore(Double score, String field) {
+    if (score == null) {
+      throw new IllegalArgumentException(field + " is null");
+    }
+    if (!(score >= 0 && score <= MAX_SCORE)) {
+      throw new IllegalArgumentException(field + " must be in [0, " + MAX_SCORE + "], got " + score);
+    }
+  }
+
+  /** Keeps the metric order of the configuration; rejects null values (a score is never missing). */
+  private static Map<String, Double> copy(Map<String, Double> in) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : in.entrySet()) {
+      Objects.requireNonNull(e.getKey(), "metric name");
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("value for metric '" + e.getKey() + "' is null");
+      }
+      out.put(e.getKey(), e.getValue());
+    }
+    return Collections.unmodifiableMap(out);
+  }
+}

@@ -1,0 +1,107 @@
+package io.rollguard.common.payload;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The model's verdict on one window, emitted by udf-inference for udf-postprocess: per (time,
+ * metric) reconstruction errors, before calibration.
+ *
+ * <p>Row {@code i} of {@code errors} is time {@code start + i * stepMillis}; column {@code j} is
+ * {@code metrics.get(j)}. An error is signed (observed minus expected, in the model's scaled units)
+ * so that postprocess can apply each metric's direction; {@code NaN} (JSON {@code null}) where the
+ * input was missing. With {@link Source#MODEL} the errors come from bundle {@code modelVersion}; with
+ * {@link Source#FALLBACK} they are robust z-scores against the last bundle's statistics ({@code
+ * modelVersion} set) or against the window itself ({@code modelVersion} null).
+ *
+ * <p>The array is not copied: the producer hands it over and must not change it afterwards.
+ *
+ * @param start window start, epoch ms, inclusive
+ * @param end window end, epoch ms, exclusive
+ */
+public record InferenceResult(
+    int schemaVersion,
+    @JsonProperty(required = true) ScoringKey key,
+    @JsonProperty(required = true) long start,
+    @JsonProperty(required = true) long end,
+    @JsonProperty(required = true) long stepMillis,
+    @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL, contentNulls = Nulls.FAIL)
+        List<String> metrics,
+    @JsonProperty(required = true) double[][] errors,
+    @JsonProperty(required = true) Source source,
+    String modelVersion) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  /** Where the errors came from. */
+  public enum Source {
+    @JsonProperty("model")
+    MODEL,
+    @JsonProperty("fallback")
+    FALLBACK
+  }
+
+  public InferenceResult {
+    Objects.requireNonNull(key, "key");
+    metrics = List.copyOf(Objects.requireNonNull(metrics, "metrics"));
+    Objects.requireNonNull(errors, "errors");
+    Objects.requireNonNull(source, "source");
+    if (end <= start) {
+      throw new IllegalArgumentException("end (" + end + ") must be after start (" + start + ")");
+    }
+    if (stepMillis <= 0) {
+      throw new IllegalArgumentException("stepMillis must be > 0, got " + stepMillis);
+    }
+    Matrices.requireColumns(errors, metrics.size(), "errors");
+    if (source == Source.MODEL && (modelVersion == null || modelVersion.isBlank())) {
+      throw new IllegalArgumentException("modelVersion is required when source is model");
+    }
+  }
+
+  public InferenceResult(
+      ScoringKey key,
+      long start,
+      long end,
+      long stepMillis,
+      List<String> metrics,
+      double[][] errors,
+      Source source,
+      String modelVersion) {
+    this(SCHEMA_VERSION, key, start, end, stepMillis, metrics, errors, source, modelVersion);
+  }
+
+  public int rows() {
+    return errors.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InferenceResult r
+        && schemaVersion == r.schemaVersion
+        && start == r.start
+        && end == r.end
+        && stepMillis == r.stepMillis
+        && source == r.source
+        && key.equals(r.key)
+        && metrics.equals(r.metrics)
+        && Objects.equals(modelVersion, r.modelVersion)
+        && Arrays.deepEquals(errors, r.errors);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(schemaVersion, key, start, end, stepMillis, metrics, source, modelVersion)
+        * 31
+        + Arrays.deepHashCode(errors);
+  }
+
+  @Override
+  public String toString() {
+    return "InferenceResult[" + key + " " + start + ".." + end + " rows=" + rows() + " metrics="
+        + metrics + " source=" + source + " modelVersion=" + modelVersion + "]";
+  }
+}

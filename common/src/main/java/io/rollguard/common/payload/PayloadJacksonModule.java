@@ -1,0 +1,209 @@
+package io.rollguard.common.payload;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The number rules of the payload contract, in one place: JSON {@code null} is the only way to say
+ * "missing"; in memory that is {@code NaN} inside {@code double[][]} matrices and {@code null} for
+ * boxed values; non-finite numbers never cross the wire in either direction.
+ *
+ * <p>Jackson's defaults would write {@code NaN} as the string {@code "NaN"} and accept strings and
+ * {@code Infinity} as doubles; both would let a broken value travel on silently.
+ */
+final class PayloadJacksonModule {
+
+  private PayloadJacksonModule() {}
+
+  static SimpleModule create() {
+    SimpleModule module = new SimpleModule("rollguard-payload");
+    module.addSerializer(double[][].class, new MatrixSerializer());
+    module.addDeserializer(double[][].class, new MatrixDeserializer());
+    NullableDoubleSerializer doubles = new NullableDoubleSerializer();
+    module.addSerializer(Double.class, doubles);
+    module.addSerializer(double.class, doubles);
+    module.addDeserializer(Double.class, new FiniteDoubleDeserializer(Double.class, false));
+    module.addDeserializer(double.class, new FiniteDoubleDeserializer(double.class, true));
+    return module;
+  }
+
+  /** Reads a JSON number as a finite double; anything else is an invalid field. */
+  static double readFinite(JsonParser p, Class<?> target) throws IOException {
+    JsonToken token = p.currentToken();
+    if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+      throw MismatchedInputException.from(
+          p, target, "expected a number or null, got " + describe(token));
+    }
+    double value = p.getDoubleValue();
+    if (!Double.isFinite(value)) {
+      throw MismatchedInputException.from(
+          p, target, "non-finite number " + p.getText() + " (write null for a missing value)");
+    }
+    return value;
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "end of input";
+    }
+    return switch (token) {
+      case VALUE_STRING -> "a string";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      default -> token.asString() == null ? token.name() : token.asString();
+    };
+  }
+
+  private static void requireEncodable(double value, JsonGenerator gen) throws IOException {
+    if (Double.isInfinite(value)) {
+      // Writing null would turn a bug into "missing"; writing a huge number would fake a value.
+      throw JsonMappingException.from(
+          gen, "cannot encode " + value + ": only finite numbers or NaN (missing) are allowed");
+    }
+  }
+
+  static final class MatrixSerializer extends StdSerializer<double[][]> {
+    private static final long serialVersionUID = 1L;
+
+    MatrixSerializer() {
+      super(double[][].class);
+    }
+
+    @Override
+    public void serialize(double[][] matrix, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeStartArray(matrix, matrix.length);
+      for (int i = 0; i < matrix.length; i++) {
+        double[] row = matrix[i];
+        if (row == null) {
+          throw JsonMappingException.from(gen, "cannot encode matrix: row " + i + " is null");
+        }
+        gen.writeStartArray(row, row.length);
+        for (double cell : row) {
+          if (Double.isNaN(cell)) {
+            gen.writeNull();
+          } else {
+            requireEncodable(cell, gen);
+            gen.writeNumber(cell);
+          }
+        }
+        gen.writeEndArray();
+      }
+      gen.writeEndArray();
+    }
+  }
+
+  static final class MatrixDeserializer extends StdDeserializer<double[][]> {
+    private static final long serialVersionUID = 1L;
+
+    MatrixDeserializer() {
+      super(double[][].class);
+    }
+
+    @Override
+    public double[][] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.START_ARRAY) {
+        throw MismatchedInputException.from(
+            p, double[][].class, "expected an array of rows, got " + describe(p.currentToken()));
+      }
+      List<double[]> rows = new ArrayList<>();
+      double[] buffer = new double[16];
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        int rowIndex = rows.size();
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+          MismatchedInputException e =
+              MismatchedInputException.from(
+                  p, double[][].class,
+                  "expected a row (array of numbers or nulls), got " + describe(p.currentToken()));
+          e.prependPath(new JsonMappingException.Reference(null, rowIndex));
+          throw e;
+        }
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (n == buffer.length) {
+            buffer = Arrays.copyOf(buffer, n * 2);
+          }
+          if (p.currentToken() == JsonToken.VALUE_NULL) {
+            buffer[n] = Double.NaN;
+          } else {
+            try {
+              buffer[n] = readFinite(p, double.class);
+            } catch (MismatchedInputException e) {
+              e.prependPath(new JsonMappingException.Reference(null, n));
+              e.prependPath(new JsonMappingException.Reference(null, rowIndex));
+              throw e;
+            }
+          }
+          n++;
+        }
+        rows.add(Arrays.copyOf(buffer, n));
+      }
+      return rows.toArray(new double[0][]);
+    }
+  }
+
+  /** {@code NaN} (and a null {@code Double}) is written as JSON {@code null}. */
+  static final class NullableDoubleSerializer extends StdSerializer<Double> {
+    private static final long serialVersionUID = 1L;
+
+    NullableDoubleSerializer() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      writeNullable(value, gen);
+    }
+  }
+
+  private static void writeNullable(Double value, JsonGenerator gen) throws IOException {
+    if (value == null || value.isNaN()) {
+      gen.writeNull();
+    } else {
+      requireEncodable(value, gen);
+      gen.writeNumber(value);
+    }
+  }
+
+  /**
+   * A finite number; JSON {@code null} is {@code null} for a {@code Double} and an error for a
+   * {@code double} (a required number is never defaulted to 0).
+   */
+  static final class FiniteDoubleDeserializer extends StdDeserializer<Double> {
+    private static final long serialVersionUID = 1L;
+    private final boolean primitive;
+
+    FiniteDoubleDeserializer(Class<?> target, boolean primitive) {
+      super(target);
+      this.primitive = primitive;
+    }
+
+    @Override
+    public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      return readFinite(p, handledType());
+    }
+
+    @Override
+    public Double getNullValue(DeserializationContext ctxt) throws JsonMappingException {
+      if (primitive) {
+        throw MismatchedInputException.from(
+            ctxt.getParser(), double.class, "null is not allowed here (a number is required)");
+      }
+      return null;
+    }
+  }
+}

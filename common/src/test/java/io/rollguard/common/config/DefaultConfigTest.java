@@ -1,0 +1,71 @@
+package io.rollguard.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shipped default, {@code pipelines/config/rollguard-config.yaml}, loads and is usable. */
+class DefaultConfigTest {
+
+  static Path repoRoot() {
+    String configured = System.getProperty("rollguard.repo.root");
+    if (configured != null && Files.isDirectory(Path.of(configured, "pipelines"))) {
+      return Path.of(configured);
+    }
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("pipelines"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("cannot find the repository root (a directory containing pipelines/)");
+  }
+
+  private static RollguardConfig shipped() throws ConfigException {
+    return ConfigLoader.load(repoRoot().resolve("pipelines/config/rollguard-config.yaml"), Map.of());
+  }
+
+  @Test
+  void shippedDefaultLoadsWithTheDocumentedDefaults() throws Exception {
+    RollguardConfig c = shipped();
+    assertEquals(Duration.ofSeconds(60), c.step());
+    assertEquals(new WindowSettings(60_000, 12, 0.8, 2), c.windowSettings());
+    assertEquals(Duration.ofDays(8), c.training().lookback());
+    assertEquals(Duration.ofHours(24), c.training().retrainEvery());
+    assertEquals(Duration.ofDays(7), c.registry().bundleTtl());
+    assertEquals(9102, c.vertex().metricsPort());
+    assertEquals(
+        List.of("latency_p99", "error_ratio", "request_rate", "cpu_usage", "memory_working_set"),
+        c.metricNames());
+    assertEquals(MetricSpec.Transform.LOG1P, c.metric("latency_p99").orElseThrow().transform());
+    assertEquals(MetricSpec.Direction.DOWN, c.metric("request_rate").orElseThrow().direction());
+    assertEquals(MetricSpec.Direction.UP, c.metric("error_ratio").orElseThrow().direction());
+  }
+
+  @Test
+  void bundledClasspathDefaultIsThePipelinesFile() throws Exception {
+    // The build copies the file into the jar; a stale copy would make images run another config.
+    assertEquals(shipped(), ConfigLoader.loadDefault(Map.of()));
+  }
+
+  @Test
+  void everyDefaultQueryRendersWithoutPlaceholdersLeft() throws Exception {
+    RollguardConfig c = shipped();
+    Map<String, String> values = c.queryPlaceholders("shop", "check\"out");
+    for (MetricSpec m : c.metrics()) {
+      String q = m.render(values);
+      assertFalse(q.contains("{{"), m.name() + ": " + q);
+      assertFalse(q.contains("}}}"), m.name() + ": " + q);
+      if (q.contains("rate(")) {
+        assertTrue(q.contains("[2m]"), m.name() + " uses the rate range: " + q);
+      }
+      assertTrue(q.contains("check\\\"out"), m.name() + " escapes label values: " + q);
+    }
+  }
+}

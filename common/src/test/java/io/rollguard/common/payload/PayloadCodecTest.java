@@ -1,0 +1,323 @@
+package io.rollguard.common.payload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PayloadCodecTest {
+
+  private static final PayloadCodec CODEC = PayloadCodec.shared();
+  private static final ScoringKey KEY = new ScoringKey("shop", "checkout", "canary", "6d4f9b7c8d");
+  private static final String KEY_JSON =
+      "\"key\":{\"namespace\":\"shop\",\"app\":\"checkout\",\"role\":\"canary\",\"podTemplateHash\":\"6d4f9b7c8d\"}";
+  private static final String WINDOW_HEAD =
+      "{\"schemaVersion\":1," + KEY_JSON
+          + ",\"start\":0,\"end\":120000,\"stepMillis\":60000,\"metrics\":[\"a\",\"b\"],";
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static PayloadException decodeFails(String json, Class<?> type) {
+    return assertThrows(PayloadException.class, () -> CODEC.decode(utf8(json), type));
+  }
+
+  private static Window window(double[][] values) {
+    return new Window(1, KEY, 0, values.length * 60_000L, 60_000, List.of("a", "b"), values, 0.75, 1);
+  }
+
+  @Test
+  void sharedIsOneInstance() {
+    assertTrue(PayloadCodec.shared() == PayloadCodec.shared());
+  }
+
+  @Test
+  void windowNaNIsWrittenAsNullAndReadBackAsNaN() throws Exception {
+    Window w = window(new double[][] {{1.5, Double.NaN}, {2.0, 3.0}});
+    String json = new String(CODEC.encode(w), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"values\":[[1.5,null],[2.0,3.0]]"), json);
+    Window back = CODEC.decode(utf8(json), Window.class);
+    assertEquals(w, back);
+    assertTrue(Double.isNaN(back.values()[0][1]));
+  }
+
+  @Test
+  void jsonNullCellBecomesNaN() throws Exception {
+    Window w =
+        CODEC.decode(
+            utf8(WINDOW_HEAD + "\"values\":[[null,1],[2,null]],\"coverage\":0.5,\"filledCells\":0}"),
+            Window.class);
+    assertTrue(Double.isNaN(w.values()[0][0]));
+    assertEquals(1.0, w.values()[0][1]);
+    assertTrue(Double.isNaN(w.values()[1][1]));
+  }
+
+  @Test
+  void sampleKeepsNullValuesInOrder() throws Exception {
+    Map<String, Double> values = new LinkedHashMap<>();
+    values.put("z_last_alphabetically", 1.0);
+    values.put("missing", null);
+    values.put("a", 0.25);
+    Sample s = new Sample(KEY, 1_000, values);
+    String json = new String(CODEC.encode(s), StandardCharsets.UTF_8);
+    assertTrue(json.contains("{\"z_last_alphabetically\":1.0,\"missing\":null,\"a\":0.25}"), json);
+    Sample back = CODEC.decode(utf8(json), Sample.class);
+    assertEquals(s, back);
+    assertTrue(back.values().containsKey("missing"));
+    assertNull(back.values().get("missing"));
+    assertEquals(List.of("z_last_alphabetically", "missing", "a"), List.copyOf(back.values().keySet()));
+  }
+
+  @Test
+  void sampleNaNInMemoryIsEncodedAsNull() throws Exception {
+    Map<String, Double> values = new LinkedHashMap<>();
+    values.put("x", Double.NaN);
+    String json = new String(CODEC.encode(new Sample(KEY, 5, values)), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"values\":{\"x\":null}"), json);
+  }
+
+  @Test
+  void unknownFieldsAreIgnoredAtEveryLevel() throws Exception {
+    Sample s =
+        CODEC.decode(
+            utf8("{\"schemaVersion\":1,\"addedLater\":{\"deep\":[1,2,{}]},"
+                + "\"key\":{\"namespace\":\"shop\",\"app\":\"checkout\",\"role\":\"canary\","
+                + "\"podTemplateHash\":\"6d4f9b7c8d\",\"cluster\":\"eu-1\"},"
+                + "\"timestamp\":7,\"values\":{\"x\":2}}"),
+            Sample.class);
+    assertEquals(new Sample(KEY, 7, Map.of("x", 2.0)), s);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"schemaVersion\":1,",
+        "{\"schemaVersion\":1} trailing",
+        "{\"schemaVersion\":1}{\"schemaVersion\":1}",
+        "[1,2]",
+        "\"a string\"",
+        "{\"schemaVersion\":1,\"schemaVersion\":1}",
+        "{'schemaVersion':1}"
+      })
+  void malformedJsonIsReportedAsSuch(String json) {
+    PayloadException e = decodeFails(json, Sample.class);
+    assertEquals(PayloadException.Reason.MALFORMED_JSON, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Sample: "), e.getMessage());
+  }
+
+  @Test
+  void nullBytesAreMalformed() {
+    PayloadException e = assertThrows(PayloadException.class, () -> CODEC.decode(null, Window.class));
+    assertEquals(PayloadException.Reason.MALFORMED_JSON, e.reason());
+  }
+
+  @Test
+  void missingSchemaVersionIsUnsupported() {
+    PayloadException e = decodeFails("{" + KEY_JSON + ",\"timestamp\":1,\"values\":{}}", Sample.class);
+    assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason());
+    assertTrue(e.getMessage().contains("Sample.schemaVersion: missing"), e.getMessage());
+  }
+
+  @Test
+  void otherSchemaVersionIsUnsupportedEvenWhenOtherFieldsChanged() {
+    // A version-2 payload may have renamed fields; the version must be reported, not the field.
+    PayloadException e = decodeFails("{\"schemaVersion\":2,\"renamedKey\":{}}", Window.class);
+    assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason());
+    assertTrue(e.getMessage().contains("unsupported version 2"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"1\"", "1.0", "null", "true", "{}", "99999999999"})
+  void nonIntegerSchemaVersionIsUnsupported(String version) {
+    PayloadException e =
+        decodeFails("{\"schemaVersion\":" + version + "," + KEY_JSON + ",\"timestamp\":1,\"values\":{}}", Sample.class);
+    assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason(), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "1e400", "-1e999"})
+  void nonFiniteMatrixCellIsAnInvalidFieldWithItsPosition(String number) {
+    PayloadException e =
+        decodeFails(
+            WINDOW_HEAD + "\"values\":[[1,2],[3," + number + "]],\"coverage\":1,\"filledCells\":0}",
+            Window.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Window.values[1][1]: non-finite number"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"NaN", "Infinity", "1e400", "\"NaN\"", "\"0.5\"", "true"})
+  void nonFiniteOrNonNumericSampleValueIsRejectedNotZeroFilled(String value) {
+    PayloadException e =
+        decodeFails(
+            "{\"schemaVersion\":1," + KEY_JSON + ",\"timestamp\":1,\"values\":{\"cpu\":" + value + "}}",
+            Sample.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Sample.values.cpu: "), e.getMessage());
+  }
+
+  @Test
+  void nonFiniteScalarIsRejected() {
+    PayloadException e =
+        decodeFails(WINDOW_HEAD + "\"values\":[[1,2]],\"coverage\":Infinity,\"filledCells\":0}", Window.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Window.coverage: non-finite"), e.getMessage());
+  }
+
+  @Test
+  void stringInMatrixIsRejected() {
+    PayloadException e =
+        decodeFails(WINDOW_HEAD + "\"values\":[[1,\"2\"]],\"coverage\":1,\"filledCells\":0}", Window.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Window.values[0][1]: expected a number or null"), e.getMessage());
+  }
+
+  @Test
+  void nullRowIsRejected() {
+    PayloadException e =
+        decodeFails(WINDOW_HEAD + "\"values\":[[1,2],null],\"coverage\":1,\"filledCells\":0}", Window.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Window.values[1]: "), e.getMessage());
+  }
+
+  @Test
+  void recordConstructorRejectionIsAnInvalidFieldWithItsMessage() {
+    PayloadException ragged =
+        decodeFails(WINDOW_HEAD + "\"values\":[[1,2],[3]],\"coverage\":1,\"filledCells\":0}", Window.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, ragged.reason());
+    assertTrue(ragged.getMessage().contains("every window row must have 2 values"), ragged.getMessage());
+
+    PayloadException blank =
+        decodeFails(
+            "{\"schemaVersion\":1,\"key\":{\"namespace\":\" \",\"app\":\"a\",\"role\":\"canary\","
+                + "\"podTemplateHash\":\"h\"},\"timestamp\":1,\"values\":{}}",
+            Sample.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, blank.reason());
+    assertEquals("Sample.key: scoring key field 'namespace' is blank", blank.getMessage());
+
+    PayloadException nullKey =
+        decodeFails("{\"schemaVersion\":1,\"key\":null,\"timestamp\":1,\"values\":{}}", Sample.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, nullKey.reason());
+    assertTrue(nullKey.getMessage().contains("key"), nullKey.getMessage());
+  }
+
+  @Test
+  void missingRequiredFieldIsNotDefaultedToZero() {
+    PayloadException e = decodeFails("{\"schemaVersion\":1," + KEY_JSON + ",\"values\":{}}", Sample.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertEquals("Sample.timestamp: missing required field", e.getMessage());
+  }
+
+  @Test
+  void nullForPrimitiveIsRejected() {
+    PayloadException e =
+        decodeFails(WINDOW_HEAD + "\"values\":[[1,2]],\"coverage\":null,\"filledCells\":0}", Window.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Window.coverage: "), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"1000\"", "1000.5", "true"})
+  void scalarsAreNotCoerced(String timestamp) {
+    PayloadException e =
+        decodeFails(
+            "{\"schemaVersion\":1," + KEY_JSON + ",\"timestamp\":" + timestamp + ",\"values\":{}}",
+            Sample.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("Sample.timestamp: "), e.getMessage());
+  }
+
+  @Test
+  void unknownEnumValueIsAnInvalidField() {
+    PayloadException e =
+        decodeFails(
+            "{\"schemaVersion\":1,\"namespace\":\"shop\",\"app\":\"checkout\",\"requestedAt\":1,"
+                + "\"reason\":\"BORED\"}",
+            TrainRequest.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
+    assertTrue(e.getMessage().startsWith("TrainRequest.reason: "), e.getMessage());
+  }
+
+  @Test
+  void sourcesAreLowercaseOnTheWire() throws Exception {
+    AnomalyRecord r =
+        new AnomalyRecord(KEY, 60_000, 0, Map.of("a", 0.0), Map.of(), AnomalyRecord.Source.STATIC, null);
+    String json = new String(CODEC.encode(r), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"source\":\"static\""), json);
+    assertEquals(r, CODEC.decode(utf8(json), AnomalyRecord.class));
+  }
+
+  @Test
+  void infinityCannotBeEncoded() {
+    Window w = window(new double[][] {{1, Double.POSITIVE_INFINITY}});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CODEC.encode(w));
+    assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
+  }
+
+  @Test
+  void decodingAnUnversionedTypeIsAProgrammingError() {
+    assertThrows(IllegalArgumentException.class, () -> CODEC.decode(utf8("{}"), ScoringKey.class));
+  }
+
+  @Test
+  void everyPayloadTypeRoundTrips() throws Exception {
+    Window w = window(new double[][] {{1, Double.NaN}, {2, 3}});
+    List<Object> payloads =
+        List.of(
+            new Sample(KEY, 1, Map.of("a", 1.0)),
+            w,
+            PreprocessedWindow.ok(w, "v1", new double[][] {{0.1, Double.NaN}, {-0.2, 0.3}}),
+            PreprocessedWindow.noModel(w),
+            new InferenceResult(
+                KEY, 0, 120_000, 60_000, List.of("a", "b"),
+                new double[][] {{0.5, Double.NaN}, {-1, 2}}, InferenceResult.Source.FALLBACK, null),
+            new TrainRequest("shop", "checkout", 5, TrainRequest.Reason.NO_MODEL, null),
+            new AnomalyRecord(
+                KEY, 120_000, 4.2, Map.of("a", 4.2, "b", 0.0), Map.of("a", 1.0, "b", 0.0),
+                AnomalyRecord.Source.MODEL, "v1"));
+    for (Object p : payloads) {
+      byte[] bytes = CODEC.encode(p);
+      assertEquals(p, CODEC.decode(bytes, p.getClass()), new String(bytes, StandardCharsets.UTF_8));
+      assertArrayEquals(bytes, CODEC.encode(CODEC.decode(bytes, p.getClass())));
+    }
+  }
+
+  @Test
+  void noModelWindowHasExplicitNulls() {
+    String json =
+        new String(
+            CODEC.encode(PreprocessedWindow.noModel(window(new double[][] {{1, 2}}))),
+            StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"status\":\"NO_MODEL\",\"modelVersion\":null,\"normalized\":null"), json);
+  }
+
+  @Test
+  void defaultSizedWindowStaysSmall() {
+    // Worst case: every value at full double precision (17 digits, as rate() results often are).
+    // Measured 2155 bytes; architecture §4's "well under 2 KB" holds only for shorter numbers.
+    // The bound catches regressions such as pretty printing or "NaN" strings.
+    double[][] values = new double[12][8];
+    for (int i = 0; i < 12; i++) {
+      for (int j = 0; j < 8; j++) {
+        values[i][j] = 1000 * Math.sin(i * 8 + j) / 7;
+      }
+    }
+    List<String> metrics = List.of("latency_p99", "error_ratio", "request_rate", "cpu_usage",
+        "memory_working_set", "gc_pause", "queue_depth", "open_connections");
+    Window w = new Window(1, KEY, 0, 720_000, 60_000, metrics, values, 1.0, 0);
+    int size = CODEC.encode(w).length;
+    assertTrue(size < 2300, "12 x 8 window encodes to " + size + " bytes");
+  }
+}
