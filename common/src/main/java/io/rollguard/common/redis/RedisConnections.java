@@ -1,0 +1,51 @@
+package io.rollguard.common.redis;
+
+import io.rollguard.common.prometheus.TlsTrust;
+import java.time.Duration;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * Opens a pooled Jedis client from {@link RedisConnectionSettings}.
+ *
+ * <p>Reconnection: the pool tests a connection when it is borrowed and when idle, and drops broken
+ * ones, so after a Redis restart the next command gets a fresh connection; the command that hit the
+ * broken connection fails with {@code JedisConnectionException}, which callers count and turn into a
+ * retry (the sink answers a failure, Numaflow re-sends).
+ */
+public final class RedisConnections {
+
+  private RedisConnections() {}
+
+  public static JedisPooled open(RedisConnectionSettings settings) {
+    int timeoutMillis = Math.toIntExact(settings.timeout().toMillis());
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(timeoutMillis)
+            .socketTimeoutMillis(timeoutMillis)
+            .database(settings.database())
+            .clientName("rollguard")
+            .ssl(settings.useTls());
+    if (settings.effectivePassword() != null) {
+      client.user(settings.effectiveUsername()).password(settings.effectivePassword());
+    }
+    if (settings.useTls() && settings.caFile() != null) {
+      client.sslSocketFactory(TlsTrust.trustingCaFile(settings.caFile()).getSocketFactory());
+    }
+    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+    pool.setMaxTotal(settings.maxConnections());
+    pool.setMaxIdle(settings.maxConnections());
+    pool.setMinIdle(0);
+    pool.setTestOnBorrow(true);
+    pool.setTestWhileIdle(true);
+    pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+    // Waiting longer than one timeout for a pooled connection only delays the failure response.
+    pool.setMaxWait(settings.timeout());
+    pool.setJmxEnabled(false);
+    return new JedisPooled(
+        pool, new HostAndPort(settings.url().getHost(), settings.port()), client.build());
+  }
+}

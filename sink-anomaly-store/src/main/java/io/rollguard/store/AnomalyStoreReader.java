@@ -1,0 +1,98 @@
+package io.rollguard.store;
+
+import io.rollguard.common.payload.AnomalyRecord;
+import io.rollguard.common.payload.PayloadCodec;
+import io.rollguard.common.payload.PayloadException;
+import io.rollguard.common.payload.ScoringKey;
+import io.rollguard.common.vertex.RateLimitedLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * Reads the anomaly store. Every replica reads the same Redis, so every replica answers the same.
+ * Records that no longer decode (written by an incompatible version) are skipped and logged.
+ * Redis failures propagate as {@code JedisException}; the HTTP layer counts them.
+ */
+public final class AnomalyStoreReader {
+
+  private static final RateLimitedLog LOG =
+      RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyStoreReader.class), Duration.ofMinutes(1));
+
+  private final JedisPooled redis;
+  private final StoreKeys keys;
+
+  public AnomalyStoreReader(JedisPooled redis, StoreKeys keys) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
+  }
+
+  /** The latest record of every key scored at or after {@code sinceMillis} (record time). */
+  public List<AnomalyRecord> latestSince(long sinceMillis) {
+    List<String> members = redis.zrangeByScore(keys.keysIndex(), sinceMillis, Double.POSITIVE_INFINITY);
+    List<Response<String>> responses = new ArrayList<>(members.size());
+    try (Pipeline pipeline = redis.pipelined()) {
+      for (String member : members) {
+        ScoringKey key = StoreKeys.parseMember(member);
+        if (key != null) {
+          responses.add(pipeline.hget(keys.latest(key), "record"));
+        }
+      }
+      pipeline.sync();
+    }
+    List<AnomalyRecord> records = new ArrayList<>(responses.size());
+    for (Response<String> response : responses) {
+      AnomalyRecord record = decode(response.get());
+      // The index may briefly be newer than an expired latest key; the record's own time decides.
+      if (record != null && record.timestamp() >= sinceMillis) {
+        records.add(record);
+      }
+    }
+    return records;
+  }
+
+  /** The history of {@code key} with timestamps in {@code [fromMillis, toMillis]}, oldest first. */
+  public List<AnomalyRecord> history(ScoringKey key, long fromMillis, long toMillis) {
+    List<AnomalyRecord> records = new ArrayList<>();
+    for (String json : redis.zrangeByScore(keys.history(key), fromMillis, toMillis)) {
+      AnomalyRecord record = decode(json);
+      if (record != null) {
+        records.add(record);
+      }
+    }
+    return records;
+  }
+
+  /** The keys of entity {@code namespace/app} with a record at or after {@code sinceMillis}, newest first. */
+  public List<ScoringKey> entityKeysSince(String namespace, String app, long sinceMillis) {
+    List<Tuple> tuples = redis.zrevrangeByScoreWithScores(
+        keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, sinceMillis);
+    List<ScoringKey> result = new ArrayList<>(tuples.size());
+    for (Tuple tuple : tuples) {
+      ScoringKey key = StoreKeys.parseEntityMember(namespace, app, tuple.getElement());
+      if (key != null) {
+        result.add(key);
+      }
+    }
+    return result;
+  }
+
+  private static AnomalyRecord decode(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return PayloadCodec.shared().decode(json.getBytes(StandardCharsets.UTF_8), AnomalyRecord.class);
+    } catch (PayloadException e) {
+      LOG.warn("stored-record", "skipping a stored record that does not decode: {}", e.getMessage());
+      return null;
+    }
+  }
+}
