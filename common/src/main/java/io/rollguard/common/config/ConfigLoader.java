@@ -62,6 +62,9 @@ public final class ConfigLoader {
     env.put("PROMETHEUS_USERNAME", "prometheus.basicAuth.username");
     env.put("PROMETHEUS_PASSWORD", "prometheus.basicAuth.password");
     env.put("ROLLGUARD_METRICS_PORT", "vertex.metricsPort");
+    // One ConfigMap serves the embedded default (directory) and a cluster (redis, shared by every
+    // pod): the deployment flips the backend without a second copy of the document.
+    env.put("ROLLGUARD_REGISTRY_BACKEND", "registry.backend");
     ENV_OVERRIDES = java.util.Collections.unmodifiableMap(env);
   }
 

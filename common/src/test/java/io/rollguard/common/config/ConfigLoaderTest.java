@@ -167,6 +167,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void registryBackendFromEnvironmentSwitchesToRedisAndIsValidated() throws Exception {
+    RollguardConfig config =
+        ConfigLoader.load(fixture("minimal.yaml"), Map.of("ROLLGUARD_REGISTRY_BACKEND", "redis"));
+    assertEquals(RegistrySettings.Backend.REDIS, config.registry().backend());
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(fixture("minimal.yaml"), Map.of("ROLLGUARD_REGISTRY_BACKEND", "s3")));
+    assertEquals("registry.backend", e.field());
+    assertTrue(e.getMessage().endsWith("(set by ROLLGUARD_REGISTRY_BACKEND)"), e.getMessage());
+  }
+
+  @Test
   void missingFileIsADocumentError(@TempDir Path dir) {
     ConfigException e =
         assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));

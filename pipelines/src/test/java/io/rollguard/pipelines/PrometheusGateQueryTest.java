@@ -1,0 +1,121 @@
+package io.rollguard.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate query of {@code analysistemplate-prometheus.yaml}, with its arguments filled in the way
+ * Argo Rollouts does, evaluated by Prometheus' own engine ({@code promtool test rules}) on
+ * synthetic anomaly-store series: the value is the canary's median score while the stable is
+ * healthy, and there is no value (Inconclusive) before the canary has scores or when the current
+ * stable is anomalous too. Another (older) stable hash and duplicate series from a second store
+ * replica must not change the answer.
+ */
+class PrometheusGateQueryTest {
+
+  private static final Pattern ARG = Pattern.compile("\\{\\{args\\.([-a-zA-Z0-9_]+)}}");
+
+  /**
+   * 30 s samples. Canary c4n4ry: none for 5 min, then score 2 until 20 min, then 9. Stable st4bl3:
+   * 1 until 30 min, then 9. Stable 0ld: always 9 (an earlier stable version, not the current one).
+   */
+  private static final String SERIES = """
+        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="unified",pod="store-a"}'
+          values: '_x10 2x29 9x40'
+        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="unified",pod="store-b"}'
+          values: '_x10 2x29 9x40'
+        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="latency_p99",pod="store-a"}'
+          values: '_x10 10x69'
+        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="stable",rollouts_pod_template_hash="st4bl3",metric="unified",pod="store-a"}'
+          values: '1x59 9x20'
+        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="stable",rollouts_pod_template_hash="0ld",metric="unified",pod="store-a"}'
+          values: '9x79'
+      """;
+
+  @Test
+  void theGateFailsOnlyWhenTheCanaryIsAnomalousAndTheStableIsNot(@TempDir Path dir) throws Exception {
+    JsonNode template = PipelinesDirectory.manifest("argo-rollouts/analysistemplate-prometheus.yaml");
+    Map<String, String> args = new LinkedHashMap<>();
+    template.path("spec").path("args").forEach(a -> args.put(a.path("name").asText(), a.path("value").asText(null)));
+    args.put("namespace", "shop");
+    args.put("app", "checkout");
+    args.put("canary-hash", "c4n4ry");
+    args.put("stable-hash", "st4bl3");
+    String query = substitute(
+        template.path("spec").path("metrics").get(0).path("provider").path("prometheus").path("query").asText(), args);
+
+    Files.writeString(dir.resolve("gate.rules.yaml"),
+        "groups:\n  - name: gate\n    rules:\n      - record: gate\n        expr: |\n"
+            + indent(query, "          "), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("gate.test.yaml"), """
+        rule_files: [gate.rules.yaml]
+        evaluation_interval: 30s
+        tests:
+          - interval: 30s
+            input_series:
+        """ + indent(SERIES.stripIndent(), "      ") + """
+            promql_expr_test:
+              # no canary score yet -> no value -> Inconclusive
+              - {expr: gate, eval_time: 2m, exp_samples: []}
+              # canary median 2, stable healthy -> 2 (< max-score: Successful)
+              - {expr: gate, eval_time: 15m, exp_samples: [{labels: gate, value: 2}]}
+              # canary median 9, stable 1 -> 9 (>= max-score: Failed)
+              - {expr: gate, eval_time: 27m, exp_samples: [{labels: gate, value: 9}]}
+              # stable anomalous too (shared cause) -> no value -> Inconclusive
+              - {expr: gate, eval_time: 38m, exp_samples: []}
+        """, StandardCharsets.UTF_8);
+
+    Process process = new ProcessBuilder(promtool(), "test", "rules", "gate.test.yaml")
+        .directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertFalse(!process.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
+    assertEquals(0, process.exitValue(), "promtool test rules failed:\n" + output + "\nquery:\n" + query);
+  }
+
+  private static String substitute(String text, Map<String, String> args) {
+    Matcher m = ARG.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = args.get(m.group(1));
+      if (value == null) {
+        throw new AssertionError("argument " + m.group(1) + " has no value in the test");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static String indent(String text, String prefix) {
+    StringBuilder out = new StringBuilder();
+    text.lines().forEach(line -> out.append(prefix).append(line).append('\n'));
+    return out.toString();
+  }
+
+  /**
+   * promtool from the PATH. Missing is a failure, not a skip (the project's rule for tests that need
+   * an external binary): {@code .ci/run} installs it with the prometheus package.
+   */
+  private static String promtool() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, "promtool");
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new IllegalStateException("promtool is not on the PATH: run .ci/run, or apt-get install -y prometheus");
+  }
+}
