@@ -1,0 +1,77 @@
+package io.rollguard.common.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rollguard.common.detect.ModelBundle;
+import io.rollguard.common.redis.RedisConnectionSettings;
+import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.testsupport.RedisServer;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/** Against a real redis-server. */
+class RedisModelRegistryTest {
+
+  private static final EntityId SHOP = new EntityId("shop", "checkout");
+  private static RedisServer server;
+  private static JedisPooled jedis;
+  private static ModelBundle bundle;
+
+  @BeforeAll
+  static void start() {
+    server = RedisServer.start();
+    jedis = RedisConnections.open(RedisConnectionSettings.of(server.url()));
+    bundle = Bundles.trained(1);
+  }
+
+  @AfterAll
+  static void stop() {
+    jedis.close();
+    server.close();
+  }
+
+  @Test
+  void saveThenLoadLatestAndPinned() throws Exception {
+    RedisModelRegistry registry = new RedisModelRegistry(jedis, "t1:", Duration.ofDays(7), Clock.systemUTC());
+    StoredBundle first = registry.save(SHOP, bundle);
+    StoredBundle second = registry.save(SHOP, Bundles.trained(2));
+
+    assertEquals(second.version(), registry.loadLatest(SHOP).orElseThrow().version());
+    assertEquals(first.version(), registry.load(SHOP, first.version()).orElseThrow().version());
+    assertTrue(registry.loadLatest(new EntityId("shop", "unknown")).isEmpty());
+  }
+
+  @Test
+  void latestAndVersionCarryTheSameTtlAndExpireTogether() throws Exception {
+    RedisModelRegistry registry = new RedisModelRegistry(jedis, "t2:", Duration.ofMillis(1500), Clock.systemUTC());
+    StoredBundle saved = registry.save(SHOP, bundle);
+
+    long versionTtl = jedis.pttl(registry.versionKey(SHOP, saved.version()));
+    long latestTtl = jedis.pttl(registry.latestKey(SHOP));
+    assertTrue(versionTtl > 0 && latestTtl > 0, "both keys have a TTL");
+    assertTrue(latestTtl <= versionTtl, "latest never outlives its version");
+
+    Thread.sleep(1700);
+    assertTrue(registry.loadLatest(SHOP).isEmpty());
+    assertEquals(0, jedis.exists(registry.latestKey(SHOP)) ? 1 : 0);
+  }
+
+  @Test
+  void corruptBundleInRedisIsRejected() throws Exception {
+    RedisModelRegistry registry = new RedisModelRegistry(jedis, "t3:", Duration.ofDays(7), Clock.systemUTC());
+    StoredBundle saved = registry.save(SHOP, bundle);
+    byte[] key = registry.versionKey(SHOP, saved.version());
+    byte[] bytes = jedis.get(key);
+    bytes[bytes.length - 3] ^= 0x01;
+    jedis.set(key, bytes);
+
+    RegistryException e = assertThrows(RegistryException.class, () -> registry.loadLatest(SHOP));
+    assertTrue(e.getMessage().contains("rejected"), e.getMessage());
+  }
+}
