@@ -1,0 +1,108 @@
+package io.rollguard.common.detect;
+
+/**
+ * Dense autoencoder on flattened windows, inference side: tanh hidden layers and a linear output
+ * layer, weights in plain arrays. Training happens in {@link SmileAutoencoder} (Smile's
+ * MultilayerPerceptron with a correct tanh derivative); its weights are copied here so scoring is
+ * allocation-light plain loops with no JNI call, and a reloaded bundle runs the exact same
+ * arithmetic (bit-for-bit identical scores).
+ */
+public final class AutoencoderModel implements AnomalyModel {
+
+  private final int windowLength;
+  private final int metrics;
+  private final int[] sizes; // layer widths, sizes[0] = sizes[last] = d
+  private final double[][] weights; // layer l: sizes[l+1] x sizes[l], row-major
+  private final double[][] biases; // layer l: sizes[l+1]
+
+  public AutoencoderModel(int windowLength, int metrics, int[] sizes, double[][] weights, double[][] biases) {
+    int d = windowLength * metrics;
+    if (sizes.length < 3 || sizes[0] != d || sizes[sizes.length - 1] != d) {
+      throw new IllegalArgumentException("autoencoder layer sizes must start and end with W*metrics=" + d + " and have a hidden layer");
+    }
+    if (weights.length != sizes.length - 1 || biases.length != sizes.length - 1) {
+      throw new IllegalArgumentException("autoencoder needs " + (sizes.length - 1) + " weight matrices and bias vectors");
+    }
+    for (int l = 0; l < weights.length; l++) {
+      if (weights[l].length != sizes[l + 1] * sizes[l] || biases[l].length != sizes[l + 1]) {
+        throw new IllegalArgumentException("autoencoder layer " + l + " must be " + sizes[l + 1] + " x " + sizes[l]);
+      }
+    }
+    this.windowLength = windowLength;
+    this.metrics = metrics;
+    this.sizes = sizes.clone();
+    this.weights = new double[weights.length][];
+    this.biases = new double[biases.length][];
+    for (int l = 0; l < weights.length; l++) {
+      this.weights[l] = weights[l].clone();
+      this.biases[l] = biases[l].clone();
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "ae";
+  }
+
+  @Override
+  public int windowLength() {
+    return windowLength;
+  }
+
+  @Override
+  public int metricCount() {
+    return metrics;
+  }
+
+  public int[] layerSizes() {
+    return sizes.clone();
+  }
+
+  public double[] weights(int layer) {
+    return weights[layer].clone();
+  }
+
+  public double[] biases(int layer) {
+    return biases[layer].clone();
+  }
+
+  /** Width of the narrowest hidden layer. */
+  public int bottleneck() {
+    int b = Integer.MAX_VALUE;
+    for (int l = 1; l < sizes.length - 1; l++) {
+      b = Math.min(b, sizes[l]);
+    }
+    return b;
+  }
+
+  @Override
+  public void residualsFlat(double[] window, double[] out) {
+    int d = sizes[0];
+    double[] cur = new double[d];
+    for (int i = 0; i < d; i++) {
+      double v = window[i];
+      cur[i] = Double.isNaN(v) ? 0.0 : v; // training median imputation, see AnomalyModel
+    }
+    int last = weights.length - 1;
+    for (int l = 0; l <= last; l++) {
+      int in = sizes[l];
+      int outN = sizes[l + 1];
+      double[] w = weights[l];
+      double[] b = biases[l];
+      double[] next = l == last ? out : new double[outN];
+      for (int o = 0; o < outN; o++) {
+        double s = b[o];
+        int off = o * in;
+        for (int i = 0; i < in; i++) {
+          s += w[off + i] * cur[i];
+        }
+        next[o] = l == last ? s : Math.tanh(s);
+      }
+      cur = next;
+    }
+    for (int i = 0; i < d; i++) {
+      double v = window[i];
+      out[i] = Double.isNaN(v) ? Double.NaN : v - out[i];
+    }
+  }
+}
