@@ -64,11 +64,12 @@ class PipelineSpecTest {
     for (JsonNode e : pipeline.path("spec").path("edges")) {
       JsonNode tags = e.path("conditions").path("tags");
       String condition = tags.isMissingNode() ? "" : " [" + tags.path("operator").asText("or") + " " + tags.path("values") + "]";
-      edges.add(e.path("from").asText() + "->" + e.path("to").asText() + condition);
+      String onFull = e.has("onFull") ? " onFull=" + e.path("onFull").asText() : "";
+      edges.add(e.path("from").asText() + "->" + e.path("to").asText() + condition + onFull);
     }
     assertEquals(new TreeSet<>(List.of(
         "source->window", "window->preprocess", "preprocess->inference",
-        "inference->trainer [or [\"train\"]]", "inference->postprocess [or [\"score\"]]",
+        "inference->trainer [or [\"train\"]] onFull=discardLatest", "inference->postprocess [or [\"score\"]]",
         "postprocess->anomaly-store")), edges);
   }
 

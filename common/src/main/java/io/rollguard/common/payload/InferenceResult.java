@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -18,7 +19,11 @@ import java.util.Objects;
  * {@link Source#FALLBACK} they are robust z-scores against the last bundle's statistics ({@code
  * modelVersion} set) or against the window itself ({@code modelVersion} null).
  *
- * <p>The array is not copied: the producer hands it over and must not change it afterwards.
+ * <p>{@code rawValues} is optional: the window's raw values (same shape as {@code errors}, {@code
+ * null} = missing), sent only when some metric has a static limit, because those limits are in raw
+ * units and postprocess applies them as a fail-safe. Older consumers ignore it.
+ *
+ * <p>The arrays are not copied: the producer hands them over and must not change them afterwards.
  *
  * @param start window start, epoch ms, inclusive
  * @param end window end, epoch ms, exclusive
@@ -33,7 +38,9 @@ public record InferenceResult(
         List<String> metrics,
     @JsonProperty(required = true) double[][] errors,
     @JsonProperty(required = true) Source source,
-    String modelVersion) {
+    String modelVersion,
+    // Omitted rather than null when absent: most deployments send none.
+    @JsonInclude(JsonInclude.Include.NON_NULL) double[][] rawValues) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -60,6 +67,13 @@ public record InferenceResult(
     if (source == Source.MODEL && (modelVersion == null || modelVersion.isBlank())) {
       throw new IllegalArgumentException("modelVersion is required when source is model");
     }
+    if (rawValues != null) {
+      if (rawValues.length != errors.length) {
+        throw new IllegalArgumentException(
+            "rawValues must have " + errors.length + " rows like errors, got " + rawValues.length);
+      }
+      Matrices.requireColumns(rawValues, metrics.size(), "rawValues");
+    }
   }
 
   public InferenceResult(
@@ -71,7 +85,13 @@ public record InferenceResult(
       double[][] errors,
       Source source,
       String modelVersion) {
-    this(SCHEMA_VERSION, key, start, end, stepMillis, metrics, errors, source, modelVersion);
+    this(SCHEMA_VERSION, key, start, end, stepMillis, metrics, errors, source, modelVersion, null);
+  }
+
+  /** The same result carrying the window's raw values, for postprocess's static limits. */
+  public InferenceResult withRawValues(double[][] raw) {
+    return new InferenceResult(
+        schemaVersion, key, start, end, stepMillis, metrics, errors, source, modelVersion, raw);
   }
 
   public int rows() {
@@ -89,14 +109,16 @@ public record InferenceResult(
         && key.equals(r.key)
         && metrics.equals(r.metrics)
         && Objects.equals(modelVersion, r.modelVersion)
-        && Arrays.deepEquals(errors, r.errors);
+        && Arrays.deepEquals(errors, r.errors)
+        && Arrays.deepEquals(rawValues, r.rawValues);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(schemaVersion, key, start, end, stepMillis, metrics, source, modelVersion)
         * 31
-        + Arrays.deepHashCode(errors);
+        + Arrays.deepHashCode(errors) * 17
+        + Arrays.deepHashCode(rawValues);
   }
 
   @Override

@@ -1,0 +1,125 @@
+package io.rollguard.inference;
+
+import io.numaproj.numaflow.mapper.Datum;
+import io.numaproj.numaflow.mapper.Mapper;
+import io.numaproj.numaflow.mapper.Message;
+import io.numaproj.numaflow.mapper.MessageList;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.MetricSpec;
+import io.rollguard.common.payload.InferenceResult;
+import io.rollguard.common.payload.PayloadCodec;
+import io.rollguard.common.payload.PayloadException;
+import io.rollguard.common.payload.PreprocessedWindow;
+import io.rollguard.common.payload.TrainRequest;
+import io.rollguard.common.scoring.InferenceOutcome;
+import io.rollguard.common.scoring.Inferencer;
+import io.rollguard.common.scoring.Rejection;
+import io.rollguard.common.scoring.ScoringShape;
+import io.rollguard.common.scoring.StageMetrics;
+import io.rollguard.common.scoring.StageResult;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * udf-inference: {@code PreprocessedWindow} in; out an {@code InferenceResult} with tag {@value
+ * #TAG_SCORE} (keys = the scoring key) and, when the entity needs a model and this pod has not asked
+ * within the interval, a {@code TrainRequest} with tag {@value #TAG_TRAIN} (keys = {@code [namespace,
+ * app]}). The pipeline routes by these tags: {@code score} to postprocess, {@code train} to the
+ * trainer. Bad input is counted by reason, logged rate-limited and dropped.
+ *
+ * <p>When any metric has a static limit, the result carries the window's raw values in the added
+ * field {@code rawValues} of {@link InferenceResult} for postprocess's fail-safe.
+ */
+public final class InferenceMapper extends Mapper {
+
+  static final String VERTEX = "inference";
+  public static final String TAG_SCORE = "score";
+  public static final String TAG_TRAIN = "train";
+
+  private static final String EMITTED = "emitted";
+  private static final String SUPPRESSED = "suppressed";
+
+  private final Inferencer inferencer;
+  private final boolean sendRawValues;
+  private final StageMetrics metrics;
+  private final Counter trainRequests;
+  private final PayloadCodec codec = PayloadCodec.shared();
+
+  public InferenceMapper(Inferencer inferencer, List<MetricSpec> metrics, PrometheusRegistry registry) {
+    this.inferencer = Objects.requireNonNull(inferencer, "inferencer");
+    this.sendRawValues = metrics.stream().anyMatch(m -> m.staticLimit() != null);
+    this.metrics = new StageMetrics(VERTEX, List.of(Inferencer.MODEL, Inferencer.FALLBACK_NO_MODEL,
+        Inferencer.FALLBACK_STALE, Inferencer.FALLBACK_PINNED_MISSING, Inferencer.FALLBACK_BUNDLE_MISMATCH),
+        registry);
+    this.trainRequests = Counter.builder()
+        .name("rollguard_inference_train_requests_total")
+        .help("Windows whose entity needs training, by reason (no_model, stale) and result: emitted"
+            + " (a train request was sent) or suppressed (this pod asked within the interval)")
+        .labelNames("reason", "result")
+        .register(registry);
+    for (TrainRequest.Reason reason : TrainRequest.Reason.values()) {
+      trainRequests.initLabelValues(label(reason), EMITTED);
+      trainRequests.initLabelValues(label(reason), SUPPRESSED);
+    }
+  }
+
+  @Override
+  public MessageList processMessage(String[] keys, Datum datum) {
+    long started = System.nanoTime();
+    try {
+      return handle(keys, datum.getValue());
+    } catch (RuntimeException e) {
+      metrics.failed(e, Arrays.toString(keys), null);
+      return drop();
+    } finally {
+      metrics.observeSeconds((System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private MessageList handle(String[] keys, byte[] value) {
+    PreprocessedWindow input;
+    try {
+      input = codec.decode(value, PreprocessedWindow.class);
+    } catch (PayloadException e) {
+      metrics.rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+      return drop();
+    }
+    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, input.key());
+    if (wrongKeys.isPresent()) {
+      metrics.rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
+      return drop();
+    }
+    StageResult<InferenceOutcome> result = inferencer.process(input);
+    if (result instanceof StageResult.Rejected<InferenceOutcome> rejected) {
+      metrics.rejected(rejected.reason(), rejected.detail(), input.key().toString(), input.key());
+      return drop();
+    }
+    InferenceOutcome outcome = ((StageResult.Accepted<InferenceOutcome>) result).value();
+    metrics.count(outcome.path());
+    InferenceResult scored = outcome.result();
+    byte[] encoded = codec.encode(sendRawValues ? scored.withRawValues(input.window().values()) : scored);
+    MessageList.MessageListBuilder out = MessageList.newBuilder()
+        .addMessage(new Message(encoded, input.key().toKeys(), new String[] {TAG_SCORE}));
+    if (outcome.wantedTraining() != null) {
+      TrainRequest request = outcome.trainRequest();
+      trainRequests.labelValues(label(outcome.wantedTraining()), request == null ? SUPPRESSED : EMITTED).inc();
+      if (request != null) {
+        out.addMessage(new Message(codec.encode(request),
+            new String[] {request.namespace(), request.app()}, new String[] {TAG_TRAIN}));
+      }
+    }
+    return out.build();
+  }
+
+  private static MessageList drop() {
+    return MessageList.newBuilder().addMessage(Message.toDrop()).build();
+  }
+
+  private static String label(TrainRequest.Reason reason) {
+    return reason.name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,50 @@
+package io.rollguard.inference;
+
+import io.numaproj.numaflow.mapper.Server;
+import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.registry.BundleCache;
+import io.rollguard.common.registry.ModelRegistries;
+import io.rollguard.common.registry.ModelRegistry;
+import io.rollguard.common.scoring.Inferencer;
+import io.rollguard.common.scoring.ScoringShape;
+import io.rollguard.common.scoring.TrainRequestLimiter;
+import io.rollguard.common.vertex.GracefulServer;
+import io.rollguard.common.vertex.VertexRuntime;
+import java.time.Clock;
+
+/**
+ * Entry point of the udf-inference container. The same jar also carries the trainer: with the first
+ * argument {@code trainer} (the image's entrypoint is {@code java ... -jar /app/vertex.jar}, so the
+ * pipeline's trainer vertex sets {@code args: ["trainer"]}) this main hands over to {@link
+ * TrainerMain}; {@code java -cp /app/vertex.jar io.rollguard.inference.TrainerMain} works as well.
+ */
+public final class InferenceVertexMain {
+
+  /** The argument that selects the trainer. */
+  public static final String TRAINER_ARG = "trainer";
+
+  private InferenceVertexMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && TRAINER_ARG.equals(args[0])) {
+      TrainerMain.main(new String[0]);
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println("udf-inference: unknown argument '" + args[0] + "'; use no argument for the"
+          + " inference map vertex or '" + TRAINER_ARG + "' for the trainer sink");
+      System.exit(2);
+    }
+    try (VertexRuntime runtime = VertexRuntime.start("udf-inference");
+        ModelRegistry registry = ModelRegistries.open(runtime.config(), Clock.systemUTC())) {
+      RollguardConfig config = runtime.config();
+      BundleCache bundles = ModelRegistries.cache(config, registry, runtime.registry());
+      // One request per entity per retryBackoff: the trainer does not retry an entity sooner.
+      TrainRequestLimiter limiter = TrainRequestLimiter.of(config);
+      Inferencer inferencer = new Inferencer(ScoringShape.of(config), bundles, limiter,
+          config.training().retrainEvery(), Clock.systemUTC());
+      Server server = new Server(new InferenceMapper(inferencer, config.metrics(), runtime.registry()));
+      runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.rollguard.postprocess;
+
+import io.numaproj.numaflow.mapper.Datum;
+import io.numaproj.numaflow.mapper.Mapper;
+import io.numaproj.numaflow.mapper.Message;
+import io.numaproj.numaflow.mapper.MessageList;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.payload.AnomalyRecord;
+import io.rollguard.common.payload.InferenceResult;
+import io.rollguard.common.payload.PayloadCodec;
+import io.rollguard.common.payload.PayloadException;
+import io.rollguard.common.scoring.Postprocessor;
+import io.rollguard.common.scoring.Rejection;
+import io.rollguard.common.scoring.ScoringShape;
+import io.rollguard.common.scoring.StageMetrics;
+import io.rollguard.common.scoring.StageResult;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * udf-postprocess: {@code InferenceResult} in (tag {@code score} from inference), {@code
+ * AnomalyRecord} out (keys = the scoring key) for the anomaly store, via {@link Postprocessor}. Reads
+ * the optional {@code rawValues} field of {@code InferenceResult} for the static limits. Bad input is
+ * counted by reason, logged rate-limited and dropped.
+ */
+public final class PostprocessMapper extends Mapper {
+
+  static final String VERTEX = "postprocess";
+
+  private final Postprocessor postprocessor;
+  private final StageMetrics metrics;
+  private final PayloadCodec codec = PayloadCodec.shared();
+
+  public PostprocessMapper(Postprocessor postprocessor, PrometheusRegistry registry) {
+    this.postprocessor = Objects.requireNonNull(postprocessor, "postprocessor");
+    this.metrics = new StageMetrics(VERTEX, List.of(Postprocessor.MODEL, Postprocessor.FALLBACK,
+        Postprocessor.STATIC, Postprocessor.CALIBRATION_UNAVAILABLE), registry);
+  }
+
+  @Override
+  public MessageList processMessage(String[] keys, Datum datum) {
+    long started = System.nanoTime();
+    try {
+      return MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build();
+    } catch (RuntimeException e) {
+      metrics.failed(e, Arrays.toString(keys), null);
+      return MessageList.newBuilder().addMessage(Message.toDrop()).build();
+    } finally {
+      metrics.observeSeconds((System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private Message handle(String[] keys, byte[] value) {
+    InferenceResult input;
+    try {
+      input = codec.decode(value, InferenceResult.class);
+    } catch (PayloadException e) {
+      metrics.rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+      return Message.toDrop();
+    }
+    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, input.key());
+    if (wrongKeys.isPresent()) {
+      metrics.rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
+      return Message.toDrop();
+    }
+    double[][] raw = postprocessor.usesRawValues() ? input.rawValues() : null;
+    StageResult<AnomalyRecord> result = postprocessor.process(input, raw);
+    if (result instanceof StageResult.Rejected<AnomalyRecord> rejected) {
+      metrics.rejected(rejected.reason(), rejected.detail(), input.key().toString(), input.key());
+      return Message.toDrop();
+    }
+    StageResult.Accepted<AnomalyRecord> accepted = (StageResult.Accepted<AnomalyRecord>) result;
+    metrics.count(accepted.outcomeLabel());
+    return new Message(codec.encode(accepted.value()), input.key().toKeys());
+  }
+}

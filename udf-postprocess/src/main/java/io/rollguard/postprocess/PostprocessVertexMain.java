@@ -1,0 +1,32 @@
+package io.rollguard.postprocess;
+
+import io.numaproj.numaflow.mapper.Server;
+import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.registry.BundleCache;
+import io.rollguard.common.registry.ModelRegistries;
+import io.rollguard.common.registry.ModelRegistry;
+import io.rollguard.common.scoring.Postprocessor;
+import io.rollguard.common.scoring.ScoringShape;
+import io.rollguard.common.vertex.GracefulServer;
+import io.rollguard.common.vertex.VertexRuntime;
+import java.time.Clock;
+
+/**
+ * Entry point of the udf-postprocess container: the model's calibration comes from the pinned
+ * bundle (registry through the per-pod cache), the fallback calibration is fixed.
+ */
+public final class PostprocessVertexMain {
+
+  private PostprocessVertexMain() {}
+
+  public static void main(String[] args) throws Exception {
+    try (VertexRuntime runtime = VertexRuntime.start("udf-postprocess");
+        ModelRegistry registry = ModelRegistries.open(runtime.config(), Clock.systemUTC())) {
+      RollguardConfig config = runtime.config();
+      BundleCache bundles = ModelRegistries.cache(config, registry, runtime.registry());
+      Postprocessor postprocessor = new Postprocessor(ScoringShape.of(config), bundles);
+      Server server = new Server(new PostprocessMapper(postprocessor, runtime.registry()));
+      runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.rollguard.preprocess;
+
+import io.numaproj.numaflow.mapper.Server;
+import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.registry.BundleCache;
+import io.rollguard.common.registry.ModelRegistries;
+import io.rollguard.common.registry.ModelRegistry;
+import io.rollguard.common.scoring.Preprocessor;
+import io.rollguard.common.scoring.ScoringShape;
+import io.rollguard.common.vertex.GracefulServer;
+import io.rollguard.common.vertex.VertexRuntime;
+import java.time.Clock;
+
+/**
+ * Entry point of the udf-preprocess container. Configuration, {@code /metrics}, JSON logs and the
+ * SIGTERM path come from {@link VertexRuntime}; bundles from the configured registry through the
+ * per-pod {@link BundleCache}. The map server listens on the UDS socket in a Numaflow pod and on
+ * localhost:50051 elsewhere.
+ */
+public final class PreprocessVertexMain {
+
+  private PreprocessVertexMain() {}
+
+  public static void main(String[] args) throws Exception {
+    try (VertexRuntime runtime = VertexRuntime.start("udf-preprocess");
+        ModelRegistry registry = ModelRegistries.open(runtime.config(), Clock.systemUTC())) {
+      RollguardConfig config = runtime.config();
+      BundleCache bundles = ModelRegistries.cache(config, registry, runtime.registry());
+      Preprocessor preprocessor = new Preprocessor(ScoringShape.of(config), bundles);
+      Server server = new Server(new PreprocessMapper(preprocessor, runtime.registry()));
+      runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
+    }
+  }
+}
