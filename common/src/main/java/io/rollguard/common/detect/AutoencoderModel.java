@@ -14,6 +14,9 @@ public final class AutoencoderModel implements AnomalyModel {
   private final int[] sizes; // layer widths, sizes[0] = sizes[last] = d
   private final double[][] weights; // layer l: sizes[l+1] x sizes[l], row-major
   private final double[][] biases; // layer l: sizes[l+1]
+  // Expanding layers (out > in, the decoder) are also kept transposed (in x out): their product is
+  // then a sequence of vectorisable axpy loops instead of many short dot products.
+  private final double[][] transposed;
 
   public AutoencoderModel(int windowLength, int metrics, int[] sizes, double[][] weights, double[][] biases) {
     int d = windowLength * metrics;
@@ -33,9 +36,21 @@ public final class AutoencoderModel implements AnomalyModel {
     this.sizes = sizes.clone();
     this.weights = new double[weights.length][];
     this.biases = new double[biases.length][];
+    this.transposed = new double[weights.length][];
     for (int l = 0; l < weights.length; l++) {
       this.weights[l] = weights[l].clone();
       this.biases[l] = biases[l].clone();
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      if (out > in) {
+        double[] t = new double[in * out];
+        for (int o = 0; o < out; o++) {
+          for (int i = 0; i < in; i++) {
+            t[i * out + o] = weights[l][o * in + i];
+          }
+        }
+        transposed[l] = t;
+      }
     }
   }
 
@@ -90,13 +105,26 @@ public final class AutoencoderModel implements AnomalyModel {
       double[] w = weights[l];
       double[] b = biases[l];
       double[] next = l == last ? out : new double[outN];
-      for (int o = 0; o < outN; o++) {
-        double s = b[o];
-        int off = o * in;
+      double[] t = transposed[l];
+      if (t != null) {
+        System.arraycopy(b, 0, next, 0, outN);
         for (int i = 0; i < in; i++) {
-          s += w[off + i] * cur[i];
+          double c = cur[i];
+          int off = i * outN;
+          for (int o = 0; o < outN; o++) {
+            next[o] += t[off + o] * c;
+          }
         }
-        next[o] = l == last ? s : Math.tanh(s);
+        if (l != last) {
+          for (int o = 0; o < outN; o++) {
+            next[o] = Stats.tanh(next[o]);
+          }
+        }
+      } else {
+        for (int o = 0; o < outN; o++) {
+          double s = b[o] + Stats.dot(w, o * in, cur, in);
+          next[o] = l == last ? s : Stats.tanh(s);
+        }
       }
       cur = next;
     }

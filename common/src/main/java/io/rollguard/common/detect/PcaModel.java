@@ -71,12 +71,7 @@ public final class PcaModel implements AnomalyModel {
     }
     double[] z = new double[k];
     for (int c = 0; c < k; c++) {
-      double s = 0;
-      int off = c * d;
-      for (int i = 0; i < d; i++) {
-        s += components[off + i] * out[i];
-      }
-      z[c] = s;
+      z[c] = Stats.dot(components, c * d, out, d);
     }
     for (int c = 0; c < k; c++) {
       double zc = z[c];
@@ -100,15 +95,16 @@ public final class PcaModel implements AnomalyModel {
    * training windows and fits again (k re-chosen), so anomalies in the history do not become
    * components.
    */
-  static Fit fit(WindowSet train, WindowSet holdout, double trimFraction, double tolerance) {
+  static Fit fit(WindowSet train, WindowSet holdout, double trimFraction, double tolerance, boolean robustTail) {
+    double cvTrim = robustTail ? CV_TRIM : 0.0;
     Eigen e = eigen(train);
-    int k = chooseK(e, holdout, tolerance).chosen;
+    int k = chooseK(e, holdout, tolerance, cvTrim).chosen;
     if (trimFraction > 0) {
       PcaModel first = e.model(k);
       int[] keep = WindowSet.keepBelowTrim(train.meanSquaredResiduals(first), trimFraction);
       e = eigen(train.subset(keep));
     }
-    Selection sel = chooseK(e, holdout, tolerance);
+    Selection sel = chooseK(e, holdout, tolerance, cvTrim);
     return new Fit(e.model(sel.chosen), sel.errors, sel.grid);
   }
 
@@ -129,7 +125,7 @@ public final class PcaModel implements AnomalyModel {
    * Cap on windows entering the covariance: stride-1 windows overlap in W-1 of W rows, so an evenly
    * spaced subset of this size estimates the same covariance at a fraction of the n*d^2 cost.
    */
-  private static final int COVARIANCE_MAX_WINDOWS = 8192;
+  private static final int COVARIANCE_MAX_WINDOWS = 4096;
 
   private static Eigen eigen(WindowSet all) {
     WindowSet set = all.evenSubset(COVARIANCE_MAX_WINDOWS);
@@ -194,7 +190,7 @@ public final class PcaModel implements AnomalyModel {
   /** Small ridge keeps the leave-one-metric-out solve defined when a component lives in one metric. */
   private static final double CV_RIDGE = 1e-3;
   /** Cap on held-out windows used for model selection; evenly spaced so the choice is deterministic. */
-  private static final int CV_MAX_WINDOWS = 2000;
+  private static final int CV_MAX_WINDOWS = 1000;
 
   /**
    * Chooses k by leave-one-metric-out prediction on the held-out windows: in window i the metric
@@ -203,9 +199,10 @@ public final class PcaModel implements AnomalyModel {
    * prediction error is summed. Too few components miss the cross-metric structure, too many fit
    * the visible cells' noise and predict the hidden metric worse, so the curve has a real minimum
    * (unlike the plain reconstruction error, which always falls with k). The fewest components within
-   * {@code tolerance} (relative) of the minimum win.
+   * {@code tolerance} (relative) of the minimum win. With {@code cvTrim > 0} the worst windows are
+   * left out of the per-k mean.
    */
-  private static Selection chooseK(Eigen e, WindowSet holdout, double tolerance) {
+  private static Selection chooseK(Eigen e, WindowSet holdout, double tolerance, double cvTrim) {
     int d = e.mean.length;
     int w = e.windowLength;
     int m = e.metrics;
@@ -237,11 +234,15 @@ public final class PcaModel implements AnomalyModel {
     }
     int n = holdout.size();
     int step = Math.max(1, n / CV_MAX_WINDOWS);
-    double[] err = new double[grid.length];
-    double err0 = 0;
-    long cells = 0;
+    int used = (n + step - 1) / step;
+    // Per-window errors, so the aggregate can drop the worst windows: anomalies in the tail would
+    // otherwise dominate a plain sum and favour too few components.
+    double[][] perWindow = new double[grid.length][used];
+    double[] perWindow0 = new double[used];
+    boolean[] valid = new boolean[used];
     double[] raw = new double[d];
     double[] xc = new double[d];
+    double[] visible = new double[d];
     double[] z = new double[kmax];
     double[] sol = new double[kmax];
     for (int i = 0, count = 0; i < n; i += step, count++) {
@@ -260,22 +261,25 @@ public final class PcaModel implements AnomalyModel {
       if (!anyHidden) {
         continue;
       }
+      valid[count] = true;
       // z = V^T x with the hidden metric's cells zeroed = Po^T xo
+      // Hide metric j: zero its cells in a copy, then z = V^T x = Po^T xo.
+      System.arraycopy(xc, 0, visible, 0, d);
+      for (int t = 0; t < w; t++) {
+        visible[t * m + j] = 0.0;
+      }
       for (int c = 0; c < kmax; c++) {
         double s = 0;
         double[] vc = e.vectors[c];
         for (int a = 0; a < d; a++) {
-          if (a % m != j) {
-            s += vc[a] * xc[a];
-          }
+          s += vc[a] * visible[a];
         }
         z[c] = s;
       }
       for (int t = 0; t < w; t++) {
         int idx = t * m + j;
         if (!Double.isNaN(raw[idx])) {
-          err0 += xc[idx] * xc[idx];
-          cells++;
+          perWindow0[count] += xc[idx] * xc[idx];
         }
       }
       for (int g = 0; g < grid.length; g++) {
@@ -292,12 +296,21 @@ public final class PcaModel implements AnomalyModel {
             pred += e.vectors[c][idx] * sol[c];
           }
           double diff = xc[idx] - pred;
-          err[g] += diff * diff;
+          perWindow[g][count] += diff * diff;
         }
       }
     }
-    if (cells == 0) {
-      return new Selection(1, grid, err);
+    int validCount = 0;
+    for (boolean v : valid) {
+      validCount += v ? 1 : 0;
+    }
+    if (validCount == 0) {
+      return new Selection(1, grid, new double[grid.length]);
+    }
+    double err0 = trimmedValidMean(perWindow0, valid, cvTrim);
+    double[] err = new double[grid.length];
+    for (int g = 0; g < grid.length; g++) {
+      err[g] = trimmedValidMean(perWindow[g], valid, cvTrim);
     }
     double best = err0;
     for (double v : err) {
@@ -310,11 +323,32 @@ public final class PcaModel implements AnomalyModel {
         break;
       }
     }
-    double[] perCell = new double[err.length];
-    for (int g = 0; g < err.length; g++) {
-      perCell[g] = err[g] / cells;
+    return new Selection(chosen, grid, err);
+  }
+
+  /**
+   * Share of the worst held-out windows left out of the selection criterion when the tail is
+   * treated as possibly contaminated ({@link TrainingOptions#robustTail()}): anomaly bursts in the
+   * tail would otherwise dominate the sum and favour too few components.
+   */
+  static final double CV_TRIM = 0.05;
+
+  private static double trimmedValidMean(double[] values, boolean[] valid, double trim) {
+    double[] v = new double[values.length];
+    int n = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (valid[i]) {
+        v[n++] = values[i];
+      }
     }
-    return new Selection(chosen, grid, perCell);
+    v = java.util.Arrays.copyOf(v, n);
+    java.util.Arrays.sort(v);
+    int keep = Math.max(1, n - (int) Math.floor(n * trim));
+    double s = 0;
+    for (int i = 0; i < keep; i++) {
+      s += v[i];
+    }
+    return s / keep;
   }
 
   /** Candidate component counts: every k up to 8, then about 20% apart. */

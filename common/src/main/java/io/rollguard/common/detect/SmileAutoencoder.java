@@ -34,7 +34,7 @@ final class SmileAutoencoder extends MultilayerPerceptron {
     @Override
     public void f(double[] x) {
       for (int i = 0; i < x.length; i++) {
-        x[i] = Math.tanh(x[i]);
+        x[i] = Stats.tanh(x[i]);
       }
     }
 

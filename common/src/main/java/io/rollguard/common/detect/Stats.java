@@ -41,6 +41,46 @@ final class Stats {
     return Arrays.copyOf(v, n);
   }
 
+  /**
+   * {@code sum_i a[aOff + i] * b[i]} for i < n, with four independent accumulators: a single running
+   * sum is a serial dependency chain (one add latency per element); four chains let the CPU overlap
+   * them, about 3x faster on the scoring path. The summation order is fixed, so results are
+   * deterministic (and identical for an original and a reloaded bundle).
+   */
+  static double dot(double[] a, int aOff, double[] b, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[aOff + i] * b[i];
+      s1 += a[aOff + i + 1] * b[i + 1];
+      s2 += a[aOff + i + 2] * b[i + 2];
+      s3 += a[aOff + i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[aOff + i] * b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
+   * tanh via the JIT-intrinsic {@link Math#exp}: {@link Math#tanh} is several times slower and was
+   * most of the autoencoder's scoring time. Absolute error below 1e-15; used for both training
+   * (SmileAutoencoder.CorrectTanh) and scoring so the network is evaluated the same way in both.
+   */
+  static double tanh(double x) {
+    if (x > 20) {
+      return 1.0;
+    }
+    if (x < -20) {
+      return -1.0;
+    }
+    double e = Math.exp(2 * x);
+    return (e - 1) / (e + 1);
+  }
+
   static double standardDeviation(double[] v) {
     if (v.length < 2) {
       return 0.0;

