@@ -1,0 +1,54 @@
+package io.rollguard.cli;
+
+import io.rollguard.cli.backtest.BacktestCommand;
+import io.rollguard.cli.bench.BenchCommand;
+import io.rollguard.cli.bench.BenchCoreCommand;
+import io.rollguard.cli.bench.SdkServerExit;
+import io.rollguard.cli.eval.EvaluateCommand;
+import io.rollguard.common.config.ConfigException;
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Rollguard's command line: backtests, evaluations and benchmarks of the detection core. */
+@Command(
+    name = "rollguard",
+    mixinStandardHelpOptions = true,
+    version = "rollguard 0.1.0",
+    description = "Rollguard command line: backtest and evaluate the anomaly detector.",
+    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class})
+public final class RollguardCli implements Runnable {
+
+  /** Exit code for bad input (unreadable file, invalid config, inconsistent columns). */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  public static void main(String[] args) {
+    int code = newCommandLine().execute(args);
+    if (SdkServerExit.haltRequired()) {
+      // An SDK Mapper server ran in this JVM: its shutdown hook would deadlock System.exit.
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(code);
+    }
+    System.exit(code);
+  }
+
+  /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */
+  public static CommandLine newCommandLine() {
+    CommandLine cl = new CommandLine(new RollguardCli());
+    // Bad input is the user's to fix: print what is wrong and where, not a stack trace.
+    cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof IOException || ex instanceof ConfigException) {
+        line.getErr().println("error: " + ex.getMessage());
+        return EXIT_BAD_INPUT;
+      }
+      throw ex;
+    });
+    return cl;
+  }
+}
