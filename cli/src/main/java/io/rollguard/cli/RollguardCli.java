@@ -5,6 +5,7 @@ import io.rollguard.cli.bench.BenchCommand;
 import io.rollguard.cli.bench.BenchCoreCommand;
 import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
+import io.rollguard.cli.run.RunCommand;
 import io.rollguard.common.config.ConfigException;
 import java.io.IOException;
 import picocli.CommandLine;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Command;
     name = "rollguard",
     mixinStandardHelpOptions = true,
     version = "rollguard 0.1.0",
-    description = "Rollguard command line: backtest and evaluate the anomaly detector.",
-    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class})
+    description = "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
+    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class,
+        RunCommand.class})
 public final class RollguardCli implements Runnable {
 
   /** Exit code for bad input (unreadable file, invalid config, inconsistent columns). */

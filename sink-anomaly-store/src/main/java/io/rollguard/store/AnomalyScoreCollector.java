@@ -12,10 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Exports the latest scores from Redis at every scrape:
+ * Exports the latest scores from the store ({@link ScoreReader}: Redis in the vertex) at every scrape:
  *
  * <ul>
  *   <li>{@code rollguard_anomaly_score{namespace,app,role,rollouts_pod_template_hash,metric}}, one
@@ -38,13 +37,13 @@ public final class AnomalyScoreCollector implements MultiCollector {
   private static final RateLimitedLog LOG =
       RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyScoreCollector.class), Duration.ofMinutes(1));
 
-  private final AnomalyStoreReader reader;
+  private final ScoreReader reader;
   private final Duration staleness;
   private final Clock clock;
   private final StoreMetrics metrics;
 
   public AnomalyScoreCollector(
-      AnomalyStoreReader reader, Duration staleness, Clock clock, StoreMetrics metrics) {
+      ScoreReader reader, Duration staleness, Clock clock, StoreMetrics metrics) {
     this.reader = reader;
     this.staleness = staleness;
     this.clock = clock;
@@ -60,9 +59,9 @@ public final class AnomalyScoreCollector implements MultiCollector {
     List<AnomalyRecord> records;
     try {
       records = reader.latestSince(clock.millis() - staleness.toMillis());
-    } catch (JedisException e) {
+    } catch (StoreUnavailableException e) {
       metrics.readErrors.labelValues("metrics").inc();
-      LOG.warn("scrape", "cannot read scores from Redis, exporting none: {}", e.toString());
+      LOG.warn("scrape", "cannot read scores from the store, exporting none: {}", e.getMessage());
       records = List.of();
     }
     for (AnomalyRecord record : records) {

@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.Tuple;
 
 /**
  * Reads the anomaly store. Every replica reads the same Redis, so every replica answers the same.
  * Records that no longer decode (written by an incompatible version) are skipped and logged.
- * Redis failures propagate as {@code JedisException}; the HTTP layer counts them.
+ * Redis failures are thrown as {@link StoreUnavailableException}; the HTTP layer counts them.
  */
-public final class AnomalyStoreReader {
+public final class AnomalyStoreReader implements ScoreReader {
 
   private static final RateLimitedLog LOG =
       RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyStoreReader.class), Duration.ofMinutes(1));
@@ -34,8 +35,16 @@ public final class AnomalyStoreReader {
     this.keys = Objects.requireNonNull(keys, "keys");
   }
 
-  /** The latest record of every key scored at or after {@code sinceMillis} (record time). */
+  @Override
   public List<AnomalyRecord> latestSince(long sinceMillis) {
+    try {
+      return readLatestSince(sinceMillis);
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private List<AnomalyRecord> readLatestSince(long sinceMillis) {
     List<String> members = redis.zrangeByScore(keys.keysIndex(), sinceMillis, Double.POSITIVE_INFINITY);
     List<Response<String>> responses = new ArrayList<>(members.size());
     try (Pipeline pipeline = redis.pipelined()) {
@@ -58,10 +67,16 @@ public final class AnomalyStoreReader {
     return records;
   }
 
-  /** The history of {@code key} with timestamps in {@code [fromMillis, toMillis]}, oldest first. */
+  @Override
   public List<AnomalyRecord> history(ScoringKey key, long fromMillis, long toMillis) {
+    List<String> stored;
+    try {
+      stored = redis.zrangeByScore(keys.history(key), fromMillis, toMillis);
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
     List<AnomalyRecord> records = new ArrayList<>();
-    for (String json : redis.zrangeByScore(keys.history(key), fromMillis, toMillis)) {
+    for (String json : stored) {
       AnomalyRecord record = decode(json);
       if (record != null) {
         records.add(record);
@@ -70,10 +85,15 @@ public final class AnomalyStoreReader {
     return records;
   }
 
-  /** The keys of entity {@code namespace/app} with a record at or after {@code sinceMillis}, newest first. */
+  @Override
   public List<ScoringKey> entityKeysSince(String namespace, String app, long sinceMillis) {
-    List<Tuple> tuples = redis.zrevrangeByScoreWithScores(
-        keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, sinceMillis);
+    List<Tuple> tuples;
+    try {
+      tuples = redis.zrevrangeByScoreWithScores(
+          keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, sinceMillis);
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
     List<ScoringKey> result = new ArrayList<>(tuples.size());
     for (Tuple tuple : tuples) {
       ScoringKey key = StoreKeys.parseEntityMember(namespace, app, tuple.getElement());
@@ -82,6 +102,10 @@ public final class AnomalyStoreReader {
       }
     }
     return result;
+  }
+
+  private static StoreUnavailableException unavailable(JedisException e) {
+    return new StoreUnavailableException("Redis: " + e.getMessage(), e);
   }
 
   private static AnomalyRecord decode(String json) {

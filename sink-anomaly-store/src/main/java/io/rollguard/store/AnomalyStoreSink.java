@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Numaflow user-defined sink of the anomaly store.
  *
- * <p>Exactly one response per datum id: {@code OK} only for a record Redis confirmed, a failure
+ * <p>Exactly one response per datum id: {@code OK} only for a record the store (Redis in the
+ * vertex, {@link InMemoryAnomalyStore} in the local runner) confirmed, a failure
  * with the reason for every record that was not written (Numaflow retries it), and for a malformed
  * record the {@link MalformedRecordPolicy}. Records are written in chunks of {@code chunkSize} as
  * they arrive, so a Redis outage in the middle of a batch fails only the records after it.
@@ -30,13 +31,13 @@ public final class AnomalyStoreSink extends Sinker {
   private static final RateLimitedLog LOG =
       RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyStoreSink.class), Duration.ofMinutes(1));
 
-  private final AnomalyStoreWriter writer;
+  private final ScoreWriter writer;
   private final MalformedRecordPolicy malformedPolicy;
   private final StoreMetrics metrics;
   private final int chunkSize;
 
   public AnomalyStoreSink(
-      AnomalyStoreWriter writer, MalformedRecordPolicy malformedPolicy, StoreMetrics metrics, int chunkSize) {
+      ScoreWriter writer, MalformedRecordPolicy malformedPolicy, StoreMetrics metrics, int chunkSize) {
     if (chunkSize < 1) {
       throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
     }
@@ -84,9 +85,9 @@ public final class AnomalyStoreSink extends Sinker {
     if (chunk.isEmpty()) {
       return;
     }
-    List<AnomalyStoreWriter.Outcome> outcomes = writer.write(chunk);
+    List<ScoreWriter.Outcome> outcomes = writer.write(chunk);
     for (int i = 0; i < outcomes.size(); i++) {
-      AnomalyStoreWriter.Outcome outcome = outcomes.get(i);
+      ScoreWriter.Outcome outcome = outcomes.get(i);
       if (outcome.written()) {
         responses.add(Response.responseOK(ids.get(i)));
         metrics.records.labelValues("written").inc();

@@ -23,7 +23,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * and both indexes (scores only move forward). Every key gets its TTL on every write. Writes are
  * idempotent, so a record Numaflow re-sends after a failure is harmless.
  */
-public final class AnomalyStoreWriter {
+public final class AnomalyStoreWriter implements ScoreWriter {
 
   static final String WRITE_SCRIPT = String.join("\n",
       "local ts = tonumber(ARGV[1])",
@@ -43,15 +43,6 @@ public final class AnomalyStoreWriter {
       "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[7])",
       "redis.call('PEXPIRE', KEYS[4], ARGV[3])",
       "return 1");
-
-  /** The outcome of one record: written, or the reason it was not. */
-  public record Outcome(boolean written, String error) {
-    static final Outcome WRITTEN = new Outcome(true, null);
-
-    static Outcome failed(String error) {
-      return new Outcome(false, error);
-    }
-  }
 
   private final JedisPooled redis;
   private final StoreKeys keys;
@@ -85,6 +76,7 @@ public final class AnomalyStoreWriter {
    *
    * @return one outcome per record, in order
    */
+  @Override
   public List<Outcome> write(List<AnomalyRecord> records) {
     if (records.isEmpty()) {
       return List.of();

@@ -18,16 +18,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The anomaly store's HTTP API (JDK {@code HttpServer}):
  *
  * <ul>
  *   <li>{@code GET /metrics}: the registry in Prometheus text format (written by the Prometheus
- *       client library): scores from Redis plus the operational metrics;
+ *       client library): scores from the store plus the operational metrics;
  *   <li>{@code GET /api/v1/verdict?namespace=&app=&hash=[&range=5m][&maxScore=7]}: the {@link
- *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when Redis cannot be read (Argo
+ *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when the store cannot be read (Argo
  *       Rollouts records a measurement error and retries).
  * </ul>
  */
@@ -102,9 +101,9 @@ public final class StoreHttpServer {
       Verdict verdict;
       try {
         verdict = verdicts.verdict(namespace, app, hash, effective);
-      } catch (JedisException e) {
+      } catch (StoreUnavailableException e) {
         metrics.readErrors.labelValues("verdict").inc();
-        LOG.warn("verdict", "cannot read scores from Redis for a verdict: {}", e.toString());
+        LOG.warn("verdict", "cannot read scores from the store for a verdict: {}", e.getMessage());
         send(exchange, 503, Map.of("error", "anomaly store unavailable: " + e.getMessage()));
         return;
       }

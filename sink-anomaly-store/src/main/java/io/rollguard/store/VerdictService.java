@@ -31,15 +31,15 @@ import java.util.Map;
  */
 public final class VerdictService {
 
-  private final AnomalyStoreReader reader;
+  private final ScoreReader reader;
   private final Clock clock;
 
-  public VerdictService(AnomalyStoreReader reader, Clock clock) {
+  public VerdictService(ScoreReader reader, Clock clock) {
     this.reader = reader;
     this.clock = clock;
   }
 
-  /** Throws {@code JedisException} when Redis cannot be read. */
+  /** Throws {@link StoreUnavailableException} when the store cannot be read. */
   public Verdict verdict(String namespace, String app, String canaryHash, VerdictPolicy policy) {
     long to = clock.millis();
     long from = to - policy.range().toMillis();

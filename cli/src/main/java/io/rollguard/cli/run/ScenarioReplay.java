@@ -1,0 +1,81 @@
+package io.rollguard.cli.run;
+
+import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.payload.ScoringKey;
+import io.rollguard.common.registry.EntityId;
+import io.rollguard.common.scenario.ScenarioData;
+import io.rollguard.common.scoring.training.HistorySource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+
+/** The embedded default: a generated {@link DemoScenario}, its stable history and its canary phase. */
+final class ScenarioReplay implements ReplaySource {
+
+  private final DemoScenario demo;
+  private final ScoringKey stableKey;
+  private final ScoringKey canaryKey;
+  private final ScenarioFeed feed;
+  private final HistorySource history;
+
+  ScenarioReplay(DemoScenario demo, ScoringKey stableKey, ScoringKey canaryKey, RollguardConfig config, Clock clock) {
+    this.demo = demo;
+    this.stableKey = stableKey;
+    this.canaryKey = canaryKey;
+    ScenarioData data = demo.scenario().generate();
+    this.feed = new ScenarioFeed(stableKey, canaryKey, data.stable(), data.canary());
+    this.history = new ScenarioHistorySource(new EntityId(stableKey.namespace(), stableKey.app()),
+        List.of(data.history(), data.stable()), config.training().lookback(), config.prometheus().ingestionDelay(),
+        clock);
+  }
+
+  @Override
+  public String label() {
+    return demo.kind().label();
+  }
+
+  @Override
+  public String description() {
+    return String.format(Locale.ROOT, "%s (seed %d)", demo.description(), demo.scenario().seed());
+  }
+
+  @Override
+  public ScoringKey stableKey() {
+    return stableKey;
+  }
+
+  @Override
+  public ScoringKey canaryKey() {
+    return canaryKey;
+  }
+
+  @Override
+  public long stepMillis() {
+    return demo.scenario().step().toMillis();
+  }
+
+  @Override
+  public int steps() {
+    return feed.steps();
+  }
+
+  @Override
+  public long timestampOf(int step) {
+    return feed.timestampOf(step);
+  }
+
+  @Override
+  public List<LocalMessage> messagesAt(int step) {
+    return feed.messagesAt(step);
+  }
+
+  @Override
+  public HistorySource history() {
+    return history;
+  }
+
+  @Override
+  public long regressionOnsetMillis() {
+    return demo.onsetStep() < 0 ? -1 : demo.scenario().canaryStart().toEpochMilli() + demo.onsetStep() * stepMillis();
+  }
+}
