@@ -9,16 +9,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PayloadCodec;
-import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.PreprocessedWindow;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.scoring.InferenceOutcome;
 import io.rollguard.common.scoring.Inferencer;
-import io.rollguard.common.scoring.Rejection;
-import io.rollguard.common.scoring.ScoringShape;
 import io.rollguard.common.scoring.StageMetrics;
 import io.rollguard.common.scoring.StageResult;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -69,30 +65,16 @@ public final class InferenceMapper extends Mapper {
 
   @Override
   public MessageList processMessage(String[] keys, Datum datum) {
-    long started = System.nanoTime();
-    try {
-      return handle(keys, datum.getValue());
-    } catch (RuntimeException e) {
-      metrics.failed(e, Arrays.toString(keys), null);
-      return drop();
-    } finally {
-      metrics.observeSeconds((System.nanoTime() - started) / 1e9);
-    }
+    return metrics.handle(keys, () -> handle(keys, datum.getValue()), InferenceMapper::drop);
   }
 
   private MessageList handle(String[] keys, byte[] value) {
-    PreprocessedWindow input;
-    try {
-      input = codec.decode(value, PreprocessedWindow.class);
-    } catch (PayloadException e) {
-      metrics.rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+    Optional<PreprocessedWindow> decoded =
+        metrics.decodeInput(value, keys, PreprocessedWindow.class, PreprocessedWindow::key);
+    if (decoded.isEmpty()) {
       return drop();
     }
-    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, input.key());
-    if (wrongKeys.isPresent()) {
-      metrics.rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
-      return drop();
-    }
+    PreprocessedWindow input = decoded.get();
     StageResult<InferenceOutcome> result = inferencer.process(input);
     if (result instanceof StageResult.Rejected<InferenceOutcome> rejected) {
       metrics.rejected(rejected.reason(), rejected.detail(), input.key().toString(), input.key());

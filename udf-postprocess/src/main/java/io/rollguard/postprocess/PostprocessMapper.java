@@ -8,13 +8,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PayloadCodec;
-import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.scoring.Postprocessor;
-import io.rollguard.common.scoring.Rejection;
-import io.rollguard.common.scoring.ScoringShape;
 import io.rollguard.common.scoring.StageMetrics;
 import io.rollguard.common.scoring.StageResult;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,30 +37,18 @@ public final class PostprocessMapper extends Mapper {
 
   @Override
   public MessageList processMessage(String[] keys, Datum datum) {
-    long started = System.nanoTime();
-    try {
-      return MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build();
-    } catch (RuntimeException e) {
-      metrics.failed(e, Arrays.toString(keys), null);
-      return MessageList.newBuilder().addMessage(Message.toDrop()).build();
-    } finally {
-      metrics.observeSeconds((System.nanoTime() - started) / 1e9);
-    }
+    return metrics.handle(keys,
+        () -> MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build(),
+        () -> MessageList.newBuilder().addMessage(Message.toDrop()).build());
   }
 
   private Message handle(String[] keys, byte[] value) {
-    InferenceResult input;
-    try {
-      input = codec.decode(value, InferenceResult.class);
-    } catch (PayloadException e) {
-      metrics.rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+    Optional<InferenceResult> decoded =
+        metrics.decodeInput(value, keys, InferenceResult.class, InferenceResult::key);
+    if (decoded.isEmpty()) {
       return Message.toDrop();
     }
-    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, input.key());
-    if (wrongKeys.isPresent()) {
-      metrics.rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
-      return Message.toDrop();
-    }
+    InferenceResult input = decoded.get();
     double[][] raw = postprocessor.usesRawValues() ? input.rawValues() : null;
     StageResult<AnomalyRecord> result = postprocessor.process(input, raw);
     if (result instanceof StageResult.Rejected<AnomalyRecord> rejected) {

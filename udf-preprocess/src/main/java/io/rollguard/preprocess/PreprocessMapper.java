@@ -6,15 +6,11 @@ import io.numaproj.numaflow.mapper.Message;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.PayloadCodec;
-import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.PreprocessedWindow;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.scoring.Preprocessor;
-import io.rollguard.common.scoring.Rejection;
-import io.rollguard.common.scoring.ScoringShape;
 import io.rollguard.common.scoring.StageMetrics;
 import io.rollguard.common.scoring.StageResult;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,30 +37,17 @@ public final class PreprocessMapper extends Mapper {
 
   @Override
   public MessageList processMessage(String[] keys, Datum datum) {
-    long started = System.nanoTime();
-    try {
-      return MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build();
-    } catch (RuntimeException e) {
-      metrics.failed(e, Arrays.toString(keys), null);
-      return MessageList.newBuilder().addMessage(Message.toDrop()).build();
-    } finally {
-      metrics.observeSeconds((System.nanoTime() - started) / 1e9);
-    }
+    return metrics.handle(keys,
+        () -> MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build(),
+        () -> MessageList.newBuilder().addMessage(Message.toDrop()).build());
   }
 
   private Message handle(String[] keys, byte[] value) {
-    Window window;
-    try {
-      window = codec.decode(value, Window.class);
-    } catch (PayloadException e) {
-      metrics.rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+    Optional<Window> decoded = metrics.decodeInput(value, keys, Window.class, Window::key);
+    if (decoded.isEmpty()) {
       return Message.toDrop();
     }
-    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, window.key());
-    if (wrongKeys.isPresent()) {
-      metrics.rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
-      return Message.toDrop();
-    }
+    Window window = decoded.get();
     StageResult<PreprocessedWindow> result = preprocessor.process(window);
     if (result instanceof StageResult.Rejected<PreprocessedWindow> rejected) {
       metrics.rejected(rejected.reason(), rejected.detail(), window.key().toString(), window.key());

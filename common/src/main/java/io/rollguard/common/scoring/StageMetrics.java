@@ -7,8 +7,14 @@ import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.vertex.RateLimitedLog;
 import io.rollguard.common.vertex.ScoringKeyMdc;
 import java.time.Duration;
+import io.rollguard.common.payload.PayloadCodec;
+import io.rollguard.common.payload.PayloadException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,5 +109,43 @@ public final class StageMetrics {
         log.run();
       }
     }
+  }
+
+  /**
+   * Runs one message's handling: times it, and turns an exception (a bug) into {@link #failed} plus
+   * {@code onFailure}, so it never reaches the SDK's gRPC server. Every map vertex calls this once
+   * per message.
+   */
+  public <R> R handle(String[] keys, Supplier<R> body, Supplier<R> onFailure) {
+    long started = System.nanoTime();
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      failed(e, Arrays.toString(keys), null);
+      return onFailure.get();
+    } finally {
+      observeSeconds((System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /**
+   * Decodes a vertex's input and checks that the message keys are its scoring key; a failure of
+   * either is counted and logged here, and answered with empty (the caller drops the message).
+   */
+  public <T> Optional<T> decodeInput(
+      byte[] value, String[] keys, Class<T> type, Function<T, ScoringKey> keyOf) {
+    T input;
+    try {
+      input = PayloadCodec.shared().decode(value, type);
+    } catch (PayloadException e) {
+      rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+      return Optional.empty();
+    }
+    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, keyOf.apply(input));
+    if (wrongKeys.isPresent()) {
+      rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
+      return Optional.empty();
+    }
+    return Optional.of(input);
   }
 }
