@@ -2,7 +2,7 @@ package io.rollguard.cli;
 
 import io.rollguard.cli.csv.SeriesCsvWriter;
 import io.rollguard.cli.eval.SyntheticSuite;
-import io.rollguard.common.scenario.ScenarioData;
+import io.rollguard.cli.scenario.ScenarioData;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

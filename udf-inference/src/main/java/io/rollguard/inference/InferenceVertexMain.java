@@ -1,13 +1,12 @@
 package io.rollguard.inference;
 
+import io.rollguard.inference.trainer.TrainerMain;
 import io.numaproj.numaflow.mapper.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.ModelRegistries;
 import io.rollguard.common.registry.ModelRegistry;
-import io.rollguard.common.scoring.Inferencer;
-import io.rollguard.common.scoring.ScoringShape;
-import io.rollguard.common.scoring.TrainRequestLimiter;
+import io.rollguard.common.stage.ScoringShape;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
 import java.time.Clock;
@@ -16,7 +15,7 @@ import java.time.Clock;
  * Entry point of the udf-inference container. The same jar also carries the trainer: with the first
  * argument {@code trainer} (the image's entrypoint is {@code java ... -jar /app/vertex.jar}, so the
  * pipeline's trainer vertex sets {@code args: ["trainer"]}) this main hands over to {@link
- * TrainerMain}; {@code java -cp /app/vertex.jar io.rollguard.inference.TrainerMain} works as well.
+ * TrainerMain}; {@code java -cp /app/vertex.jar io.rollguard.inference.trainer.TrainerMain} works as well.
  */
 public final class InferenceVertexMain {
 

@@ -16,10 +16,9 @@ import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.common.scenario.SeriesRows;
-import io.rollguard.common.scoring.Preprocessor;
-import io.rollguard.common.scoring.ScoringFixtures;
-import io.rollguard.common.scoring.ScoringShape;
+import io.rollguard.testsupport.ServiceSeries;
+import io.rollguard.testsupport.ScoringFixtures;
+import io.rollguard.common.stage.ScoringShape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +44,7 @@ class PreprocessMapperTest {
   static MapperTestKit kit;
   static MapperTestKit.Client client;
   static StoredBundle saved;
-  static SeriesRows live;
+  static ServiceSeries live;
 
   @BeforeAll
   static void start() throws Exception {

@@ -9,7 +9,7 @@ import io.rollguard.common.detect.MetricDef;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.detect.TrainingSummary;
-import io.rollguard.common.scoring.MetricDefs;
+import io.rollguard.common.detect.MetricDefs;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.Window;
-import io.rollguard.common.scoring.ScoringPipeline;
 import io.rollguard.inference.InferenceMapper;
 import io.rollguard.postprocess.PostprocessMapper;
 import io.rollguard.preprocess.PreprocessMapper;

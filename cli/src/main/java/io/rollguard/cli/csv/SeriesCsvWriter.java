@@ -1,6 +1,6 @@
 package io.rollguard.cli.csv;
 
-import io.rollguard.common.scenario.SeriesRows;
+import io.rollguard.cli.scenario.SeriesRows;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;

@@ -2,7 +2,7 @@ package io.rollguard.cli.eval;
 
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.detect.MetricDef;
-import io.rollguard.common.scoring.MetricDefs;
+import io.rollguard.common.detect.MetricDefs;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

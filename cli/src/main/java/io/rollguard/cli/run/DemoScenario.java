@@ -1,9 +1,9 @@
 package io.rollguard.cli.run;
 
-import io.rollguard.common.scenario.Effect;
-import io.rollguard.common.scenario.Scenario;
-import io.rollguard.common.scenario.ServiceMetric;
-import io.rollguard.common.scenario.ServiceProfile;
+import io.rollguard.cli.scenario.Effect;
+import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.cli.scenario.ServiceMetric;
+import io.rollguard.cli.scenario.ServiceProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

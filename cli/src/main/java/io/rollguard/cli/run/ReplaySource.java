@@ -1,7 +1,7 @@
 package io.rollguard.cli.run;
 
 import io.rollguard.common.payload.ScoringKey;
-import io.rollguard.common.scoring.training.HistorySource;
+import io.rollguard.inference.trainer.HistorySource;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.rollguard.cli.run;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
-import io.rollguard.common.scenario.SeriesRows;
+import io.rollguard.cli.scenario.SeriesRows;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.rollguard.cli.run;
 
 import io.rollguard.common.registry.EntityId;
-import io.rollguard.common.scenario.SeriesRows;
-import io.rollguard.common.scoring.training.History;
-import io.rollguard.common.scoring.training.HistorySource;
+import io.rollguard.cli.scenario.SeriesRows;
+import io.rollguard.inference.trainer.History;
+import io.rollguard.inference.trainer.HistorySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

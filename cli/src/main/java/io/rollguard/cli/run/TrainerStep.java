@@ -5,15 +5,15 @@ import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
-import io.rollguard.common.scoring.training.TrainingOutcome;
-import io.rollguard.common.scoring.training.TrainingService;
+import io.rollguard.inference.trainer.TrainingOutcome;
+import io.rollguard.inference.trainer.TrainingService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The trainer vertex of the local pipeline, on the inference vertex's {@code train} edge. It does
- * what the trainer sink ({@code io.rollguard.inference.TrainerSink}) does with a {@code
+ * what the trainer sink ({@code io.rollguard.inference.trainer.TrainerSink}) does with a {@code
  * TrainRequest} - decode it and hand the entity to the {@link TrainingService} (lease, back-off,
  * freshness check, history, {@code DetectorTrainer}, registry) - with two differences that only make
  * sense in one process:

@@ -10,17 +10,17 @@ import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.ScoreSmoother;
 import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.detect.WindowScore;
-import io.rollguard.common.scenario.Effect;
-import io.rollguard.common.scenario.Scenario;
-import io.rollguard.common.scenario.ScenarioData;
-import io.rollguard.common.scenario.ServiceMetric;
+import io.rollguard.cli.scenario.Effect;
+import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.cli.scenario.ScenarioData;
+import io.rollguard.cli.scenario.ServiceMetric;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CausalScorerTest {
 
-  private static MetricTable table(io.rollguard.common.scenario.SeriesRows rows) {
+  private static MetricTable table(io.rollguard.cli.scenario.SeriesRows rows) {
     return new MetricTable("t", rows.metrics(), rows.timestamps(), rows.values(), 0, true);
   }
 

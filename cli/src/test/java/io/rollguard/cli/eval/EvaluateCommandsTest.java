@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.cli.RollguardCli;
-import io.rollguard.common.scenario.Effect;
-import io.rollguard.common.scenario.Scenario;
-import io.rollguard.common.scenario.ScenarioData;
-import io.rollguard.common.scenario.SeriesRows;
-import io.rollguard.common.scenario.ServiceMetric;
+import io.rollguard.cli.scenario.Effect;
+import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.cli.scenario.ScenarioData;
+import io.rollguard.cli.scenario.SeriesRows;
+import io.rollguard.cli.scenario.ServiceMetric;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

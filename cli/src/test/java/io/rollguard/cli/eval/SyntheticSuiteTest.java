@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.cli.backtest.ScoredSeries;
-import io.rollguard.common.scenario.EffectKind;
-import io.rollguard.common.scenario.ScenarioData;
+import io.rollguard.cli.scenario.EffectKind;
+import io.rollguard.cli.scenario.ScenarioData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

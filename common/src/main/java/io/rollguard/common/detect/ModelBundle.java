@@ -40,6 +40,14 @@ public final class ModelBundle {
     return metrics;
   }
 
+  /**
+   * Whether this bundle can score a window with these columns and rows: the same metrics in the same
+   * order and the same window length (a bundle trained before a configuration change cannot).
+   */
+  public boolean fits(List<String> windowMetrics, int rows) {
+    return windowLength() == rows && metricNames().equals(windowMetrics);
+  }
+
   public List<String> metricNames() {
     return metrics.stream().map(MetricDef::name).toList();
   }

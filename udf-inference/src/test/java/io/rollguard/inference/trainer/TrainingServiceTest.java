@@ -1,0 +1,130 @@
+package io.rollguard.inference.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.prometheus.PrometheusException;
+import io.rollguard.common.registry.DirectoryModelRegistry;
+import io.rollguard.common.registry.EntityId;
+import io.rollguard.testsupport.ServiceSeries;
+import io.rollguard.testsupport.ScoringFixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's decisions with the in-memory guard, a directory registry and generated history. */
+@Timeout(60)
+class TrainingServiceTest {
+
+  static final EntityId CART = new EntityId("shop", "cart");
+
+  @TempDir Path dir;
+
+  private History generated(int rows, double missingShare) {
+    ServiceSeries h = ScoringFixtures.history(5, Instant.parse("2026-01-05T00:00:00Z"), rows);
+    double[][] values = new double[rows][];
+    long observed = 0;
+    for (int i = 0; i < rows; i++) {
+      values[i] = h.values()[i].clone();
+      if (i < rows * missingShare) {
+        Arrays.fill(values[i], Double.NaN);
+      } else {
+        observed += values[i].length;
+      }
+    }
+    return new History(h.timestamps(), values, observed / (double) ((long) rows * h.metrics().size()), 0, 1);
+  }
+
+  private TrainingService service(RollguardConfig config, HistorySource source, TrainerPartsTest.TestClock clock,
+      PrometheusRegistry metrics) {
+    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir.resolve("models"), Duration.ofDays(7), clock);
+    return new TrainingService(config, registry, source, new LocalTrainingGuard(clock), clock,
+        new TrainerMetrics(metrics));
+  }
+
+  @Test
+  void aSuccessfulTrainingIsSavedAndTheNextRequestFindsItFresh() {
+    RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
+    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    clock.millis.set(Instant.parse("2026-01-07T00:00:00Z").toEpochMilli());
+    History history = generated(2 * 1440, 0);
+    PrometheusRegistry metrics = new PrometheusRegistry();
+    try (TrainingService service = service(config, entity -> history, clock, metrics)) {
+      assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART));
+      assertEquals(TrainingOutcome.SKIPPED_FRESH, service.trainNow(CART));
+      clock.millis.addAndGet(Duration.ofHours(25).toMillis());
+      assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART), "a stale bundle is retrained");
+    }
+    assertEquals(2, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "trained"));
+  }
+
+  @Test
+  void aFailedFetchBacksOffForRetryBackoff() {
+    RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
+    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    AtomicInteger fetches = new AtomicInteger();
+    HistorySource down = entity -> {
+      fetches.incrementAndGet();
+      throw new PrometheusException(PrometheusException.Kind.UNAVAILABLE, 503, "", "HTTP 503 after retries");
+    };
+    try (TrainingService service = service(config, down, clock, new PrometheusRegistry())) {
+      assertEquals(TrainingOutcome.FAILED_PROMETHEUS, service.trainNow(CART));
+      assertEquals(TrainingOutcome.SKIPPED_BACKOFF, service.trainNow(CART));
+      assertEquals(1, fetches.get());
+      clock.millis.addAndGet(config.training().retryBackoff().toMillis());
+      assertEquals(TrainingOutcome.FAILED_PROMETHEUS, service.trainNow(CART), "tried again after the back-off");
+      assertEquals(2, fetches.get());
+    }
+  }
+
+  @Test
+  void sparseOrShortHistoryIsTooLittleData() {
+    RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
+    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    History sparse = generated(2 * 1440, 0.6); // coverage 0.4 < training.minCoverage 0.5
+    try (TrainingService service = service(config, entity -> sparse, clock, new PrometheusRegistry())) {
+      assertEquals(TrainingOutcome.TOO_LITTLE_DATA, service.trainNow(CART));
+    }
+    History shortHistory = generated(60, 0);
+    try (TrainingService service = service(config, entity -> shortHistory, clock, new PrometheusRegistry())) {
+      assertEquals(TrainingOutcome.TOO_LITTLE_DATA, service.trainNow(new EntityId("shop", "other")));
+    }
+  }
+
+  @Test
+  void submitReturnsAtOnceAndDeduplicatesAnEntityInFlight() throws Exception {
+    RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
+    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    CountDownLatch fetching = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    HistorySource slow = entity -> {
+      fetching.countDown();
+      release.await();
+      return History.empty(0, 0);
+    };
+    PrometheusRegistry metrics = new PrometheusRegistry();
+    try (TrainingService service = service(config, slow, clock, metrics)) {
+      assertEquals(Optional.empty(), service.submit(CART));
+      assertTrue(fetching.await(10, TimeUnit.SECONDS));
+      assertEquals(Optional.of(TrainingOutcome.SKIPPED_IN_FLIGHT), service.submit(CART));
+      release.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (service.inFlight() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, service.inFlight());
+    }
+    assertEquals(1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "too_little_data"));
+    assertEquals(1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "skipped_in_flight"));
+  }
+}

@@ -1,0 +1,179 @@
+package io.rollguard.postprocess;
+
+import io.rollguard.common.stage.StageResult;
+import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.stage.Rejection;
+import io.rollguard.common.detect.MetricDefs;
+import io.rollguard.common.detect.FallbackCalibration;
+import io.rollguard.common.detect.Calibration;
+import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.ModelBundle;
+import io.rollguard.common.detect.WindowScore;
+import io.rollguard.common.payload.AnomalyRecord;
+import io.rollguard.common.payload.InferenceResult;
+import io.rollguard.common.registry.BundleCache;
+import io.rollguard.common.registry.BundleVersion;
+import io.rollguard.common.registry.EntityId;
+import io.rollguard.common.registry.StoredBundle;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Stage 3 (udf-postprocess): turns errors into the 0-10 scores of an {@link AnomalyRecord}.
+ * Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code source=model}: the pinned bundle's own calibration (per-metric error scales and
+ *       thresholds fitted on held-back history, its directions and weights).
+ *   <li>{@code source=fallback}: {@link FallbackCalibration} on the robust z-scores, with the
+ *       configured directions and weights.
+ *   <li>A model result whose bundle cannot be loaded any more (expired, registry down with nothing
+ *       cached) is scored like a fallback (its residuals are in the same robust-z units) and marked
+ *       {@code fallback}; outcome {@value #CALIBRATION_UNAVAILABLE}.
+ *   <li>Static limits ({@link StaticLimits}) when the raw values are known: a breach sets that
+ *       metric's score to 10, the unified score to 10, the attribution to the breached metrics
+ *       (weight-proportional) and the source to {@code static}.
+ * </ul>
+ *
+ * <p>Scores: 0 = within the calibrated normal range, 5 = at the calibrated alert threshold, towards
+ * 10 = far beyond ({@link Calibration#toScore}). Direction is applied before scoring, so an
+ * improvement scores 0. A metric with no observed value in the scored rows has no score: it is left
+ * out of {@code metricScores} and {@code attribution} rather than given a made-up 0.
+ */
+public final class Postprocessor {
+
+  public static final String MODEL = "model";
+  public static final String FALLBACK = "fallback";
+  public static final String STATIC = "static";
+  public static final String CALIBRATION_UNAVAILABLE = "calibration_unavailable";
+
+  private final ScoringShape shape;
+  private final BundleCache bundles;
+  private final List<MetricDef> defs;
+  private final Calibration fallbackCalibration;
+  private final StaticLimits staticLimits;
+
+  public Postprocessor(ScoringShape shape, BundleCache bundles) {
+    this.shape = Objects.requireNonNull(shape, "shape");
+    this.bundles = Objects.requireNonNull(bundles, "bundles");
+    this.defs = MetricDefs.of(shape.metrics());
+    this.fallbackCalibration = FallbackCalibration.create(defs, shape.windowLength());
+    this.staticLimits = new StaticLimits(shape.metrics());
+  }
+
+  /** Whether any configured metric has a static limit, i.e. whether raw values are worth passing. */
+  public boolean usesRawValues() {
+    return staticLimits.any();
+  }
+
+  /**
+   * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits, or null
+   *     when the producer did not send them (then static limits cannot fire)
+   */
+  public StageResult<AnomalyRecord> process(InferenceResult input, double[][] rawValues) {
+    Optional<StageResult.Rejected<Object>> bad = shape.check(input.metrics(), input.rows())
+        .or(() -> ScoringShape.checkFinite(input.errors(), "errors"))
+        .or(() -> ScoringShape.checkEntity(input.key()))
+        .or(() -> rawValues == null ? Optional.empty() : checkRaw(rawValues));
+    if (bad.isPresent()) {
+      return bad.get().retype();
+    }
+    Calibration calibration = fallbackCalibration;
+    AnomalyRecord.Source source = AnomalyRecord.Source.FALLBACK;
+    String label = FALLBACK;
+    String modelVersion = input.modelVersion();
+    if (input.source() == InferenceResult.Source.MODEL) {
+      Optional<Calibration> fromBundle = bundleCalibration(input);
+      if (fromBundle.isPresent()) {
+        calibration = fromBundle.get();
+        source = AnomalyRecord.Source.MODEL;
+        label = MODEL;
+      } else {
+        label = CALIBRATION_UNAVAILABLE;
+      }
+    }
+    WindowScore score = calibration.score(input.errors());
+    List<String> names = input.metrics();
+    List<Integer> breaches = rawValues == null ? List.of() : staticLimits.breaches(rawValues);
+    double breachedWeight = 0;
+    for (int j : breaches) {
+      breachedWeight += defs.get(j).weight();
+    }
+    // Both maps in configuration order, as the record documents.
+    Map<String, Double> metricScores = new LinkedHashMap<>();
+    Map<String, Double> attribution = new LinkedHashMap<>();
+    for (int j = 0; j < names.size(); j++) {
+      double s = score.perMetric()[j];
+      if (breaches.contains(j)) {
+        metricScores.put(names.get(j), AnomalyRecord.MAX_SCORE);
+        attribution.put(names.get(j), clampShare(defs.get(j).weight() / breachedWeight));
+      } else if (!Double.isNaN(s)) {
+        metricScores.put(names.get(j), clampScore(s));
+        attribution.put(names.get(j), breaches.isEmpty() ? clampShare(score.attribution()[j]) : 0.0);
+      }
+    }
+    double unified = clampScore(score.unified());
+    if (!breaches.isEmpty()) {
+      unified = AnomalyRecord.MAX_SCORE;
+      source = AnomalyRecord.Source.STATIC;
+      modelVersion = null;
+      label = STATIC;
+    }
+    if (metricScores.isEmpty()) {
+      return StageResult.rejected(Rejection.NO_SCORED_DATA,
+          "no metric has an observed value in the newest " + calibration.scoredRows() + " rows");
+    }
+    if (source == AnomalyRecord.Source.FALLBACK && modelVersion != null
+        && input.source() == InferenceResult.Source.MODEL) {
+      // The scores did not come from that bundle's calibration: do not claim them for it.
+      modelVersion = null;
+    }
+    AnomalyRecord record = new AnomalyRecord(input.key(), input.end(), unified, metricScores,
+        attribution, source, modelVersion);
+    return StageResult.accepted(record, label);
+  }
+
+  private Optional<StageResult.Rejected<Object>> checkRaw(double[][] raw) {
+    if (raw.length != shape.windowLength()) {
+      return Optional.of(new StageResult.Rejected<>(Rejection.WINDOW_LENGTH_MISMATCH,
+          "rawValues has " + raw.length + " rows, window.lengthSteps is " + shape.windowLength()));
+    }
+    for (double[] row : raw) {
+      if (row == null || row.length != shape.metricCount()) {
+        return Optional.of(new StageResult.Rejected<>(Rejection.METRIC_MISMATCH,
+            "rawValues rows must have " + shape.metricCount() + " values"));
+      }
+    }
+    return ScoringShape.checkFinite(raw, "rawValues");
+  }
+
+  private Optional<Calibration> bundleCalibration(InferenceResult input) {
+    BundleVersion version;
+    try {
+      version = BundleVersion.parse(input.modelVersion());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    Optional<StoredBundle> stored = bundles.pinned(EntityId.of(input.key()), version);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    ModelBundle bundle = stored.get().bundle();
+    if (!bundle.fits(input.metrics(), input.rows())) {
+      return Optional.empty();
+    }
+    return Optional.of(bundle.calibration());
+  }
+
+  private static double clampScore(double s) {
+    return s < 0 ? 0 : (s > AnomalyRecord.MAX_SCORE ? AnomalyRecord.MAX_SCORE : s);
+  }
+
+  /** Shares are computed as ratios and may be off by an ulp; the record insists on [0, 1]. */
+  private static double clampShare(double s) {
+    return Double.isNaN(s) || s < 0 ? 0 : (s > 1 ? 1 : s);
+  }
+}
