@@ -15,23 +15,36 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code generate}: writes one synthetic-suite case as backtest-ready CSVs ({@code history.csv},
- * {@code stable.csv}, {@code canary.csv}, {@code canary_labels.txt}), e.g. to backtest by hand or to
- * backfill a Prometheus.
+ * {@code stable.csv}, {@code canary.csv}, {@code canary_labels.txt}), e.g. to backtest by hand or
+ * to backfill a Prometheus.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
     description = "Write a seeded synthetic stable-vs-canary case as CSV files.")
 public final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "output folder (created)")
+  @Option(
+      names = "--out-dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "output folder (created)")
   Path outDir;
 
-  @Option(names = "--case", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--case",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "case index of the synthetic suite (0 = latency +400 ms; list with --list)")
   int caseIndex;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "scenario seed (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "scenario seed (default ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--list", description = "list the cases and exit")
@@ -50,7 +63,8 @@ public final class GenerateCommand implements Callable<Integer> {
       return 0;
     }
     if (caseIndex < 0 || caseIndex >= cases.size()) {
-      throw new IllegalArgumentException("--case must be in [0, " + (cases.size() - 1) + "], got " + caseIndex);
+      throw new IllegalArgumentException(
+          "--case must be in [0, " + (cases.size() - 1) + "], got " + caseIndex);
     }
     ScenarioData data = suite.scenario(cases.get(caseIndex), seed).generate();
     Files.createDirectories(outDir);
@@ -58,8 +72,9 @@ public final class GenerateCommand implements Callable<Integer> {
     SeriesCsvWriter.write(data.stable(), outDir.resolve("stable.csv"));
     SeriesCsvWriter.write(data.canary(), outDir.resolve("canary.csv"));
     SeriesCsvWriter.writeLabels(data.canary(), outDir.resolve("canary_labels.txt"));
-    out.printf("wrote %s: history %d rows, stable and canary %d rows, case '%s', seed %d%n", outDir,
-        data.history().rows(), data.canary().rows(), cases.get(caseIndex).name(), seed);
+    out.printf(
+        "wrote %s: history %d rows, stable and canary %d rows, case '%s', seed %d%n",
+        outDir, data.history().rows(), data.canary().rows(), cases.get(caseIndex).name(), seed);
     out.flush();
     return 0;
   }

@@ -16,9 +16,16 @@ import picocli.CommandLine.Command;
     name = "rollguard",
     mixinStandardHelpOptions = true,
     version = "rollguard 0.1.0",
-    description = "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
-    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class,
-        RunCommand.class})
+    description =
+        "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
+    subcommands = {
+      BacktestCommand.class,
+      EvaluateCommand.class,
+      BenchCommand.class,
+      BenchCoreCommand.class,
+      GenerateCommand.class,
+      RunCommand.class
+    })
 public final class RollguardCli implements Runnable {
 
   /** Exit code for bad input (unreadable file, invalid config, inconsistent columns). */
@@ -44,13 +51,16 @@ public final class RollguardCli implements Runnable {
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new RollguardCli());
     // Bad input is the user's to fix: print what is wrong and where, not a stack trace.
-    cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-      if (ex instanceof IllegalArgumentException || ex instanceof IOException || ex instanceof ConfigException) {
-        line.getErr().println("error: " + ex.getMessage());
-        return EXIT_BAD_INPUT;
-      }
-      throw ex;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, line, parseResult) -> {
+          if (ex instanceof IllegalArgumentException
+              || ex instanceof IOException
+              || ex instanceof ConfigException) {
+            line.getErr().println("error: " + ex.getMessage());
+            return EXIT_BAD_INPUT;
+          }
+          throw ex;
+        });
     return cl;
   }
 }

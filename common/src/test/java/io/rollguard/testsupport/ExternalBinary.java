@@ -24,8 +24,11 @@ final class ExternalBinary {
     Path binary = Path.of(path);
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
-          path + " is missing: the real-server tests need it. Run .ci/run, or install it with"
-              + " `apt-get install -y redis-server prometheus` (package " + aptPackage + ").");
+          path
+              + " is missing: the real-server tests need it. Run .ci/run, or install it with"
+              + " `apt-get install -y redis-server prometheus` (package "
+              + aptPackage
+              + ").");
     }
     return binary;
   }

@@ -11,15 +11,18 @@ class ExternalBinaryTest {
 
   @Test
   void aMissingBinaryFailsWithInstructionsInsteadOfSkipping() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> ExternalBinary.require("/usr/bin/rollguard-no-such-server", "redis-server"));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> ExternalBinary.require("/usr/bin/rollguard-no-such-server", "redis-server"));
     assertTrue(e.getMessage().contains(".ci/run"), e.getMessage());
     assertTrue(e.getMessage().contains("apt-get install"), e.getMessage());
   }
 
   @Test
   void promtoolRejectsBrokenExpositionText() {
-    assertEquals(0, PrometheusServer.checkMetrics("# HELP up Up.\n# TYPE up gauge\nup 1\n").exitCode());
+    assertEquals(
+        0, PrometheusServer.checkMetrics("# HELP up Up.\n# TYPE up gauge\nup 1\n").exitCode());
     assertNotEquals(0, PrometheusServer.checkMetrics("up{ 1\n").exitCode());
   }
 

@@ -14,7 +14,8 @@ public final class OpenMetricsText {
   private final Map<String, StringBuilder> families = new LinkedHashMap<>();
 
   /** Adds one sample; {@code labels} are written sorted by name. */
-  public OpenMetricsText gauge(String name, Map<String, String> labels, long epochMillis, double value) {
+  public OpenMetricsText gauge(
+      String name, Map<String, String> labels, long epochMillis, double value) {
     StringBuilder family = families.computeIfAbsent(name, n -> new StringBuilder());
     family.append(name);
     if (!labels.isEmpty()) {
@@ -29,15 +30,19 @@ public final class OpenMetricsText {
       }
       family.append('}');
     }
-    family.append(' ').append(format(value)).append(' ')
-        .append(java.math.BigDecimal.valueOf(epochMillis, 3).toPlainString()).append('\n');
+    family
+        .append(' ')
+        .append(format(value))
+        .append(' ')
+        .append(java.math.BigDecimal.valueOf(epochMillis, 3).toPlainString())
+        .append('\n');
     return this;
   }
 
   public String build() {
     StringBuilder out = new StringBuilder();
-    families.forEach((name, samples) ->
-        out.append("# TYPE ").append(name).append(" gauge\n").append(samples));
+    families.forEach(
+        (name, samples) -> out.append("# TYPE ").append(name).append(" gauge\n").append(samples));
     return out.append("# EOF\n").toString();
   }
 

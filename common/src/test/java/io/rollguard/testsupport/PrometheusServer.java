@@ -71,13 +71,16 @@ public final class PrometheusServer implements AutoCloseable {
   public static PromtoolResult checkMetrics(String expositionText) {
     Path promtool = ExternalBinary.require(PROMTOOL, "prometheus");
     try {
-      Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
-          .redirectErrorStream(true)
-          .start();
+      Process check =
+          new ProcessBuilder(promtool.toString(), "check", "metrics")
+              .redirectErrorStream(true)
+              .start();
       try (var stdin = check.getOutputStream()) {
         stdin.write(expositionText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
-      String output = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output =
+          new String(
+              check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!check.waitFor(30, TimeUnit.SECONDS)) {
         check.destroyForcibly();
         throw new IllegalStateException("promtool check metrics did not finish");
@@ -105,7 +108,10 @@ public final class PrometheusServer implements AutoCloseable {
     private boolean tls;
     private int port;
 
-    /** Listen on this port instead of a free one (e.g. to bring back a server a client already knows). */
+    /**
+     * Listen on this port instead of a free one (e.g. to bring back a server a client already
+     * knows).
+     */
     public Builder port(int fixedPort) {
       this.port = fixedPort;
       return this;
@@ -124,7 +130,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /**
-     * YAML list items under {@code scrape_configs:}, e.g. {@code "  - job_name: x\n    static_configs:
+     * YAML list items under {@code scrape_configs:}, e.g. {@code " - job_name: x\n static_configs:
      * [{targets: ['127.0.0.1:1234']}]\n"}.
      */
     public Builder scrapeConfigs(String yamlItems, Duration interval) {
@@ -144,8 +150,11 @@ public final class PrometheusServer implements AutoCloseable {
       }
       PrometheusServer server;
       try {
-        server = new PrometheusServer(dir, port > 0 ? port : ExternalBinary.freePort(),
-            tls ? SelfSignedCertificate.generate(dir.resolve("tls")) : null);
+        server =
+            new PrometheusServer(
+                dir,
+                port > 0 ? port : ExternalBinary.freePort(),
+                tls ? SelfSignedCertificate.generate(dir.resolve("tls")) : null);
       } catch (RuntimeException e) {
         ExternalBinary.deleteRecursively(dir);
         throw e;
@@ -163,18 +172,26 @@ public final class PrometheusServer implements AutoCloseable {
         }
         Files.writeString(config, yaml);
         Path log = dir.resolve("prometheus.log");
-        List<String> command = new java.util.ArrayList<>(List.of(
-            prometheus.toString(),
-            "--config.file=" + config,
-            "--storage.tsdb.path=" + data,
-            "--storage.tsdb.retention.time=30d",
-            "--web.listen-address=127.0.0.1:" + server.port,
-            "--web.enable-lifecycle"));
+        List<String> command =
+            new java.util.ArrayList<>(
+                List.of(
+                    prometheus.toString(),
+                    "--config.file=" + config,
+                    "--storage.tsdb.path=" + data,
+                    "--storage.tsdb.retention.time=30d",
+                    "--web.listen-address=127.0.0.1:" + server.port,
+                    "--web.enable-lifecycle"));
         if (server.tls != null) {
           Path webConfig = dir.resolve("web.yml");
-          Files.writeString(webConfig, "tls_server_config:\n"
-              + "  cert_file: " + server.tls.certFile() + "\n"
-              + "  key_file: " + server.tls.keyFile() + "\n");
+          Files.writeString(
+              webConfig,
+              "tls_server_config:\n"
+                  + "  cert_file: "
+                  + server.tls.certFile()
+                  + "\n"
+                  + "  key_file: "
+                  + server.tls.keyFile()
+                  + "\n");
           command.add("--web.config.file=" + webConfig);
         }
         server.process = ExternalBinary.launch(command, log);
@@ -190,9 +207,16 @@ public final class PrometheusServer implements AutoCloseable {
       Path input = dir.resolve("backfill.om");
       Files.writeString(input, openMetrics);
       Path log = dir.resolve("promtool.log");
-      Process run = ExternalBinary.launch(List.of(
-          promtool.toString(), "tsdb", "create-blocks-from", "openmetrics",
-          input.toString(), data.toString()), log);
+      Process run =
+          ExternalBinary.launch(
+              List.of(
+                  promtool.toString(),
+                  "tsdb",
+                  "create-blocks-from",
+                  "openmetrics",
+                  input.toString(),
+                  data.toString()),
+              log);
       try {
         if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
           ExternalBinary.stop(run);
@@ -207,11 +231,14 @@ public final class PrometheusServer implements AutoCloseable {
     private static void awaitReady(PrometheusServer server, Path log) {
       HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500));
       if (server.tls != null) {
-        builder.sslContext(io.rollguard.common.prometheus.TlsTrust.trustingCaFile(server.tls.certFile()));
+        builder.sslContext(
+            io.rollguard.common.prometheus.TlsTrust.trustingCaFile(server.tls.certFile()));
       }
       HttpClient http = builder.build();
-      HttpRequest ready = HttpRequest.newBuilder(server.url().resolve("/-/ready"))
-          .timeout(Duration.ofSeconds(1)).build();
+      HttpRequest ready =
+          HttpRequest.newBuilder(server.url().resolve("/-/ready"))
+              .timeout(Duration.ofSeconds(1))
+              .build();
       long deadline = System.currentTimeMillis() + 30_000;
       while (true) {
         if (!server.process.isAlive()) {
@@ -228,7 +255,8 @@ public final class PrometheusServer implements AutoCloseable {
           throw new IllegalStateException("interrupted", e);
         }
         if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("prometheus not ready after 30 s:\n" + ExternalBinary.tail(log));
+          throw new IllegalStateException(
+              "prometheus not ready after 30 s:\n" + ExternalBinary.tail(log));
         }
         try {
           Thread.sleep(50);

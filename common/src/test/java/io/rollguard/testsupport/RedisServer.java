@@ -96,23 +96,32 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = new ArrayList<>(List.of(
-        binary.toString(),
-        "--port", tls == null ? Integer.toString(port) : "0",
-        "--bind", "127.0.0.1",
-        "--dir", dir.toString(),
-        "--save", "",
-        "--appendonly", "no",
-        "--daemonize", "no"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--port",
+                tls == null ? Integer.toString(port) : "0",
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no"));
     if (password != null) {
       command.addAll(List.of("--requirepass", password));
     }
     if (tls != null) {
-      command.addAll(List.of(
-          "--tls-port", Integer.toString(port),
-          "--tls-cert-file", tls.certFile().toString(),
-          "--tls-key-file", tls.keyFile().toString(),
-          "--tls-auth-clients", "no"));
+      command.addAll(
+          List.of(
+              "--tls-port", Integer.toString(port),
+              "--tls-cert-file", tls.certFile().toString(),
+              "--tls-key-file", tls.keyFile().toString(),
+              "--tls-auth-clients", "no"));
     }
     Path log = dir.resolve("redis.log");
     process = ExternalBinary.launch(command, log);

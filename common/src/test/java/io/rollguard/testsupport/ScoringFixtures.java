@@ -1,12 +1,12 @@
 package io.rollguard.testsupport;
 
-import io.rollguard.common.detect.MetricDefs;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.ConfigException;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.DetectorTrainer;
+import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.Window;
@@ -21,14 +21,17 @@ import java.util.concurrent.ForkJoinPool;
 
 /**
  * Shared by the scoring tests of the vertex modules (through the common test-jar): a real
- * configuration with the five core service metrics, windows cut from {@link ServiceSeries}, bundles trained on generated history, and a bundle cache with a short refresh.
+ * configuration with the five core service metrics, windows cut from {@link ServiceSeries}, bundles
+ * trained on generated history, and a bundle cache with a short refresh.
  */
 public final class ScoringFixtures {
 
   /** The five core service metrics, in the configured column order. */
   public static final List<String> METRICS = ServiceSeries.METRICS;
+
   public static final int WINDOW = 12;
   public static final long STEP = 60_000;
+
   /** error_ratio's static limit (max) in the test configuration. */
   public static final double ERROR_RATIO_LIMIT = 0.2;
 
@@ -41,10 +44,16 @@ public final class ScoringFixtures {
   public static RollguardConfig config(Path registryDir, String prometheusUrl) {
     StringBuilder yaml = new StringBuilder("step: 60s\nmetrics:\n");
     for (String name : METRICS) {
-      yaml.append("  - name: ").append(name).append('\n')
-          .append("    query: 'max by ({{by}}) (rg_").append(name).append("{ {{selector}} })'\n")
+      yaml.append("  - name: ")
+          .append(name)
+          .append('\n')
+          .append("    query: 'max by ({{by}}) (rg_")
+          .append(name)
+          .append("{ {{selector}} })'\n")
           .append("    unit: '1'\n")
-          .append("    direction: ").append(direction(name)).append('\n');
+          .append("    direction: ")
+          .append(direction(name))
+          .append('\n');
       if (name.startsWith("latency")) {
         yaml.append("    transform: log1p\n");
       }
@@ -52,11 +61,17 @@ public final class ScoringFixtures {
         yaml.append("    staticLimit:\n      max: ").append(ERROR_RATIO_LIMIT).append('\n');
       }
     }
-    yaml.append("window:\n  lengthSteps: ").append(WINDOW).append("\n  minCoverage: 0.5\n  maxFillSteps: 2\n")
+    yaml.append("window:\n  lengthSteps: ")
+        .append(WINDOW)
+        .append("\n  minCoverage: 0.5\n  maxFillSteps: 2\n")
         .append("training:\n  lookback: 8d\n  minCoverage: 0.5\n  retrainEvery: 24h\n")
         .append("  retryBackoff: 1m\n  leaseTtl: 5m\n  concurrency: 1\n")
-        .append("registry:\n  backend: directory\n  directory: '").append(registryDir).append("'\n")
-        .append("prometheus:\n  url: '").append(prometheusUrl).append("'\n  ingestionDelay: 0s\n")
+        .append("registry:\n  backend: directory\n  directory: '")
+        .append(registryDir)
+        .append("'\n")
+        .append("prometheus:\n  url: '")
+        .append(prometheusUrl)
+        .append("'\n  ingestionDelay: 0s\n")
         .append("  timeout: 10s\n")
         .append("vertex:\n  metricsPort: 0\n");
     try {
@@ -72,8 +87,14 @@ public final class ScoringFixtures {
 
   /** A bundle cache that reloads latest 100 ms after a load, so tests see new versions quickly. */
   public static BundleCache cache(ModelRegistry registry) {
-    return new BundleCache(registry, 1000, Duration.ofMillis(100), Duration.ofHours(1),
-        ForkJoinPool.commonPool(), Ticker.systemTicker(), new PrometheusRegistry());
+    return new BundleCache(
+        registry,
+        1000,
+        Duration.ofMillis(100),
+        Duration.ofHours(1),
+        ForkJoinPool.commonPool(),
+        Ticker.systemTicker(),
+        new PrometheusRegistry());
   }
 
   /** Healthy generated history: {@code rows} steps from {@code start}. */
@@ -84,7 +105,10 @@ public final class ScoringFixtures {
   /** A bundle trained on two days of generated history. */
   public static ModelBundle trainedBundle(RollguardConfig config, long seed) {
     ServiceSeries h = history(seed, Instant.parse("2026-01-05T00:00:00Z"), 2 * 1440);
-    return DetectorTrainer.train(h.values(), h.timestamps(), MetricDefs.of(config.metrics()),
+    return DetectorTrainer.train(
+        h.values(),
+        h.timestamps(),
+        MetricDefs.of(config.metrics()),
         MetricDefs.trainingOptions(config));
   }
 
@@ -95,8 +119,16 @@ public final class ScoringFixtures {
       values[i] = rows.values()[endRow - WINDOW + i].clone();
     }
     long start = rows.timestamps()[endRow - WINDOW];
-    return new Window(Window.SCHEMA_VERSION, key, start, start + WINDOW * STEP, STEP,
-        rows.metrics(), values, 1.0, 0);
+    return new Window(
+        Window.SCHEMA_VERSION,
+        key,
+        start,
+        start + WINDOW * STEP,
+        STEP,
+        rows.metrics(),
+        values,
+        1.0,
+        0);
   }
 
   /**
@@ -116,7 +148,8 @@ public final class ScoringFixtures {
    * The value of counter {@code name} (as registered, with {@code _total}) at {@code label=value};
    * fails when the series does not exist.
    */
-  public static double counter(PrometheusRegistry registry, String name, String label, String value) {
+  public static double counter(
+      PrometheusRegistry registry, String name, String label, String value) {
     String baseName = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
     for (var snapshot : registry.scrape()) {
       if (snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot counter
@@ -133,7 +166,15 @@ public final class ScoringFixtures {
 
   /** A copy of {@code window} with other values (same key, bounds, metrics). */
   public static Window withValues(Window window, double[][] values) {
-    return new Window(Window.SCHEMA_VERSION, window.key(), window.start(), window.end(),
-        window.stepMillis(), window.metrics(), values, window.coverage(), window.filledCells());
+    return new Window(
+        Window.SCHEMA_VERSION,
+        window.key(),
+        window.start(),
+        window.end(),
+        window.stepMillis(),
+        window.metrics(),
+        values,
+        window.coverage(),
+        window.filledCells());
   }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for {@code 127.0.0.1}/{@code localhost}, made with the {@code openssl}
- * binary, for TLS tests of the real servers. The certificate is its own CA: pass {@link #certFile()}
- * as the client's CA file.
+ * binary, for TLS tests of the real servers. The certificate is its own CA: pass {@link
+ * #certFile()} as the client's CA file.
  */
 public record SelfSignedCertificate(Path certFile, Path keyFile) {
 
@@ -23,10 +23,26 @@ public record SelfSignedCertificate(Path certFile, Path keyFile) {
     Path log = dir.resolve("openssl.log");
     try {
       Files.createDirectories(dir);
-      Process run = ExternalBinary.launch(List.of(
-          openssl.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-          "-keyout", key.toString(), "-out", cert.toString(), "-days", "1",
-          "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"), log);
+      Process run =
+          ExternalBinary.launch(
+              List.of(
+                  openssl.toString(),
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-keyout",
+                  key.toString(),
+                  "-out",
+                  cert.toString(),
+                  "-days",
+                  "1",
+                  "-subj",
+                  "/CN=localhost",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1,DNS:localhost"),
+              log);
       if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
         ExternalBinary.stop(run);
         throw new IllegalStateException("openssl failed:\n" + ExternalBinary.tail(log));

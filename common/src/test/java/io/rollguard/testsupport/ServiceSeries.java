@@ -36,7 +36,10 @@ public record ServiceSeries(List<String> metrics, long[] timestamps, double[][] 
     }
   }
 
-  /** {@code rows} healthy steps of {@code stepMillis} from {@code startMillis}; same seed, same rows. */
+  /**
+   * {@code rows} healthy steps of {@code stepMillis} from {@code startMillis}; same seed, same
+   * rows.
+   */
   public static ServiceSeries healthy(long seed, long startMillis, long stepMillis, int rows) {
     Random rnd = new Random(seed);
     long[] ts = new long[rows];

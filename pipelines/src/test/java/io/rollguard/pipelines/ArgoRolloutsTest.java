@@ -51,7 +51,8 @@ class ArgoRolloutsTest {
         }
       }
     }
-    config = ConfigLoader.load(PipelinesDirectory.resolve(PipelinesDirectory.DEFAULT_CONFIG), Map.of());
+    config =
+        ConfigLoader.load(PipelinesDirectory.resolve(PipelinesDirectory.DEFAULT_CONFIG), Map.of());
   }
 
   @Test
@@ -63,68 +64,76 @@ class ArgoRolloutsTest {
   @Test
   void metricsFollowTheControllerRules() {
     List<String> problems = new ArrayList<>();
-    templates.forEach((name, template) -> {
-      Set<String> metricNames = new HashSet<>();
-      JsonNode metrics = template.path("spec").path("metrics");
-      if (metrics.size() == 0) {
-        problems.add(name + ": at least one metric");
-      }
-      for (JsonNode m : metrics) {
-        String at = name + "/" + m.path("name").asText();
-        if (!metricNames.add(m.path("name").asText())) {
-          problems.add(at + ": duplicate metric name");
-        }
-        if (m.path(PROVIDERS_FIELD).size() != 1) {
-          problems.add(at + ": exactly one provider");
-        }
-        for (String field : List.of("interval", "initialDelay")) {
-          if (m.has(field)) {
-            try {
-              GoDurations.parse(m.path(field).asText());
-            } catch (IllegalArgumentException e) {
-              problems.add(at + "." + field + ": " + e.getMessage());
+    templates.forEach(
+        (name, template) -> {
+          Set<String> metricNames = new HashSet<>();
+          JsonNode metrics = template.path("spec").path("metrics");
+          if (metrics.size() == 0) {
+            problems.add(name + ": at least one metric");
+          }
+          for (JsonNode m : metrics) {
+            String at = name + "/" + m.path("name").asText();
+            if (!metricNames.add(m.path("name").asText())) {
+              problems.add(at + ": duplicate metric name");
+            }
+            if (m.path(PROVIDERS_FIELD).size() != 1) {
+              problems.add(at + ": exactly one provider");
+            }
+            for (String field : List.of("interval", "initialDelay")) {
+              if (m.has(field)) {
+                try {
+                  GoDurations.parse(m.path(field).asText());
+                } catch (IllegalArgumentException e) {
+                  problems.add(at + "." + field + ": " + e.getMessage());
+                }
+              }
+            }
+            int count = m.path("count").asInt(0);
+            int failureLimit = m.path("failureLimit").asInt(0);
+            int inconclusiveLimit = m.path("inconclusiveLimit").asInt(0);
+            int consecutiveSuccessLimit = m.path("consecutiveSuccessLimit").asInt(0);
+            if (count > 1 && !m.has("interval")) {
+              problems.add(at + ": count > 1 requires interval");
+            }
+            if (failureLimit < -1
+                || inconclusiveLimit < 0
+                || m.path("consecutiveErrorLimit").asInt(0) < 0) {
+              problems.add(at + ": limits out of range");
+            }
+            if (count > 0
+                && (count < Math.max(failureLimit, 0) + consecutiveSuccessLimit
+                    || count < inconclusiveLimit)) {
+              problems.add(
+                  at
+                      + ": count must be >= failureLimit + consecutiveSuccessLimit and >= inconclusiveLimit");
+            }
+            // Neither condition set is Successful in the controller's code (but Inconclusive in its
+            // docs): never rely on it.
+            if (!m.has("successCondition") && !m.has("failureCondition")) {
+              problems.add(at + ": set successCondition and/or failureCondition explicitly");
             }
           }
-        }
-        int count = m.path("count").asInt(0);
-        int failureLimit = m.path("failureLimit").asInt(0);
-        int inconclusiveLimit = m.path("inconclusiveLimit").asInt(0);
-        int consecutiveSuccessLimit = m.path("consecutiveSuccessLimit").asInt(0);
-        if (count > 1 && !m.has("interval")) {
-          problems.add(at + ": count > 1 requires interval");
-        }
-        if (failureLimit < -1 || inconclusiveLimit < 0 || m.path("consecutiveErrorLimit").asInt(0) < 0) {
-          problems.add(at + ": limits out of range");
-        }
-        if (count > 0 && (count < Math.max(failureLimit, 0) + consecutiveSuccessLimit || count < inconclusiveLimit)) {
-          problems.add(at + ": count must be >= failureLimit + consecutiveSuccessLimit and >= inconclusiveLimit");
-        }
-        // Neither condition set is Successful in the controller's code (but Inconclusive in its
-        // docs): never rely on it.
-        if (!m.has("successCondition") && !m.has("failureCondition")) {
-          problems.add(at + ": set successCondition and/or failureCondition explicitly");
-        }
-      }
-      for (JsonNode dry : template.path("spec").path("dryRun")) {
-        if (!metricNames.contains(dry.path("metricName").asText())) {
-          problems.add(name + ": dryRun names no metric: " + dry.path("metricName").asText());
-        }
-      }
-    });
+          for (JsonNode dry : template.path("spec").path("dryRun")) {
+            if (!metricNames.contains(dry.path("metricName").asText())) {
+              problems.add(name + ": dryRun names no metric: " + dry.path("metricName").asText());
+            }
+          }
+        });
     assertEquals(List.of(), problems);
   }
 
   @Test
   void everyArgumentUsedIsDeclaredAndEveryDeclaredOneIsUsed() {
-    templates.forEach((name, template) -> {
-      Set<String> declared = new TreeSet<>(argsOf(template).keySet());
-      Set<String> used = new TreeSet<>();
-      Matcher m = ARG_USE.matcher(template.path("spec").path("metrics").toString());
-      while (m.find()) {
-        used.add(m.group(1));
-      }
-      assertEquals(declared, used, name + ": declared vs used args");
-    });
+    templates.forEach(
+        (name, template) -> {
+          Set<String> declared = new TreeSet<>(argsOf(template).keySet());
+          Set<String> used = new TreeSet<>();
+          Matcher m = ARG_USE.matcher(template.path("spec").path("metrics").toString());
+          while (m.find()) {
+            used.add(m.group(1));
+          }
+          assertEquals(declared, used, name + ": declared vs used args");
+        });
   }
 
   @Test
@@ -145,32 +154,47 @@ class ArgoRolloutsTest {
       for (JsonNode ref : analysis.path("templates")) {
         JsonNode template = templates.get(ref.path("templateName").asText());
         if (template == null) {
-          problems.add(at + ": no AnalysisTemplate " + ref.path("templateName").asText() + " in argo-rollouts/");
+          problems.add(
+              at
+                  + ": no AnalysisTemplate "
+                  + ref.path("templateName").asText()
+                  + " in argo-rollouts/");
           continue;
         }
-        argsOf(template).forEach((arg, definition) -> {
-          if (!definition.has("value") && !definition.has("valueFrom") && !passed.containsKey(arg)) {
-            problems.add(at + ": " + ref.path("templateName").asText() + " needs arg " + arg);
-          }
-        });
+        argsOf(template)
+            .forEach(
+                (arg, definition) -> {
+                  if (!definition.has("value")
+                      && !definition.has("valueFrom")
+                      && !passed.containsKey(arg)) {
+                    problems.add(
+                        at + ": " + ref.path("templateName").asText() + " needs arg " + arg);
+                  }
+                });
       }
-      assertEquals("Latest", passed.get("canary-hash").path("valueFrom").path("podTemplateHashValue").asText());
+      assertEquals(
+          "Latest",
+          passed.get("canary-hash").path("valueFrom").path("podTemplateHashValue").asText());
       if (passed.containsKey("stable-hash")) {
-        assertEquals("Stable", passed.get("stable-hash").path("valueFrom").path("podTemplateHashValue").asText());
+        assertEquals(
+            "Stable",
+            passed.get("stable-hash").path("valueFrom").path("podTemplateHashValue").asText());
       }
     }
     assertTrue(analyses > 0, "the example Rollout gates at least one step on an analysis");
     assertEquals(List.of(), problems);
     JsonNode canary = rollout.path("spec").path("strategy").path("canary");
     EntitySettings entity = config.entity();
-    assertEquals(entity.canaryRole(), canary.path("canaryMetadata").path("labels").path("role").asText());
-    assertEquals(entity.stableRole(), canary.path("stableMetadata").path("labels").path("role").asText());
+    assertEquals(
+        entity.canaryRole(), canary.path("canaryMetadata").path("labels").path("role").asText());
+    assertEquals(
+        entity.stableRole(), canary.path("stableMetadata").path("labels").path("role").asText());
   }
 
   /**
-   * A step listing several templates gets one AnalysisRun with the templates merged; the
-   * controller refuses the merge on a metric, dry-run or measurement-retention name used twice, or
-   * on one argument with two different defaults.
+   * A step listing several templates gets one AnalysisRun with the templates merged; the controller
+   * refuses the merge on a metric, dry-run or measurement-retention name used twice, or on one
+   * argument with two different defaults.
    */
   @Test
   void templatesMergedInOneStepDoNotCollide() {
@@ -182,18 +206,29 @@ class ArgoRolloutsTest {
       Map<String, String> argDefaults = new LinkedHashMap<>();
       for (JsonNode ref : s.path("analysis").path("templates")) {
         JsonNode spec = templates.get(ref.path("templateName").asText()).path("spec");
-        for (String list : List.of("metrics/name", "dryRun/metricName", "measurementRetention/metricName")) {
+        for (String list :
+            List.of("metrics/name", "dryRun/metricName", "measurementRetention/metricName")) {
           String[] field = list.split("/");
           for (JsonNode item : spec.path(field[0])) {
-            assertTrue(names.computeIfAbsent(field[0], k -> new HashSet<>()).add(item.path(field[1]).asText()),
-                field[0] + " name " + item.path(field[1]).asText() + " appears in two merged templates");
+            assertTrue(
+                names
+                    .computeIfAbsent(field[0], k -> new HashSet<>())
+                    .add(item.path(field[1]).asText()),
+                field[0]
+                    + " name "
+                    + item.path(field[1]).asText()
+                    + " appears in two merged templates");
           }
         }
-        argsOf(templates.get(ref.path("templateName").asText())).forEach((arg, definition) -> {
-          String value = definition.path("value").asText("<none>");
-          String previous = argDefaults.putIfAbsent(arg, value);
-          assertTrue(previous == null || previous.equals(value), "arg " + arg + " has two different defaults");
-        });
+        argsOf(templates.get(ref.path("templateName").asText()))
+            .forEach(
+                (arg, definition) -> {
+                  String value = definition.path("value").asText("<none>");
+                  String previous = argDefaults.putIfAbsent(arg, value);
+                  assertTrue(
+                      previous == null || previous.equals(value),
+                      "arg " + arg + " has two different defaults");
+                });
       }
     }
   }
@@ -203,15 +238,16 @@ class ArgoRolloutsTest {
     JsonNode metric = templates.get("rollguard-prometheus").path("spec").path("metrics").get(0);
     String query = metric.path(PROVIDERS_FIELD).path("prometheus").path("query").asText();
     EntitySettings e = config.entity();
-    for (String fragment : List.of(
-        "rollguard_anomaly_score{",
-        e.namespaceLabel() + "=\"{{args.namespace}}\"",
-        e.appLabel() + "=\"{{args.app}}\"",
-        e.roleLabel() + "=\"" + e.canaryRole() + "\"",
-        e.roleLabel() + "=\"" + e.stableRole() + "\"",
-        e.podTemplateHashLabel() + "=\"{{args.canary-hash}}\"",
-        e.podTemplateHashLabel() + "=\"{{args.stable-hash}}\"",
-        "metric=\"unified\"")) {
+    for (String fragment :
+        List.of(
+            "rollguard_anomaly_score{",
+            e.namespaceLabel() + "=\"{{args.namespace}}\"",
+            e.appLabel() + "=\"{{args.app}}\"",
+            e.roleLabel() + "=\"" + e.canaryRole() + "\"",
+            e.roleLabel() + "=\"" + e.stableRole() + "\"",
+            e.podTemplateHashLabel() + "=\"{{args.canary-hash}}\"",
+            e.podTemplateHashLabel() + "=\"{{args.stable-hash}}\"",
+            "metric=\"unified\"")) {
       assertTrue(query.contains(fragment), "query lacks " + fragment + ":\n" + query);
     }
     // No data (no canary score yet, or the stable is anomalous too) must be neither success nor
@@ -225,11 +261,17 @@ class ArgoRolloutsTest {
     JsonNode template = templates.get("rollguard-verdict");
     JsonNode service = PipelinesDirectory.manifest("anomaly-store-service.yaml");
     String namespace = PipelinesDirectory.kustomization().path("namespace").asText();
-    String expected = "http://" + service.path("metadata").path("name").asText() + "." + namespace + ".svc:"
-        + service.path("spec").path("ports").get(0).path("port").asInt();
+    String expected =
+        "http://"
+            + service.path("metadata").path("name").asText()
+            + "."
+            + namespace
+            + ".svc:"
+            + service.path("spec").path("ports").get(0).path("port").asInt();
     assertEquals(expected, argsOf(template).get("anomaly-store-url").path("value").asText());
     JsonNode web = template.path("spec").path("metrics").get(0).path(PROVIDERS_FIELD).path("web");
-    assertEquals("{{args.anomaly-store-url}}/api/v1/verdict?namespace={{args.namespace}}&app={{args.app}}&hash={{args.canary-hash}}",
+    assertEquals(
+        "{{args.anomaly-store-url}}/api/v1/verdict?namespace={{args.namespace}}&app={{args.app}}&hash={{args.canary-hash}}",
         web.path("url").asText());
     assertEquals("{$.verdict}", web.path("jsonPath").asText());
   }

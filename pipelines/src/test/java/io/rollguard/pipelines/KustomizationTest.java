@@ -17,7 +17,8 @@ class KustomizationTest {
   @Test
   void theConfigMapIsGeneratedFromTheOneDefaultConfigFile() {
     JsonNode generator = generator("rollguard-config");
-    assertEquals(List.of("config.yaml=" + PipelinesDirectory.DEFAULT_CONFIG),
+    assertEquals(
+        List.of("config.yaml=" + PipelinesDirectory.DEFAULT_CONFIG),
         List.of(generator.path("files").get(0).asText()));
     assertEquals(1, generator.path("files").size());
   }
@@ -37,28 +38,36 @@ class KustomizationTest {
   @Test
   void everyConfigMapReferenceInThePipelineIsRewrittenByKustomize() {
     Set<String> generated = new TreeSet<>();
-    PipelinesDirectory.kustomization().path("configMapGenerator").forEach(g -> generated.add(g.path("name").asText()));
+    PipelinesDirectory.kustomization()
+        .path("configMapGenerator")
+        .forEach(g -> generated.add(g.path("name").asText()));
     Set<String> configured = new TreeSet<>();
     JsonNode config = PipelinesDirectory.manifest("kustomize/numaflow-name-references.yaml");
     for (JsonNode reference : config.path("nameReference")) {
       if (reference.path("kind").asText().equals("ConfigMap")) {
-        reference.path("fieldSpecs").forEach(s -> {
-          if (s.path("kind").asText().equals("Pipeline")) {
-            configured.add(s.path("path").asText());
-          }
-        });
+        reference
+            .path("fieldSpecs")
+            .forEach(
+                s -> {
+                  if (s.path("kind").asText().equals("Pipeline")) {
+                    configured.add(s.path("path").asText());
+                  }
+                });
       }
     }
     Set<String> referenced = new TreeSet<>();
     Set<String> names = new TreeSet<>();
     collectConfigMapReferences(PipelinesDirectory.manifest("pipeline.yaml"), "", referenced, names);
     assertTrue(!referenced.isEmpty(), "the Pipeline refers to ConfigMaps");
-    assertTrue(configured.containsAll(referenced), "not rewritten by kustomize: " + minus(referenced, configured));
+    assertTrue(
+        configured.containsAll(referenced),
+        "not rewritten by kustomize: " + minus(referenced, configured));
     assertEquals(generated, names, "the Pipeline refers to exactly the generated ConfigMaps");
   }
 
   /** Paths (kustomize style, list indices dropped) of configMap names: volumes, env, envFrom. */
-  private static void collectConfigMapReferences(JsonNode node, String path, Set<String> paths, Set<String> names) {
+  private static void collectConfigMapReferences(
+      JsonNode node, String path, Set<String> paths, Set<String> names) {
     if (node.isArray()) {
       node.forEach(item -> collectConfigMapReferences(item, path, paths, names));
       return;
@@ -69,7 +78,8 @@ class KustomizationTest {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String child = path.isEmpty() ? e.getKey() : path + "/" + e.getKey();
-      if (Set.of("configMap", "configMapKeyRef", "configMapRef").contains(e.getKey()) && e.getValue().has("name")) {
+      if (Set.of("configMap", "configMapKeyRef", "configMapRef").contains(e.getKey())
+          && e.getValue().has("name")) {
         paths.add(child + "/name");
         names.add(e.getValue().path("name").asText());
       }

@@ -9,19 +9,35 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Structural checks for the kustomize files, which have no CRD: a {@code kustomization.yaml}
- * (known keys only, every referenced file exists) and a transformer configuration listed under its
- * {@code configurations} (every field path exists in the target kind's schema).
+ * Structural checks for the kustomize files, which have no CRD: a {@code kustomization.yaml} (known
+ * keys only, every referenced file exists) and a transformer configuration listed under its {@code
+ * configurations} (every field path exists in the target kind's schema).
  */
 final class KustomizeChecks {
 
   /** The kustomization keys this project may use; anything else is most likely a typo. */
-  static final Set<String> KUSTOMIZATION_KEYS = Set.of(
-      "apiVersion", "kind", "namespace", "namePrefix", "nameSuffix", "resources", "components",
-      "configMapGenerator", "secretGenerator", "generatorOptions", "configurations", "labels",
-      "commonLabels", "commonAnnotations", "patches", "images", "replicas");
+  static final Set<String> KUSTOMIZATION_KEYS =
+      Set.of(
+          "apiVersion",
+          "kind",
+          "namespace",
+          "namePrefix",
+          "nameSuffix",
+          "resources",
+          "components",
+          "configMapGenerator",
+          "secretGenerator",
+          "generatorOptions",
+          "configurations",
+          "labels",
+          "commonLabels",
+          "commonAnnotations",
+          "patches",
+          "images",
+          "replicas");
 
-  static final Set<String> GENERATOR_KEYS = Set.of("name", "behavior", "files", "literals", "envs", "options");
+  static final Set<String> GENERATOR_KEYS =
+      Set.of("name", "behavior", "files", "literals", "envs", "options");
 
   private KustomizeChecks() {}
 
@@ -33,14 +49,21 @@ final class KustomizeChecks {
         || !k.path("kind").asText().equals("Kustomization")) {
       problems.add("apiVersion/kind must be kustomize.config.k8s.io/v1beta1 Kustomization");
     }
-    k.fieldNames().forEachRemaining(key -> {
-      if (!KUSTOMIZATION_KEYS.contains(key)) {
-        problems.add(key + ": unknown kustomization key (expected one of " + new TreeSet<>(KUSTOMIZATION_KEYS) + ")");
-      }
-    });
+    k.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!KUSTOMIZATION_KEYS.contains(key)) {
+                problems.add(
+                    key
+                        + ": unknown kustomization key (expected one of "
+                        + new TreeSet<>(KUSTOMIZATION_KEYS)
+                        + ")");
+              }
+            });
     for (JsonNode resource : k.path("resources")) {
       Path target = dir.resolve(resource.asText());
-      if (!Files.isRegularFile(target) && !Files.isRegularFile(target.resolve("kustomization.yaml"))) {
+      if (!Files.isRegularFile(target)
+          && !Files.isRegularFile(target.resolve("kustomization.yaml"))) {
         problems.add("resources: " + resource.asText() + " does not exist");
       }
     }
@@ -52,11 +75,20 @@ final class KustomizeChecks {
     int i = 0;
     for (JsonNode generator : k.path("configMapGenerator")) {
       String at = "configMapGenerator[" + i++ + "]";
-      generator.fieldNames().forEachRemaining(key -> {
-        if (!GENERATOR_KEYS.contains(key)) {
-          problems.add(at + "." + key + ": unknown key (expected one of " + new TreeSet<>(GENERATOR_KEYS) + ")");
-        }
-      });
+      generator
+          .fieldNames()
+          .forEachRemaining(
+              key -> {
+                if (!GENERATOR_KEYS.contains(key)) {
+                  problems.add(
+                      at
+                          + "."
+                          + key
+                          + ": unknown key (expected one of "
+                          + new TreeSet<>(GENERATOR_KEYS)
+                          + ")");
+                }
+              });
       if (generator.path("name").asText("").isBlank()) {
         problems.add(at + ".name: required");
       }
@@ -82,7 +114,9 @@ final class KustomizeChecks {
     for (Path file : yamlFiles) {
       if (file.getFileName().toString().equals("kustomization.yaml")) {
         for (JsonNode configuration : Yaml.single(root.resolve(file)).path("configurations")) {
-          result.add(root.relativize(root.resolve(file).getParent().resolve(configuration.asText()).normalize()));
+          result.add(
+              root.relativize(
+                  root.resolve(file).getParent().resolve(configuration.asText()).normalize()));
         }
       }
     }
@@ -90,18 +124,22 @@ final class KustomizeChecks {
   }
 
   /**
-   * A {@code nameReference} transformer configuration: every field spec names a kind with a
-   * schema, and its path exists in that schema (a wrong path would silently leave a reference
-   * pointing at the un-suffixed name of a generated ConfigMap).
+   * A {@code nameReference} transformer configuration: every field spec names a kind with a schema,
+   * and its path exists in that schema (a wrong path would silently leave a reference pointing at
+   * the un-suffixed name of a generated ConfigMap).
    */
   static List<String> checkNameReferences(Path file, ManifestSchemas schemas) {
     List<String> problems = new ArrayList<>();
     JsonNode config = Yaml.single(file);
-    config.fieldNames().forEachRemaining(key -> {
-      if (!key.equals("nameReference")) {
-        problems.add(key + ": only nameReference is expected in this transformer configuration");
-      }
-    });
+    config
+        .fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!key.equals("nameReference")) {
+                problems.add(
+                    key + ": only nameReference is expected in this transformer configuration");
+              }
+            });
     int i = 0;
     for (JsonNode reference : config.path("nameReference")) {
       String at = "nameReference[" + i++ + "]";

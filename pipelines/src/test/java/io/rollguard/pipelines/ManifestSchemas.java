@@ -16,8 +16,8 @@ import java.util.Optional;
  * {@code openAPIV3Schema}; see the README there for origin, version and checksums) and minimal
  * hand-written schemas for the core Kubernetes and Prometheus Operator kinds.
  *
- * <p>The CRD files are large (up to 650 KB), so they are parsed and compiled once per JVM, on
- * first use, and shared by every test class.
+ * <p>The CRD files are large (up to 650 KB), so they are parsed and compiled once per JVM, on first
+ * use, and shared by every test class.
  */
 final class ManifestSchemas {
 
@@ -31,14 +31,16 @@ final class ManifestSchemas {
     "/schemas/argo-rollouts/rollout-crd.yaml",
   };
 
-  private static final Map<String, String> CORE = Map.of(
-      "v1/ConfigMap", "/schemas/core/v1-configmap.yaml",
-      "v1/Secret", "/schemas/core/v1-secret.yaml",
-      "v1/Service", "/schemas/core/v1-service.yaml",
-      "apps/v1/Deployment", "/schemas/core/apps-v1-deployment.yaml",
-      "monitoring.coreos.com/v1/PodMonitor", "/schemas/core/monitoring-v1-podmonitor.yaml");
+  private static final Map<String, String> CORE =
+      Map.of(
+          "v1/ConfigMap", "/schemas/core/v1-configmap.yaml",
+          "v1/Secret", "/schemas/core/v1-secret.yaml",
+          "v1/Service", "/schemas/core/v1-service.yaml",
+          "apps/v1/Deployment", "/schemas/core/apps-v1-deployment.yaml",
+          "monitoring.coreos.com/v1/PodMonitor", "/schemas/core/monitoring-v1-podmonitor.yaml");
 
-  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+  private static final JsonSchemaFactory FACTORY =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
 
   private final Map<String, KindSchema> kinds;
   private final KindSchema objectMeta;
@@ -49,9 +51,14 @@ final class ManifestSchemas {
       KindSchema kind = fromCrd(crd);
       byKey.put(kind.key(), kind);
     }
-    CORE.forEach((key, resource) -> byKey.put(key, compile(key, resource, Yaml.resource(resource))));
+    CORE.forEach(
+        (key, resource) -> byKey.put(key, compile(key, resource, Yaml.resource(resource))));
     this.kinds = Map.copyOf(byKey);
-    this.objectMeta = compile("ObjectMeta", "/schemas/core/objectmeta.yaml", Yaml.resource("/schemas/core/objectmeta.yaml"));
+    this.objectMeta =
+        compile(
+            "ObjectMeta",
+            "/schemas/core/objectmeta.yaml",
+            Yaml.resource("/schemas/core/objectmeta.yaml"));
   }
 
   private static final class Holder {
@@ -80,26 +87,32 @@ final class ManifestSchemas {
     JsonNode spec = crd.path("spec");
     JsonNode versions = spec.path("versions");
     if (!crd.path("kind").asText().equals("CustomResourceDefinition") || versions.size() != 1) {
-      throw new IllegalStateException(resource + " is not a single-version CustomResourceDefinition");
+      throw new IllegalStateException(
+          resource + " is not a single-version CustomResourceDefinition");
     }
     JsonNode version = versions.get(0);
     JsonNode schema = version.path("schema").path("openAPIV3Schema");
     if (!schema.isObject()) {
       throw new IllegalStateException(resource + " has no openAPIV3Schema");
     }
-    String key = spec.path("group").asText() + "/" + version.path("name").asText() + "/"
-        + spec.path("names").path("kind").asText();
+    String key =
+        spec.path("group").asText()
+            + "/"
+            + version.path("name").asText()
+            + "/"
+            + spec.path("names").path("kind").asText();
     return compile(key, resource, schema);
   }
 
   private static KindSchema compile(String key, String origin, JsonNode schema) {
-    return new KindSchema(key, origin, schema, FACTORY.getSchema(withoutKubernetesExtensions(schema)));
+    return new KindSchema(
+        key, origin, schema, FACTORY.getSchema(withoutKubernetesExtensions(schema)));
   }
 
   /**
    * A copy without the {@code x-kubernetes-*} keys: they are not JSON Schema keywords (the
-   * validator would log each as unknown) and carry nothing it could check; int-or-string fields
-   * are already expressed as {@code anyOf} in these CRDs.
+   * validator would log each as unknown) and carry nothing it could check; int-or-string fields are
+   * already expressed as {@code anyOf} in these CRDs.
    */
   static JsonNode withoutKubernetesExtensions(JsonNode schema) {
     JsonNode copy = schema.deepCopy();

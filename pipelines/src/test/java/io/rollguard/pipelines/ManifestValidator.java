@@ -36,8 +36,14 @@ final class ManifestValidator {
     }
     Optional<ManifestSchemas.KindSchema> schema = schemas.forKind(apiVersion, kind);
     if (schema.isEmpty()) {
-      problems.add("no schema for " + apiVersion + "/" + kind + " (known: " + schemas.knownKinds()
-          + "); add its CRD or a minimal schema under src/test/resources/schemas/");
+      problems.add(
+          "no schema for "
+              + apiVersion
+              + "/"
+              + kind
+              + " (known: "
+              + schemas.knownKinds()
+              + "); add its CRD or a minimal schema under src/test/resources/schemas/");
       return problems;
     }
     for (ValidationMessage message : schema.get().validator().validate(manifest)) {

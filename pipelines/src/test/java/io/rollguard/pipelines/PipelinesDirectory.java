@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 final class PipelinesDirectory {
 
   /**
-   * Not manifests: {@code src/} holds this module's tests and the upstream CRD copies they
-   * validate against, {@code target/} is build output.
+   * Not manifests: {@code src/} holds this module's tests and the upstream CRD copies they validate
+   * against, {@code target/} is build output.
    */
   private static final List<String> NOT_MANIFESTS = List.of("src", "target");
 
@@ -22,16 +22,18 @@ final class PipelinesDirectory {
   private PipelinesDirectory() {}
 
   /**
-   * The directory. Surefire runs in the module directory, which is {@code pipelines/} itself;
-   * the parent pom also passes the repository root, which works from any working directory.
+   * The directory. Surefire runs in the module directory, which is {@code pipelines/} itself; the
+   * parent pom also passes the repository root, which works from any working directory.
    */
   static Path root() {
     String repoRoot = System.getProperty("rollguard.repo.root");
-    Path root = repoRoot != null && !repoRoot.isBlank()
-        ? Path.of(repoRoot).resolve("pipelines")
-        : Path.of("").toAbsolutePath();
+    Path root =
+        repoRoot != null && !repoRoot.isBlank()
+            ? Path.of(repoRoot).resolve("pipelines")
+            : Path.of("").toAbsolutePath();
     if (!Files.isRegularFile(root.resolve("kustomization.yaml"))) {
-      throw new IllegalStateException(root + " is not the pipelines directory (no kustomization.yaml)");
+      throw new IllegalStateException(
+          root + " is not the pipelines directory (no kustomization.yaml)");
     }
     return root;
   }

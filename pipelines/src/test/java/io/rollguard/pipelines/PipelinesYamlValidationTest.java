@@ -29,25 +29,43 @@ class PipelinesYamlValidationTest {
     Path root = PipelinesDirectory.root();
     List<Path> files = PipelinesDirectory.yamlFiles();
     Set<Path> transformerConfigs = KustomizeChecks.referencedConfigurations(root, files);
-    return files.stream().map(file -> DynamicTest.dynamicTest(file.toString(), () -> {
-      List<String> problems = problemsOf(root, file, transformerConfigs);
-      assertEquals(List.of(), problems, file + " has problems:\n  " + String.join("\n  ", problems));
-    }));
+    return files.stream()
+        .map(
+            file ->
+                DynamicTest.dynamicTest(
+                    file.toString(),
+                    () -> {
+                      List<String> problems = problemsOf(root, file, transformerConfigs);
+                      assertEquals(
+                          List.of(),
+                          problems,
+                          file + " has problems:\n  " + String.join("\n  ", problems));
+                    }));
   }
 
   /** A guard against a walk that silently finds nothing (wrong directory, wrong filter). */
   @Test
   void theWalkFindsTheShippedFiles() {
     List<String> found = PipelinesDirectory.yamlFiles().stream().map(Path::toString).toList();
-    for (String expected : List.of(
-        "kustomization.yaml", "pipeline.yaml", "isbsvc.yaml", "anomaly-store-service.yaml",
-        "secret.template.yaml", PipelinesDirectory.DEFAULT_CONFIG,
-        "kustomize/numaflow-name-references.yaml", "monitoring/podmonitor.yaml", "dev/redis.yaml",
-        "argo-rollouts/analysistemplate-prometheus.yaml", "argo-rollouts/analysistemplate-verdict.yaml",
-        "argo-rollouts/rollout-example.yaml")) {
+    for (String expected :
+        List.of(
+            "kustomization.yaml",
+            "pipeline.yaml",
+            "isbsvc.yaml",
+            "anomaly-store-service.yaml",
+            "secret.template.yaml",
+            PipelinesDirectory.DEFAULT_CONFIG,
+            "kustomize/numaflow-name-references.yaml",
+            "monitoring/podmonitor.yaml",
+            "dev/redis.yaml",
+            "argo-rollouts/analysistemplate-prometheus.yaml",
+            "argo-rollouts/analysistemplate-verdict.yaml",
+            "argo-rollouts/rollout-example.yaml")) {
       assertTrue(found.contains(expected), expected + " not found by the walk; found " + found);
     }
-    assertTrue(found.stream().noneMatch(f -> f.startsWith("src") || f.startsWith("target")), found.toString());
+    assertTrue(
+        found.stream().noneMatch(f -> f.startsWith("src") || f.startsWith("target")),
+        found.toString());
   }
 
   static List<String> problemsOf(Path root, Path file, Set<Path> transformerConfigs) {

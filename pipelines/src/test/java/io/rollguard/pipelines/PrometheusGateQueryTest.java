@@ -32,7 +32,8 @@ class PrometheusGateQueryTest {
    * 30 s samples. Canary c4n4ry: none for 5 min, then score 2 until 20 min, then 9. Stable st4bl3:
    * 1 until 30 min, then 9. Stable 0ld: always 9 (an earlier stable version, not the current one).
    */
-  private static final String SERIES = """
+  private static final String SERIES =
+      """
         - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="unified",pod="store-a"}'
           values: '_x10 2x29 9x40'
         - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="unified",pod="store-b"}'
@@ -46,27 +47,47 @@ class PrometheusGateQueryTest {
       """;
 
   @Test
-  void theGateFailsOnlyWhenTheCanaryIsAnomalousAndTheStableIsNot(@TempDir Path dir) throws Exception {
-    JsonNode template = PipelinesDirectory.manifest("argo-rollouts/analysistemplate-prometheus.yaml");
+  void theGateFailsOnlyWhenTheCanaryIsAnomalousAndTheStableIsNot(@TempDir Path dir)
+      throws Exception {
+    JsonNode template =
+        PipelinesDirectory.manifest("argo-rollouts/analysistemplate-prometheus.yaml");
     Map<String, String> args = new LinkedHashMap<>();
-    template.path("spec").path("args").forEach(a -> args.put(a.path("name").asText(), a.path("value").asText(null)));
+    template
+        .path("spec")
+        .path("args")
+        .forEach(a -> args.put(a.path("name").asText(), a.path("value").asText(null)));
     args.put("namespace", "shop");
     args.put("app", "checkout");
     args.put("canary-hash", "c4n4ry");
     args.put("stable-hash", "st4bl3");
-    String query = substitute(
-        template.path("spec").path("metrics").get(0).path("provider").path("prometheus").path("query").asText(), args);
+    String query =
+        substitute(
+            template
+                .path("spec")
+                .path("metrics")
+                .get(0)
+                .path("provider")
+                .path("prometheus")
+                .path("query")
+                .asText(),
+            args);
 
-    Files.writeString(dir.resolve("gate.rules.yaml"),
+    Files.writeString(
+        dir.resolve("gate.rules.yaml"),
         "groups:\n  - name: gate\n    rules:\n      - record: gate\n        expr: |\n"
-            + indent(query, "          "), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("gate.test.yaml"), """
+            + indent(query, "          "),
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("gate.test.yaml"),
+        """
         rule_files: [gate.rules.yaml]
         evaluation_interval: 30s
         tests:
           - interval: 30s
             input_series:
-        """ + indent(SERIES.stripIndent(), "      ") + """
+        """
+            + indent(SERIES.stripIndent(), "      ")
+            + """
             promql_expr_test:
               # no canary score yet -> no value -> Inconclusive
               - {expr: gate, eval_time: 2m, exp_samples: []}
@@ -76,13 +97,18 @@ class PrometheusGateQueryTest {
               - {expr: gate, eval_time: 27m, exp_samples: [{labels: gate, value: 9}]}
               # stable anomalous too (shared cause) -> no value -> Inconclusive
               - {expr: gate, eval_time: 38m, exp_samples: []}
-        """, StandardCharsets.UTF_8);
+        """,
+        StandardCharsets.UTF_8);
 
-    Process process = new ProcessBuilder(promtool(), "test", "rules", "gate.test.yaml")
-        .directory(dir.toFile()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(promtool(), "test", "rules", "gate.test.yaml")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertFalse(!process.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
-    assertEquals(0, process.exitValue(), "promtool test rules failed:\n" + output + "\nquery:\n" + query);
+    assertEquals(
+        0, process.exitValue(), "promtool test rules failed:\n" + output + "\nquery:\n" + query);
   }
 
   private static String substitute(String text, Map<String, String> args) {
@@ -106,8 +132,8 @@ class PrometheusGateQueryTest {
   }
 
   /**
-   * promtool from the PATH. Missing is a failure, not a skip (the project's rule for tests that need
-   * an external binary): {@code .ci/run} installs it with the prometheus package.
+   * promtool from the PATH. Missing is a failure, not a skip (the project's rule for tests that
+   * need an external binary): {@code .ci/run} installs it with the prometheus package.
    */
   private static String promtool() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
@@ -116,6 +142,7 @@ class PrometheusGateQueryTest {
         return candidate.toString();
       }
     }
-    throw new IllegalStateException("promtool is not on the PATH: run .ci/run, or apt-get install -y prometheus");
+    throw new IllegalStateException(
+        "promtool is not on the PATH: run .ci/run, or apt-get install -y prometheus");
   }
 }

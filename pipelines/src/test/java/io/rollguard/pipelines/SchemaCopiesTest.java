@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The upstream copies are what their README says they are, and each comes with its licence. */
 class SchemaCopiesTest {
 
-  private static final Path SCHEMAS = PipelinesDirectory.root().resolve("src/test/resources/schemas");
+  private static final Path SCHEMAS =
+      PipelinesDirectory.root().resolve("src/test/resources/schemas");
 
   @Test
   void everyUpstreamCopyMatchesTheChecksumInTheReadme() throws Exception {
@@ -23,11 +24,21 @@ class SchemaCopiesTest {
       try (Stream<Path> list = Files.list(SCHEMAS.resolve(upstream))) {
         files = list.sorted().toList();
       }
-      assertTrue(files.contains(SCHEMAS.resolve(upstream).resolve("LICENSE")), upstream + " ships its LICENSE");
+      assertTrue(
+          files.contains(SCHEMAS.resolve(upstream).resolve("LICENSE")),
+          upstream + " ships its LICENSE");
       for (Path file : files) {
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        assertTrue(readme.contains("`" + sha + "`"),
-            upstream + "/" + file.getFileName() + " (sha256 " + sha + ") is not the file the README describes");
+        String sha =
+            HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        assertTrue(
+            readme.contains("`" + sha + "`"),
+            upstream
+                + "/"
+                + file.getFileName()
+                + " (sha256 "
+                + sha
+                + ") is not the file the README describes");
       }
     }
   }

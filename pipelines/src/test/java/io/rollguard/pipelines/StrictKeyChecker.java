@@ -41,11 +41,7 @@ final class StrictKeyChecker {
    * annotations, and resource quantities (left undeclared in the Argo Rollouts CRDs).
    */
   static final Set<String> FREE_FORM_MAPS =
-      Set.of(
-          "metadata.labels",
-          "metadata.annotations",
-          "resources.limits",
-          "resources.requests");
+      Set.of("metadata.labels", "metadata.annotations", "resources.limits", "resources.requests");
 
   private final JsonNode objectMetaSchema;
 
@@ -78,8 +74,13 @@ final class StrictKeyChecker {
         // its elements can be verified, so an element with fields is reported.
         for (int i = 0; i < data.size(); i++) {
           if (data.get(i).isObject() && data.get(i).size() > 0) {
-            problems.add(path + "[" + i + "]: the schema declares no element type for " + display(path)
-                + ", so its fields cannot be verified");
+            problems.add(
+                path
+                    + "["
+                    + i
+                    + "]: the schema declares no element type for "
+                    + display(path)
+                    + ", so its fields cannot be verified");
           }
         }
         return;
@@ -112,10 +113,14 @@ final class StrictKeyChecker {
       } else if (declared.isEmpty() && isFreeForm(parentField, field)) {
         // labels, annotations, resource quantities: keys are data.
       } else if (declared.isEmpty()) {
-        problems.add(childPath + ": key not declared by the schema (the object at " + display(path)
-            + " has no declared fields, so a key there cannot be verified)");
+        problems.add(
+            childPath
+                + ": key not declared by the schema (the object at "
+                + display(path)
+                + " has no declared fields, so a key there cannot be verified)");
       } else {
-        problems.add(childPath + ": unknown key (expected one of " + new TreeSet<>(declared.keySet()) + ")");
+        problems.add(
+            childPath + ": unknown key (expected one of " + new TreeSet<>(declared.keySet()) + ")");
       }
     }
   }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The validator fails where it must: keys the schemas do not declare (which the CRD schemas
- * alone accept), type violations, missing required fields. Each case mutates a parsed copy of a
- * shipped manifest, so the unmutated manifest is the control.
+ * The validator fails where it must: keys the schemas do not declare (which the CRD schemas alone
+ * accept), type violations, missing required fields. Each case mutates a parsed copy of a shipped
+ * manifest, so the unmutated manifest is the control.
  */
 class StrictKeyCheckerTest {
 
@@ -26,7 +26,8 @@ class StrictKeyCheckerTest {
   static void parseOnce() {
     validator = new ManifestValidator(ManifestSchemas.get());
     pipeline = PipelinesDirectory.manifest("pipeline.yaml");
-    analysisTemplate = PipelinesDirectory.manifest("argo-rollouts/analysistemplate-prometheus.yaml");
+    analysisTemplate =
+        PipelinesDirectory.manifest("argo-rollouts/analysistemplate-prometheus.yaml");
     rollout = PipelinesDirectory.manifest("argo-rollouts/rollout-example.yaml");
   }
 
@@ -49,8 +50,10 @@ class StrictKeyCheckerTest {
     ObjectNode copy = analysisTemplate.deepCopy();
     ObjectNode metric = (ObjectNode) copy.path("spec").path("metrics").get(0);
     metric.put("sucessCondition", "result[0] < 7");
-    var schema = ManifestSchemas.get().forKind("argoproj.io/v1alpha1", "AnalysisTemplate").orElseThrow();
-    assertTrue(schema.validator().validate(copy).isEmpty(), "the CRD schema itself accepts the typo");
+    var schema =
+        ManifestSchemas.get().forKind("argoproj.io/v1alpha1", "AnalysisTemplate").orElseThrow();
+    assertTrue(
+        schema.validator().validate(copy).isEmpty(), "the CRD schema itself accepts the typo");
     assertProblem(copy, "spec.metrics[0].sucessCondition: unknown key");
   }
 
@@ -82,7 +85,8 @@ class StrictKeyCheckerTest {
     ObjectNode copy = pipeline.deepCopy();
     ObjectNode store = vertex(copy, 6);
     ((ObjectNode) store.path("sink").path("fallback").path("log")).put("verbose", true);
-    assertProblem(copy, "spec.vertices[6].sink.fallback.log.verbose: key not declared by the schema");
+    assertProblem(
+        copy, "spec.vertices[6].sink.fallback.log.verbose: key not declared by the schema");
   }
 
   @Test
@@ -105,12 +109,15 @@ class StrictKeyCheckerTest {
     ObjectNode podMetadata = (ObjectNode) copy.path("spec").path("template").path("metadata");
     podMetadata.putObject("annotations").put("example.com/any-key", "any value");
     ((ObjectNode) podMetadata.path("labels")).put("tier", "web");
-    ObjectNode container = (ObjectNode) copy.path("spec").path("template").path("spec").path("containers").get(0);
+    ObjectNode container =
+        (ObjectNode) copy.path("spec").path("template").path("spec").path("containers").get(0);
     ((ObjectNode) container.path("resources").path("limits")).put("ephemeral-storage", "1Gi");
     assertEquals(List.of(), validator.validate(copy));
   }
 
-  /** Argo Rollouts v1.9.1 leaves the pod template's volumes undeclared (preserve-unknown-fields). */
+  /**
+   * Argo Rollouts v1.9.1 leaves the pod template's volumes undeclared (preserve-unknown-fields).
+   */
   @Test
   void anElementOfAnUndeclaredListFails() {
     ObjectNode copy = rollout.deepCopy();
@@ -133,7 +140,8 @@ class StrictKeyCheckerTest {
 
   private static void assertProblem(JsonNode manifest, String expectedFragment) {
     List<String> problems = validator.validate(manifest);
-    assertTrue(problems.stream().anyMatch(p -> p.contains(expectedFragment)),
+    assertTrue(
+        problems.stream().anyMatch(p -> p.contains(expectedFragment)),
         "expected a problem containing '" + expectedFragment + "', got " + problems);
   }
 }

@@ -24,7 +24,8 @@ final class Yaml {
 
   /** Every document of a (multi-document) YAML file; empty documents are skipped. */
   static List<JsonNode> documents(Path file) {
-    try (MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(file.toFile())) {
+    try (MappingIterator<JsonNode> it =
+        MAPPER.readerFor(JsonNode.class).readValues(file.toFile())) {
       List<JsonNode> documents = new ArrayList<>();
       while (it.hasNextValue()) {
         JsonNode document = it.nextValue();
@@ -42,7 +43,8 @@ final class Yaml {
   static JsonNode single(Path file) {
     List<JsonNode> documents = documents(file);
     if (documents.size() != 1) {
-      throw new IllegalStateException(file + " holds " + documents.size() + " documents, expected 1");
+      throw new IllegalStateException(
+          file + " holds " + documents.size() + " documents, expected 1");
     }
     return documents.get(0);
   }

@@ -14,12 +14,14 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports the latest scores from the store ({@link ScoreReader}: Redis in the vertex) at every scrape:
+ * Exports the latest scores from the store ({@link ScoreReader}: Redis in the vertex) at every
+ * scrape:
  *
  * <ul>
  *   <li>{@code rollguard_anomaly_score{namespace,app,role,rollouts_pod_template_hash,metric}}, one
  *       series per metric and {@code metric="unified"};
- *   <li>{@code rollguard_anomaly_score_timestamp_seconds{namespace,app,role,rollouts_pod_template_hash}},
+ *   <li>{@code
+ *       rollguard_anomaly_score_timestamp_seconds{namespace,app,role,rollouts_pod_template_hash}},
  *       the time of the window the score belongs to (for freshness checks in PromQL).
  * </ul>
  *
@@ -35,7 +37,8 @@ public final class AnomalyScoreCollector implements MultiCollector {
   public static final String UNIFIED = "unified";
 
   private static final RateLimitedLog LOG =
-      RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyScoreCollector.class), Duration.ofMinutes(1));
+      RateLimitedLog.perKey(
+          LoggerFactory.getLogger(AnomalyScoreCollector.class), Duration.ofMinutes(1));
 
   private final ScoreReader reader;
   private final Duration staleness;
@@ -52,10 +55,15 @@ public final class AnomalyScoreCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    GaugeSnapshot.Builder scores = GaugeSnapshot.builder().name(SCORE)
-        .help("Latest anomaly score of a scoring key, 0 (normal) to 10, per metric and unified");
-    GaugeSnapshot.Builder times = GaugeSnapshot.builder().name(TIMESTAMP)
-        .help("Time of the window the latest anomaly score belongs to");
+    GaugeSnapshot.Builder scores =
+        GaugeSnapshot.builder()
+            .name(SCORE)
+            .help(
+                "Latest anomaly score of a scoring key, 0 (normal) to 10, per metric and unified");
+    GaugeSnapshot.Builder times =
+        GaugeSnapshot.builder()
+            .name(TIMESTAMP)
+            .help("Time of the window the latest anomaly score belongs to");
     List<AnomalyRecord> records;
     try {
       records = reader.latestSince(clock.millis() - staleness.toMillis());
@@ -73,8 +81,11 @@ public final class AnomalyScoreCollector implements MultiCollector {
           scores.dataPoint(point(key, metric.getKey(), metric.getValue()));
         }
       }
-      times.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-          .labels(keyLabels(key)).value(record.timestamp() / 1000.0).build());
+      times.dataPoint(
+          GaugeSnapshot.GaugeDataPointSnapshot.builder()
+              .labels(keyLabels(key))
+              .value(record.timestamp() / 1000.0)
+              .build());
     }
     return MetricSnapshots.of(scores.build(), times.build());
   }
@@ -84,9 +95,12 @@ public final class AnomalyScoreCollector implements MultiCollector {
     return List.of(SCORE, TIMESTAMP);
   }
 
-  private static GaugeSnapshot.GaugeDataPointSnapshot point(ScoringKey key, String metric, double value) {
+  private static GaugeSnapshot.GaugeDataPointSnapshot point(
+      ScoringKey key, String metric, double value) {
     return GaugeSnapshot.GaugeDataPointSnapshot.builder()
-        .labels(keyLabels(key).add("metric", metric)).value(value).build();
+        .labels(keyLabels(key).add("metric", metric))
+        .value(value)
+        .build();
   }
 
   private static Labels keyLabels(ScoringKey key) {

@@ -19,13 +19,14 @@ import redis.clients.jedis.resps.Tuple;
 
 /**
  * Reads the anomaly store. Every replica reads the same Redis, so every replica answers the same.
- * Records that no longer decode (written by an incompatible version) are skipped and logged.
- * Redis failures are thrown as {@link StoreUnavailableException}; the HTTP layer counts them.
+ * Records that no longer decode (written by an incompatible version) are skipped and logged. Redis
+ * failures are thrown as {@link StoreUnavailableException}; the HTTP layer counts them.
  */
 public final class AnomalyStoreReader implements ScoreReader {
 
   private static final RateLimitedLog LOG =
-      RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyStoreReader.class), Duration.ofMinutes(1));
+      RateLimitedLog.perKey(
+          LoggerFactory.getLogger(AnomalyStoreReader.class), Duration.ofMinutes(1));
 
   private final JedisPooled redis;
   private final StoreKeys keys;
@@ -45,7 +46,8 @@ public final class AnomalyStoreReader implements ScoreReader {
   }
 
   private List<AnomalyRecord> readLatestSince(long sinceMillis) {
-    List<String> members = redis.zrangeByScore(keys.keysIndex(), sinceMillis, Double.POSITIVE_INFINITY);
+    List<String> members =
+        redis.zrangeByScore(keys.keysIndex(), sinceMillis, Double.POSITIVE_INFINITY);
     List<Response<String>> responses = new ArrayList<>(members.size());
     try (Pipeline pipeline = redis.pipelined()) {
       for (String member : members) {
@@ -89,8 +91,9 @@ public final class AnomalyStoreReader implements ScoreReader {
   public List<ScoringKey> entityKeysSince(String namespace, String app, long sinceMillis) {
     List<Tuple> tuples;
     try {
-      tuples = redis.zrevrangeByScoreWithScores(
-          keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, sinceMillis);
+      tuples =
+          redis.zrevrangeByScoreWithScores(
+              keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, sinceMillis);
     } catch (JedisException e) {
       throw unavailable(e);
     }
@@ -113,9 +116,11 @@ public final class AnomalyStoreReader implements ScoreReader {
       return null;
     }
     try {
-      return PayloadCodec.shared().decode(json.getBytes(StandardCharsets.UTF_8), AnomalyRecord.class);
+      return PayloadCodec.shared()
+          .decode(json.getBytes(StandardCharsets.UTF_8), AnomalyRecord.class);
     } catch (PayloadException e) {
-      LOG.warn("stored-record", "skipping a stored record that does not decode: {}", e.getMessage());
+      LOG.warn(
+          "stored-record", "skipping a stored record that does not decode: {}", e.getMessage());
       return null;
     }
   }

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * The Numaflow user-defined sink of the anomaly store.
  *
  * <p>Exactly one response per datum id: {@code OK} only for a record the store (Redis in the
- * vertex, {@link InMemoryAnomalyStore} in the local runner) confirmed, a failure
- * with the reason for every record that was not written (Numaflow retries it), and for a malformed
- * record the {@link MalformedRecordPolicy}. Records are written in chunks of {@code chunkSize} as
- * they arrive, so a Redis outage in the middle of a batch fails only the records after it.
+ * vertex, {@link InMemoryAnomalyStore} in the local runner) confirmed, a failure with the reason
+ * for every record that was not written (Numaflow retries it), and for a malformed record the
+ * {@link MalformedRecordPolicy}. Records are written in chunks of {@code chunkSize} as they arrive,
+ * so a Redis outage in the middle of a batch fails only the records after it.
  */
 public final class AnomalyStoreSink extends Sinker {
 
@@ -37,7 +37,10 @@ public final class AnomalyStoreSink extends Sinker {
   private final int chunkSize;
 
   public AnomalyStoreSink(
-      ScoreWriter writer, MalformedRecordPolicy malformedPolicy, StoreMetrics metrics, int chunkSize) {
+      ScoreWriter writer,
+      MalformedRecordPolicy malformedPolicy,
+      StoreMetrics metrics,
+      int chunkSize) {
     if (chunkSize < 1) {
       throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
     }
@@ -94,7 +97,8 @@ public final class AnomalyStoreSink extends Sinker {
       } else {
         responses.add(Response.responseFailure(ids.get(i), outcome.error()));
         metrics.records.labelValues("failed").inc();
-        LOG.warn("write-failed", "records not written, Numaflow will retry them: {}", outcome.error());
+        LOG.warn(
+            "write-failed", "records not written, Numaflow will retry them: {}", outcome.error());
       }
     }
     ids.clear();
@@ -105,8 +109,13 @@ public final class AnomalyStoreSink extends Sinker {
     String reason = e.reason().name().toLowerCase(Locale.ROOT);
     metrics.records.labelValues("malformed").inc();
     metrics.malformed.labelValues(reason).inc();
-    LOG.warn("malformed:" + reason, "malformed anomaly record {} ({}), answered {}: {}",
-        id, reason, malformedPolicy, e.getMessage());
+    LOG.warn(
+        "malformed:" + reason,
+        "malformed anomaly record {} ({}), answered {}: {}",
+        id,
+        reason,
+        malformedPolicy,
+        e.getMessage());
     return malformedPolicy == MalformedRecordPolicy.FALLBACK
         ? Response.responseFallback(id)
         : Response.responseFailure(id, "malformed AnomalyRecord: " + e.getMessage());

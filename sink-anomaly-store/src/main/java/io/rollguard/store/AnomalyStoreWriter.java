@@ -17,32 +17,34 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Writes anomaly records to Redis, one pipelined round trip per chunk.
  *
- * <p>Each record is one Lua script call, so a record's keys are updated together or not at all:
- * the latest record (only if not older than the stored one, so a retried or late record never
- * replaces a newer score), the history (one entry per timestamp, trimmed to {@code historyLength}),
- * and both indexes (scores only move forward). Every key gets its TTL on every write. Writes are
- * idempotent, so a record Numaflow re-sends after a failure is harmless.
+ * <p>Each record is one Lua script call, so a record's keys are updated together or not at all: the
+ * latest record (only if not older than the stored one, so a retried or late record never replaces
+ * a newer score), the history (one entry per timestamp, trimmed to {@code historyLength}), and both
+ * indexes (scores only move forward). Every key gets its TTL on every write. Writes are idempotent,
+ * so a record Numaflow re-sends after a failure is harmless.
  */
 public final class AnomalyStoreWriter implements ScoreWriter {
 
-  static final String WRITE_SCRIPT = String.join("\n",
-      "local ts = tonumber(ARGV[1])",
-      "local current = redis.call('HGET', KEYS[1], 'ts')",
-      "if (not current) or tonumber(current) <= ts then",
-      "  redis.call('HSET', KEYS[1], 'ts', ARGV[1], 'record', ARGV[2])",
-      "end",
-      "redis.call('PEXPIRE', KEYS[1], ARGV[3])",
-      "redis.call('ZREMRANGEBYSCORE', KEYS[2], ts, ts)",
-      "redis.call('ZADD', KEYS[2], ts, ARGV[2])",
-      "redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))",
-      "redis.call('PEXPIRE', KEYS[2], ARGV[3])",
-      "redis.call('ZADD', KEYS[3], 'GT', ts, ARGV[5])",
-      "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[7])",
-      "redis.call('PEXPIRE', KEYS[3], ARGV[3])",
-      "redis.call('ZADD', KEYS[4], 'GT', ts, ARGV[6])",
-      "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[7])",
-      "redis.call('PEXPIRE', KEYS[4], ARGV[3])",
-      "return 1");
+  static final String WRITE_SCRIPT =
+      String.join(
+          "\n",
+          "local ts = tonumber(ARGV[1])",
+          "local current = redis.call('HGET', KEYS[1], 'ts')",
+          "if (not current) or tonumber(current) <= ts then",
+          "  redis.call('HSET', KEYS[1], 'ts', ARGV[1], 'record', ARGV[2])",
+          "end",
+          "redis.call('PEXPIRE', KEYS[1], ARGV[3])",
+          "redis.call('ZREMRANGEBYSCORE', KEYS[2], ts, ts)",
+          "redis.call('ZADD', KEYS[2], ts, ARGV[2])",
+          "redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))",
+          "redis.call('PEXPIRE', KEYS[2], ARGV[3])",
+          "redis.call('ZADD', KEYS[3], 'GT', ts, ARGV[5])",
+          "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[7])",
+          "redis.call('PEXPIRE', KEYS[3], ARGV[3])",
+          "redis.call('ZADD', KEYS[4], 'GT', ts, ARGV[6])",
+          "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[7])",
+          "redis.call('PEXPIRE', KEYS[4], ARGV[3])",
+          "return 1");
 
   private final JedisPooled redis;
   private final StoreKeys keys;
@@ -52,7 +54,11 @@ public final class AnomalyStoreWriter implements ScoreWriter {
   private final StoreMetrics metrics;
 
   public AnomalyStoreWriter(
-      JedisPooled redis, StoreKeys keys, int historyLength, Duration historyTtl, Clock clock,
+      JedisPooled redis,
+      StoreKeys keys,
+      int historyLength,
+      Duration historyTtl,
+      Clock clock,
       StoreMetrics metrics) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -109,11 +115,22 @@ public final class AnomalyStoreWriter implements ScoreWriter {
     try (Pipeline pipeline = redis.pipelined()) {
       for (AnomalyRecord record : records) {
         String json = new String(PayloadCodec.shared().encode(record), StandardCharsets.UTF_8);
-        responses.add(pipeline.eval(WRITE_SCRIPT,
-            List.of(keys.latest(record.key()), keys.history(record.key()), keys.keysIndex(),
-                keys.entityIndex(record.key().namespace(), record.key().app())),
-            List.of(Long.toString(record.timestamp()), json, ttl, length,
-                StoreKeys.member(record.key()), StoreKeys.entityMember(record.key()), pruneBefore)));
+        responses.add(
+            pipeline.eval(
+                WRITE_SCRIPT,
+                List.of(
+                    keys.latest(record.key()),
+                    keys.history(record.key()),
+                    keys.keysIndex(),
+                    keys.entityIndex(record.key().namespace(), record.key().app())),
+                List.of(
+                    Long.toString(record.timestamp()),
+                    json,
+                    ttl,
+                    length,
+                    StoreKeys.member(record.key()),
+                    StoreKeys.entityMember(record.key()),
+                    pruneBefore)));
       }
       pipeline.sync();
     }

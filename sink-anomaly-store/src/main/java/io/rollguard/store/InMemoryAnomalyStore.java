@@ -98,17 +98,22 @@ public final class InMemoryAnomalyStore implements ScoreReader, ScoreWriter {
   }
 
   @Override
-  public synchronized List<ScoringKey> entityKeysSince(String namespace, String app, long sinceMillis) {
+  public synchronized List<ScoringKey> entityKeysSince(
+      String namespace, String app, long sinceMillis) {
     List<Map.Entry<ScoringKey, KeyState>> matching = new ArrayList<>();
     for (Map.Entry<ScoringKey, KeyState> e : keys.entrySet()) {
       ScoringKey k = e.getKey();
-      if (k.namespace().equals(namespace) && k.app().equals(app)
+      if (k.namespace().equals(namespace)
+          && k.app().equals(app)
           && e.getValue().newestTimestamp >= sinceMillis) {
         matching.add(e);
       }
     }
-    matching.sort(Comparator.comparingLong((Map.Entry<ScoringKey, KeyState> e) -> e.getValue().newestTimestamp)
-        .reversed().thenComparing(e -> e.getKey().toString()));
+    matching.sort(
+        Comparator.comparingLong(
+                (Map.Entry<ScoringKey, KeyState> e) -> e.getValue().newestTimestamp)
+            .reversed()
+            .thenComparing(e -> e.getKey().toString()));
     List<ScoringKey> result = new ArrayList<>(matching.size());
     matching.forEach(e -> result.add(e.getKey()));
     return result;

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The read side of the anomaly store, as the HTTP API needs it ({@link AnomalyScoreCollector} for
  * {@code /metrics}, {@link VerdictService} for {@code /api/v1/verdict}). Implemented on Redis by
- * {@link AnomalyStoreReader} (the vertex: every replica reads the same data) and in memory by {@link
- * InMemoryAnomalyStore} (the local runner: one process, no Redis).
+ * {@link AnomalyStoreReader} (the vertex: every replica reads the same data) and in memory by
+ * {@link InMemoryAnomalyStore} (the local runner: one process, no Redis).
  *
  * <p>Every method throws {@link StoreUnavailableException} when the backing store cannot be read,
  * so the HTTP layer answers 503 / exports no scores whatever the backend.
@@ -21,6 +21,9 @@ public interface ScoreReader {
   /** The history of {@code key} with timestamps in {@code [fromMillis, toMillis]}, oldest first. */
   List<AnomalyRecord> history(ScoringKey key, long fromMillis, long toMillis);
 
-  /** The keys of entity {@code namespace/app} with a record at or after {@code sinceMillis}, newest first. */
+  /**
+   * The keys of entity {@code namespace/app} with a record at or after {@code sinceMillis}, newest
+   * first.
+   */
   List<ScoringKey> entityKeysSince(String namespace, String app, long sinceMillis);
 }

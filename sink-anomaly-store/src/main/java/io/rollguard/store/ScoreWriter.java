@@ -4,10 +4,11 @@ import io.rollguard.common.payload.AnomalyRecord;
 import java.util.List;
 
 /**
- * The write side of the anomaly store, as {@link AnomalyStoreSink} needs it. Implemented on Redis by
- * {@link AnomalyStoreWriter} and in memory by {@link InMemoryAnomalyStore}. Both follow the same
- * rules: the latest record of a key is only replaced by one that is not older, the history holds one
- * record per timestamp (a re-sent timestamp replaces it) and is bounded, so writes are idempotent.
+ * The write side of the anomaly store, as {@link AnomalyStoreSink} needs it. Implemented on Redis
+ * by {@link AnomalyStoreWriter} and in memory by {@link InMemoryAnomalyStore}. Both follow the same
+ * rules: the latest record of a key is only replaced by one that is not older, the history holds
+ * one record per timestamp (a re-sent timestamp replaces it) and is bounded, so writes are
+ * idempotent.
  */
 public interface ScoreWriter {
 

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: the registry in Prometheus text format (written by the Prometheus
  *       client library): scores from the store plus the operational metrics;
  *   <li>{@code GET /api/v1/verdict?namespace=&app=&hash=[&range=5m][&maxScore=7]}: the {@link
- *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when the store cannot be read (Argo
- *       Rollouts records a measurement error and retries).
+ *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when the store cannot be read
+ *       (Argo Rollouts records a measurement error and retries).
  * </ul>
  */
 public final class StoreHttpServer {
@@ -44,17 +44,24 @@ public final class StoreHttpServer {
 
   /** Binds {@code port} (0 = a free port) and starts serving. */
   public StoreHttpServer(
-      int port, PrometheusRegistry registry, VerdictService verdicts, VerdictPolicy policy,
-      StoreMetrics metrics) throws IOException {
+      int port,
+      PrometheusRegistry registry,
+      VerdictService verdicts,
+      VerdictPolicy policy,
+      StoreMetrics metrics)
+      throws IOException {
     this.verdicts = verdicts;
     this.policy = policy;
     this.metrics = metrics;
     this.server = HttpServer.create(new InetSocketAddress(port), 0);
-    this.executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "store-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "store-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/metrics", new MetricsHandler(registry));
     server.createContext("/api/v1/verdict", this::verdict);
@@ -83,7 +90,10 @@ public final class StoreHttpServer {
       String app = params.get("app");
       String hash = params.get("hash");
       if (isBlank(namespace) || isBlank(app) || isBlank(hash)) {
-        send(exchange, 400, Map.of("error", "namespace, app and hash are required query parameters"));
+        send(
+            exchange,
+            400,
+            Map.of("error", "namespace, app and hash are required query parameters"));
         return;
       }
       VerdictPolicy effective = policy;
@@ -128,8 +138,10 @@ public final class StoreHttpServer {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.putIfAbsent(name, value);
     }
     return params;

@@ -45,7 +45,12 @@ public final class StoreKeys {
 
   /** Member of {@link #keysIndex()}. */
   public static String member(ScoringKey key) {
-    return enc(key.namespace()) + ":" + enc(key.app()) + ":" + enc(key.role()) + ":"
+    return enc(key.namespace())
+        + ":"
+        + enc(key.app())
+        + ":"
+        + enc(key.role())
+        + ":"
         + enc(key.podTemplateHash());
   }
 

@@ -15,20 +15,40 @@ public final class StoreMetrics {
   final Counter verdicts;
 
   public StoreMetrics(PrometheusRegistry registry) {
-    records = Counter.builder().name("rollguard_store_records_total")
-        .help("Anomaly records received, by outcome (written, failed, malformed)")
-        .labelNames("outcome").register(registry);
-    malformed = Counter.builder().name("rollguard_store_malformed_records_total")
-        .help("Records that could not be decoded, by reason").labelNames("reason").register(registry);
-    redisConnectionErrors = Counter.builder().name("rollguard_store_redis_connection_errors_total")
-        .help("Redis commands that failed on a lost or refused connection (the pool reconnects)")
-        .register(registry);
-    writeSeconds = Histogram.builder().name("rollguard_store_write_duration_seconds")
-        .help("Duration of one pipelined Redis write of a chunk of records").register(registry);
-    readErrors = Counter.builder().name("rollguard_store_read_errors_total")
-        .help("Failed Redis reads while serving HTTP, by endpoint").labelNames("endpoint")
-        .register(registry);
-    verdicts = Counter.builder().name("rollguard_store_verdicts_total")
-        .help("Verdicts served, by verdict").labelNames("verdict").register(registry);
+    records =
+        Counter.builder()
+            .name("rollguard_store_records_total")
+            .help("Anomaly records received, by outcome (written, failed, malformed)")
+            .labelNames("outcome")
+            .register(registry);
+    malformed =
+        Counter.builder()
+            .name("rollguard_store_malformed_records_total")
+            .help("Records that could not be decoded, by reason")
+            .labelNames("reason")
+            .register(registry);
+    redisConnectionErrors =
+        Counter.builder()
+            .name("rollguard_store_redis_connection_errors_total")
+            .help(
+                "Redis commands that failed on a lost or refused connection (the pool reconnects)")
+            .register(registry);
+    writeSeconds =
+        Histogram.builder()
+            .name("rollguard_store_write_duration_seconds")
+            .help("Duration of one pipelined Redis write of a chunk of records")
+            .register(registry);
+    readErrors =
+        Counter.builder()
+            .name("rollguard_store_read_errors_total")
+            .help("Failed Redis reads while serving HTTP, by endpoint")
+            .labelNames("endpoint")
+            .register(registry);
+    verdicts =
+        Counter.builder()
+            .name("rollguard_store_verdicts_total")
+            .help("Verdicts served, by verdict")
+            .labelNames("verdict")
+            .register(registry);
   }
 }

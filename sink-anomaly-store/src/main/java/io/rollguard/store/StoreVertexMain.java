@@ -46,13 +46,24 @@ public final class StoreVertexMain {
     try (JedisPooled redis = RedisConnections.open(RedisConnectionSettings.from(config.redis()))) {
       StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
       AnomalyStoreReader reader = new AnomalyStoreReader(redis, keys);
-      PrometheusRegistry exported = storeRegistry(runtime.registry(),
-          new AnomalyScoreCollector(reader, store.staleness(), clock, metrics));
-      StoreHttpServer http = new StoreHttpServer(store.httpPort(), exported,
-          new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
-      AnomalyStoreSink sink = new AnomalyStoreSink(
-          new AnomalyStoreWriter(redis, keys, store.historyLength(), store.historyTtl(), clock, metrics),
-          MalformedRecordPolicy.fromEnvironment(System.getenv()), metrics, AnomalyStoreSink.DEFAULT_CHUNK_SIZE);
+      PrometheusRegistry exported =
+          storeRegistry(
+              runtime.registry(),
+              new AnomalyScoreCollector(reader, store.staleness(), clock, metrics));
+      StoreHttpServer http =
+          new StoreHttpServer(
+              store.httpPort(),
+              exported,
+              new VerdictService(reader, clock),
+              VerdictPolicy.DEFAULT,
+              metrics);
+      AnomalyStoreSink sink =
+          new AnomalyStoreSink(
+              new AnomalyStoreWriter(
+                  redis, keys, store.historyLength(), store.historyTtl(), clock, metrics),
+              MalformedRecordPolicy.fromEnvironment(System.getenv()),
+              metrics,
+              AnomalyStoreSink.DEFAULT_CHUNK_SIZE);
       Server server = new Server(sink);
       try {
         runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
@@ -72,12 +83,13 @@ public final class StoreVertexMain {
       PrometheusRegistry operational, AnomalyScoreCollector scores) {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(scores);
-    registry.register(new MultiCollector() {
-      @Override
-      public MetricSnapshots collect() {
-        return operational.scrape();
-      }
-    });
+    registry.register(
+        new MultiCollector() {
+          @Override
+          public MetricSnapshots collect() {
+            return operational.scrape();
+          }
+        });
     return registry;
   }
 }

@@ -55,5 +55,6 @@ public record Verdict(
    * @param canaryScore median canary score of the metric
    * @param stableScore median stable score of the metric, null without stable scores
    */
-  public record Contribution(String metric, double attribution, Double canaryScore, Double stableScore) {}
+  public record Contribution(
+      String metric, double attribution, Double canaryScore, Double stableScore) {}
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
 public record VerdictPolicy(
     Duration range, int minRecords, double failScore, double sharedCauseMargin, int topMetrics) {
 
-  public static final VerdictPolicy DEFAULT = new VerdictPolicy(Duration.ofMinutes(5), 3, 7.0, 3.0, 3);
+  public static final VerdictPolicy DEFAULT =
+      new VerdictPolicy(Duration.ofMinutes(5), 3, 7.0, 3.0, 3);
 
   public VerdictPolicy {
     Objects.requireNonNull(range, "range");
@@ -31,7 +32,8 @@ public record VerdictPolicy(
       throw new IllegalArgumentException("verdict failScore must be in (0, 10], got " + failScore);
     }
     if (!(sharedCauseMargin >= 0 && sharedCauseMargin <= 10)) {
-      throw new IllegalArgumentException("verdict sharedCauseMargin must be in [0, 10], got " + sharedCauseMargin);
+      throw new IllegalArgumentException(
+          "verdict sharedCauseMargin must be in [0, 10], got " + sharedCauseMargin);
     }
     if (topMetrics < 1) {
       throw new IllegalArgumentException("verdict topMetrics must be >= 1, got " + topMetrics);

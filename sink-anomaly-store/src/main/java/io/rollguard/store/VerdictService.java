@@ -19,10 +19,10 @@ import java.util.Map;
  * <ol>
  *   <li>fewer than {@code minRecords} canary scores: <b>inconclusive</b> (not enough evidence; Argo
  *       Rollouts pauses the rollout);
- *   <li>canary median unified score {@code >= failScore}: <b>fail</b>, unless the stable is anomalous
- *       too (median {@code >= failScore}) and the canary is less than {@code sharedCauseMargin}
- *       above it: then <b>inconclusive</b> (a shared cause such as a dependency outage, not the new
- *       version);
+ *   <li>canary median unified score {@code >= failScore}: <b>fail</b>, unless the stable is
+ *       anomalous too (median {@code >= failScore}) and the canary is less than {@code
+ *       sharedCauseMargin} above it: then <b>inconclusive</b> (a shared cause such as a dependency
+ *       outage, not the new version);
  *   <li>otherwise <b>pass</b>.
  * </ol>
  *
@@ -52,45 +52,83 @@ public final class VerdictService {
         break;
       }
     }
-    List<AnomalyRecord> stable = stableKey == null ? List.of() : reader.history(stableKey, from, to);
+    List<AnomalyRecord> stable =
+        stableKey == null ? List.of() : reader.history(stableKey, from, to);
 
     Verdict.RoleScores canaryScores = scores(canary);
     Verdict.RoleScores stableScores = stable.isEmpty() ? null : scores(stable);
     boolean stableUsable = stable.size() >= policy.minRecords();
-    Double difference = canaryScores.unifiedScore() != null && stableScores != null
-        ? canaryScores.unifiedScore() - stableScores.unifiedScore() : null;
-    List<Verdict.Contribution> top = topMetrics(canary, canaryScores, stableScores, policy.topMetrics());
+    Double difference =
+        canaryScores.unifiedScore() != null && stableScores != null
+            ? canaryScores.unifiedScore() - stableScores.unifiedScore()
+            : null;
+    List<Verdict.Contribution> top =
+        topMetrics(canary, canaryScores, stableScores, policy.topMetrics());
 
     String verdict;
     String reason;
     if (canary.size() < policy.minRecords()) {
       verdict = Verdict.INCONCLUSIVE;
-      reason = String.format(Locale.ROOT, "only %d canary score(s) in the last %ds, need %d",
-          canary.size(), policy.range().toSeconds(), policy.minRecords());
+      reason =
+          String.format(
+              Locale.ROOT,
+              "only %d canary score(s) in the last %ds, need %d",
+              canary.size(),
+              policy.range().toSeconds(),
+              policy.minRecords());
     } else {
       double c = canaryScores.unifiedScore();
-      String stableText = stableUsable
-          ? String.format(Locale.ROOT, "stable %.2f", stableScores.unifiedScore()) : "no stable baseline";
+      String stableText =
+          stableUsable
+              ? String.format(Locale.ROOT, "stable %.2f", stableScores.unifiedScore())
+              : "no stable baseline";
       if (c >= policy.failScore()) {
-        if (stableUsable && stableScores.unifiedScore() >= policy.failScore()
+        if (stableUsable
+            && stableScores.unifiedScore() >= policy.failScore()
             && c - stableScores.unifiedScore() < policy.sharedCauseMargin()) {
           verdict = Verdict.INCONCLUSIVE;
-          reason = String.format(Locale.ROOT,
-              "canary %.2f and %s are both anomalous (>= %.1f): likely a shared cause", c, stableText,
-              policy.failScore());
+          reason =
+              String.format(
+                  Locale.ROOT,
+                  "canary %.2f and %s are both anomalous (>= %.1f): likely a shared cause",
+                  c,
+                  stableText,
+                  policy.failScore());
         } else {
           verdict = Verdict.FAIL;
-          reason = String.format(Locale.ROOT, "canary unified score %.2f >= %.1f (%s)%s", c,
-              policy.failScore(), stableText, top.isEmpty() ? "" : "; top metric " + top.get(0).metric());
+          reason =
+              String.format(
+                  Locale.ROOT,
+                  "canary unified score %.2f >= %.1f (%s)%s",
+                  c,
+                  policy.failScore(),
+                  stableText,
+                  top.isEmpty() ? "" : "; top metric " + top.get(0).metric());
         }
       } else {
         verdict = Verdict.PASS;
-        reason = String.format(Locale.ROOT, "canary unified score %.2f < %.1f (%s)", c,
-            policy.failScore(), stableText);
+        reason =
+            String.format(
+                Locale.ROOT,
+                "canary unified score %.2f < %.1f (%s)",
+                c,
+                policy.failScore(),
+                stableText);
       }
     }
-    return new Verdict(namespace, app, canaryHash, stableKey == null ? null : stableKey.podTemplateHash(),
-        from, to, canaryScores, stableScores, difference, top, verdict, reason);
+    return new Verdict(
+        namespace,
+        app,
+        canaryHash,
+        stableKey == null ? null : stableKey.podTemplateHash(),
+        from,
+        to,
+        canaryScores,
+        stableScores,
+        difference,
+        top,
+        verdict,
+        reason);
   }
 
   private static Verdict.RoleScores scores(List<AnomalyRecord> records) {
@@ -102,17 +140,25 @@ public final class VerdictService {
     long latest = Long.MIN_VALUE;
     for (AnomalyRecord r : records) {
       unified.add(r.unifiedScore());
-      r.metricScores().forEach((m, v) -> perMetric.computeIfAbsent(m, k -> new ArrayList<>()).add(v));
+      r.metricScores()
+          .forEach((m, v) -> perMetric.computeIfAbsent(m, k -> new ArrayList<>()).add(v));
       latest = Math.max(latest, r.timestamp());
     }
     Map<String, Double> medians = new LinkedHashMap<>();
     perMetric.forEach((m, values) -> medians.put(m, median(values)));
-    return new Verdict.RoleScores(records.size(), median(unified),
-        unified.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), latest, medians);
+    return new Verdict.RoleScores(
+        records.size(),
+        median(unified),
+        unified.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+        latest,
+        medians);
   }
 
   private static List<Verdict.Contribution> topMetrics(
-      List<AnomalyRecord> canary, Verdict.RoleScores canaryScores, Verdict.RoleScores stableScores, int n) {
+      List<AnomalyRecord> canary,
+      Verdict.RoleScores canaryScores,
+      Verdict.RoleScores stableScores,
+      int n) {
     if (canary.isEmpty()) {
       return List.of();
     }
@@ -121,16 +167,22 @@ public final class VerdictService {
       r.attribution().forEach((m, share) -> shareSum.merge(m, share, Double::sum));
     }
     List<Verdict.Contribution> contributions = new ArrayList<>();
-    shareSum.forEach((metric, sum) -> {
-      double mean = sum / canary.size();
-      if (mean > 0) {
-        contributions.add(new Verdict.Contribution(metric, mean,
-            canaryScores.metricScores().get(metric),
-            stableScores == null ? null : stableScores.metricScores().get(metric)));
-      }
-    });
-    contributions.sort(Comparator.comparingDouble(Verdict.Contribution::attribution).reversed()
-        .thenComparing(Verdict.Contribution::metric));
+    shareSum.forEach(
+        (metric, sum) -> {
+          double mean = sum / canary.size();
+          if (mean > 0) {
+            contributions.add(
+                new Verdict.Contribution(
+                    metric,
+                    mean,
+                    canaryScores.metricScores().get(metric),
+                    stableScores == null ? null : stableScores.metricScores().get(metric)));
+          }
+        });
+    contributions.sort(
+        Comparator.comparingDouble(Verdict.Contribution::attribution)
+            .reversed()
+            .thenComparing(Verdict.Contribution::metric));
     return List.copyOf(contributions.subList(0, Math.min(n, contributions.size())));
   }
 

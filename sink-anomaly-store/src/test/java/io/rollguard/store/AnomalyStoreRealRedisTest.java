@@ -73,13 +73,21 @@ class AnomalyStoreRealRedisTest {
     operational = new PrometheusRegistry();
     metrics = new StoreMetrics(operational);
     StoreKeys keys = new StoreKeys("rg:");
-    sink = new AnomalyStoreSink(
-        new AnomalyStoreWriter(jedis, keys, 5, Duration.ofHours(1), clock, metrics),
-        MalformedRecordPolicy.FAILURE, metrics, 10);
+    sink =
+        new AnomalyStoreSink(
+            new AnomalyStoreWriter(jedis, keys, 5, Duration.ofHours(1), clock, metrics),
+            MalformedRecordPolicy.FAILURE,
+            metrics,
+            10);
     AnomalyStoreReader reader = new AnomalyStoreReader(jedis, keys);
-    http = new StoreHttpServer(0,
-        StoreVertexMain.storeRegistry(operational, new AnomalyScoreCollector(reader, STALENESS, clock, metrics)),
-        new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
+    http =
+        new StoreHttpServer(
+            0,
+            StoreVertexMain.storeRegistry(
+                operational, new AnomalyScoreCollector(reader, STALENESS, clock, metrics)),
+            new VerdictService(reader, clock),
+            VerdictPolicy.DEFAULT,
+            metrics);
   }
 
   @AfterEach
@@ -121,12 +129,21 @@ class AnomalyStoreRealRedisTest {
     HttpResponse<String> metricsPage = StoreFixtures.get(http.port(), "/metrics");
     assertEquals(200, metricsPage.statusCode());
     String text = metricsPage.body();
-    assertTrue(text.contains("rollguard_anomaly_score{app=\"checkout\",metric=\"unified\",namespace=\"shop\","
-        + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"), text);
-    assertTrue(text.contains("rollguard_anomaly_score{app=\"checkout\",metric=\"latency\",namespace=\"shop\","
-        + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"), text);
-    assertTrue(text.contains("rollguard_anomaly_score{app=\"checkout\",metric=\"cpu\",namespace=\"shop\","
-        + "role=\"stable\",rollouts_pod_template_hash=\"st4bl3\"} 1.0"), text);
+    assertTrue(
+        text.contains(
+            "rollguard_anomaly_score{app=\"checkout\",metric=\"unified\",namespace=\"shop\","
+                + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"),
+        text);
+    assertTrue(
+        text.contains(
+            "rollguard_anomaly_score{app=\"checkout\",metric=\"latency\",namespace=\"shop\","
+                + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"),
+        text);
+    assertTrue(
+        text.contains(
+            "rollguard_anomaly_score{app=\"checkout\",metric=\"cpu\",namespace=\"shop\","
+                + "role=\"stable\",rollouts_pod_template_hash=\"st4bl3\"} 1.0"),
+        text);
     assertTrue(text.contains("rollguard_store_records_total{outcome=\"written\"} 10"), text);
     PrometheusServer.PromtoolResult check = PrometheusServer.checkMetrics(text);
     assertEquals(0, check.exitCode(), "promtool check metrics:\n" + check.output() + "\n" + text);
@@ -141,7 +158,9 @@ class AnomalyStoreRealRedisTest {
     assertEquals(8.5, verdict.get("canary").get("unifiedScore").asDouble());
     assertEquals(1.0, verdict.get("stable").get("unifiedScore").asDouble());
     assertEquals(7.5, verdict.get("difference").asDouble());
-    assertTrue(verdict.get("reason").asText().contains("top metric latency"), verdict.get("reason").asText());
+    assertTrue(
+        verdict.get("reason").asText().contains("top metric latency"),
+        verdict.get("reason").asText());
   }
 
   @Test
@@ -152,9 +171,14 @@ class AnomalyStoreRealRedisTest {
     assertEquals("inconclusive", verdict.get("verdict").asText());
     assertEquals(0, verdict.get("canary").get("records").asInt());
     assertTrue(verdict.get("difference").isNull());
-    assertEquals(400, StoreFixtures.get(http.port(), "/api/v1/verdict?namespace=shop&app=checkout").statusCode());
-    assertEquals(400, StoreFixtures.get(http.port(),
-        "/api/v1/verdict?namespace=shop&app=checkout&hash=x&range=soon").statusCode());
+    assertEquals(
+        400,
+        StoreFixtures.get(http.port(), "/api/v1/verdict?namespace=shop&app=checkout").statusCode());
+    assertEquals(
+        400,
+        StoreFixtures.get(
+                http.port(), "/api/v1/verdict?namespace=shop&app=checkout&hash=x&range=soon")
+            .statusCode());
   }
 
   @Test
@@ -201,20 +225,27 @@ class AnomalyStoreRealRedisTest {
 
   @Test
   void malformedRecordsAreCountedAndAnsweredWithFailureOrFallback() throws Exception {
-    List<SinkerTestKit.TestDatum> data = List.of(
-        datum("bad-json", "{not json".getBytes(StandardCharsets.UTF_8)),
-        datum("bad-version", "{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8)),
-        datum("good", record(CANARY, NOW, 1.0, "cpu")));
+    List<SinkerTestKit.TestDatum> data =
+        List.of(
+            datum("bad-json", "{not json".getBytes(StandardCharsets.UTF_8)),
+            datum("bad-version", "{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8)),
+            datum("good", record(CANARY, NOW, 1.0, "cpu")));
     Map<String, Response> failure = byId(sinkAll(data));
     assertEquals(3, failure.size());
     assertFalse(failure.get("bad-json").getSuccess());
-    assertTrue(failure.get("bad-json").getErr().contains("malformed AnomalyRecord"), failure.get("bad-json").getErr());
+    assertTrue(
+        failure.get("bad-json").getErr().contains("malformed AnomalyRecord"),
+        failure.get("bad-json").getErr());
     assertFalse(failure.get("bad-version").getSuccess());
     assertTrue(failure.get("good").getSuccess());
 
-    AnomalyStoreSink fallbackSink = new AnomalyStoreSink(
-        new AnomalyStoreWriter(jedis, new StoreKeys("rg:"), 5, Duration.ofHours(1), clock, metrics),
-        MalformedRecordPolicy.FALLBACK, metrics, 10);
+    AnomalyStoreSink fallbackSink =
+        new AnomalyStoreSink(
+            new AnomalyStoreWriter(
+                jedis, new StoreKeys("rg:"), 5, Duration.ofHours(1), clock, metrics),
+            MalformedRecordPolicy.FALLBACK,
+            metrics,
+            10);
     SinkerTestKit.TestListIterator iterator = new SinkerTestKit.TestListIterator();
     data.forEach(iterator::addDatum);
     Map<String, Response> fallback = byId(fallbackSink.processMessages(iterator));
@@ -228,15 +259,23 @@ class AnomalyStoreRealRedisTest {
   @Test
   void policyFromEnvironmentNeverFallsBackFromTheFallbackSink() {
     assertEquals(MalformedRecordPolicy.FAILURE, MalformedRecordPolicy.fromEnvironment(Map.of()));
-    assertEquals(MalformedRecordPolicy.FALLBACK,
+    assertEquals(
+        MalformedRecordPolicy.FALLBACK,
         MalformedRecordPolicy.fromEnvironment(Map.of(MalformedRecordPolicy.FALLBACK_ENV, "true")));
-    assertEquals(MalformedRecordPolicy.FAILURE, MalformedRecordPolicy.fromEnvironment(
-        Map.of(MalformedRecordPolicy.FALLBACK_ENV, "true", "NUMAFLOW_UD_CONTAINER_TYPE", "fb-udsink")));
+    assertEquals(
+        MalformedRecordPolicy.FAILURE,
+        MalformedRecordPolicy.fromEnvironment(
+            Map.of(
+                MalformedRecordPolicy.FALLBACK_ENV,
+                "true",
+                "NUMAFLOW_UD_CONTAINER_TYPE",
+                "fb-udsink")));
   }
 
   @Test
   void sinkerTestKitOverRealGrpc() throws Exception {
-    SinkerTestKit kit = new SinkerTestKit(sink, GRPCConfig.newBuilder().isLocal(true).port(50151).build());
+    SinkerTestKit kit =
+        new SinkerTestKit(sink, GRPCConfig.newBuilder().isLocal(true).port(50151).build());
     kit.startServer();
     SinkerTestKit.Client client = new SinkerTestKit.Client("localhost", 50151);
     try {
@@ -246,15 +285,17 @@ class AnomalyStoreRealRedisTest {
       Map<String, Response> responses = byId(client.sendRequest(iterator));
       assertEquals(11, responses.size());
       assertFalse(responses.get("broken").getSuccess());
-      responses.entrySet().stream().filter(e -> !e.getKey().equals("broken"))
+      responses.entrySet().stream()
+          .filter(e -> !e.getKey().equals("broken"))
           .forEach(e -> assertTrue(e.getValue().getSuccess(), e.getKey()));
-      assertEquals(Set.of("st4bl3", "c4n4ry"), Set.copyOf(
-          new AnomalyStoreReader(jedis, new StoreKeys("rg:")).latestSince(0).stream()
-              .map(r -> r.key().podTemplateHash()).toList()));
+      assertEquals(
+          Set.of("st4bl3", "c4n4ry"),
+          Set.copyOf(
+              new AnomalyStoreReader(jedis, new StoreKeys("rg:"))
+                  .latestSince(0).stream().map(r -> r.key().podTemplateHash()).toList()));
     } finally {
       client.close();
       kit.stopServer();
     }
   }
-
 }

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory store keeps the Redis layout's rules, and the HTTP API serves from it unchanged. */
+/**
+ * The in-memory store keeps the Redis layout's rules, and the HTTP API serves from it unchanged.
+ */
 class InMemoryAnomalyStoreTest {
 
   private static final long NOW = 1_800_000_000_000L;
@@ -29,13 +31,20 @@ class InMemoryAnomalyStoreTest {
     }
     store.write(records).forEach(o -> assertTrue(o.written()));
     // A late, older record and a re-sent timestamp with another score.
-    store.write(List.of(record(CANARY, NOW - 10 * 60_000L, 9.0, "errors"),
-        record(CANARY, NOW, 6.5, "latency")));
+    store.write(
+        List.of(
+            record(CANARY, NOW - 10 * 60_000L, 9.0, "errors"),
+            record(CANARY, NOW, 6.5, "latency")));
 
-    assertEquals(6.5, store.latestSince(0).get(0).unifiedScore(), "latest = newest timestamp, re-sent value");
+    assertEquals(
+        6.5,
+        store.latestSince(0).get(0).unifiedScore(),
+        "latest = newest timestamp, re-sent value");
     List<AnomalyRecord> history = store.history(CANARY, 0, Long.MAX_VALUE);
-    assertEquals(List.of(NOW - 120_000L, NOW - 60_000L, NOW),
-        history.stream().map(AnomalyRecord::timestamp).toList(), "the newest 3 timestamps, oldest first");
+    assertEquals(
+        List.of(NOW - 120_000L, NOW - 60_000L, NOW),
+        history.stream().map(AnomalyRecord::timestamp).toList(),
+        "the newest 3 timestamps, oldest first");
     assertEquals(2, store.history(CANARY, NOW - 60_000L, NOW).size(), "range bounds are inclusive");
   }
 
@@ -50,7 +59,10 @@ class InMemoryAnomalyStoreTest {
 
     clock.set(NOW + Duration.ofMinutes(31).toMillis());
     store.write(List.of(record(other, NOW + 1, 1, "cpu")));
-    assertEquals(List.of(), store.entityKeysSince("shop", "checkout", 0), "not written for longer than the TTL");
+    assertEquals(
+        List.of(),
+        store.entityKeysSince("shop", "checkout", 0),
+        "not written for longer than the TTL");
     assertEquals(1, store.latestSince(0).size());
   }
 
@@ -72,19 +84,31 @@ class InMemoryAnomalyStoreTest {
     }
     sink.processMessages(batch).getResponses().forEach(r -> assertTrue(r.getSuccess(), r.getErr()));
 
-    StoreHttpServer http = new StoreHttpServer(0,
-        StoreVertexMain.storeRegistry(operational,
-            new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics)),
-        new VerdictService(store, clock), VerdictPolicy.DEFAULT, metrics);
+    StoreHttpServer http =
+        new StoreHttpServer(
+            0,
+            StoreVertexMain.storeRegistry(
+                operational,
+                new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics)),
+            new VerdictService(store, clock),
+            VerdictPolicy.DEFAULT,
+            metrics);
     try {
-      var verdict = StoreFixtures.get(http.port(), "/api/v1/verdict?namespace=shop&app=checkout&hash=c4n4ry");
+      var verdict =
+          StoreFixtures.get(http.port(), "/api/v1/verdict?namespace=shop&app=checkout&hash=c4n4ry");
       assertEquals(200, verdict.statusCode());
       assertTrue(verdict.body().contains("\"verdict\":\"fail\""), verdict.body());
       assertTrue(verdict.body().contains("\"stableHash\":\"st4bl3\""), verdict.body());
       var page = StoreFixtures.get(http.port(), "/metrics");
-      assertTrue(page.body().contains("rollguard_anomaly_score{app=\"checkout\",metric=\"unified\","
-          + "namespace=\"shop\",role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"), page.body());
-      assertTrue(page.body().contains("rollguard_store_records_total{outcome=\"written\"} 10.0"), page.body());
+      assertTrue(
+          page.body()
+              .contains(
+                  "rollguard_anomaly_score{app=\"checkout\",metric=\"unified\","
+                      + "namespace=\"shop\",role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"),
+          page.body());
+      assertTrue(
+          page.body().contains("rollguard_store_records_total{outcome=\"written\"} 10.0"),
+          page.body());
     } finally {
       http.stop();
     }

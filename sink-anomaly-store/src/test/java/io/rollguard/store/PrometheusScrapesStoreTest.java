@@ -37,21 +37,33 @@ class PrometheusScrapesStoreTest {
       StoreKeys keys = new StoreKeys("rg:");
       AnomalyStoreReader reader = new AnomalyStoreReader(jedis, keys);
       long now = clock.millis();
-      new AnomalyStoreWriter(jedis, keys, 10, Duration.ofHours(1), clock, metrics).write(List.of(
-          record(CANARY, now, 8.5, "latency"), record(STABLE, now, 1.0, "cpu")))
+      new AnomalyStoreWriter(jedis, keys, 10, Duration.ofHours(1), clock, metrics)
+          .write(List.of(record(CANARY, now, 8.5, "latency"), record(STABLE, now, 1.0, "cpu")))
           .forEach(o -> assertTrue(o.written()));
-      StoreHttpServer http = new StoreHttpServer(0,
-          StoreVertexMain.storeRegistry(operational,
-              new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
-          new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
-      try (PrometheusServer prometheus = PrometheusServer.builder()
-          .scrapeConfigs("  - job_name: anomaly-store\n"
-              + "    static_configs:\n"
-              + "      - targets: ['127.0.0.1:" + http.port() + "']\n", Duration.ofSeconds(1))
-          .start()) {
-        PrometheusClient client = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
-        String gate = "max(max_over_time(rollguard_anomaly_score{app=\"checkout\",namespace=\"shop\","
-            + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\",metric=\"unified\"}[5m]))";
+      StoreHttpServer http =
+          new StoreHttpServer(
+              0,
+              StoreVertexMain.storeRegistry(
+                  operational,
+                  new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
+              new VerdictService(reader, clock),
+              VerdictPolicy.DEFAULT,
+              metrics);
+      try (PrometheusServer prometheus =
+          PrometheusServer.builder()
+              .scrapeConfigs(
+                  "  - job_name: anomaly-store\n"
+                      + "    static_configs:\n"
+                      + "      - targets: ['127.0.0.1:"
+                      + http.port()
+                      + "']\n",
+                  Duration.ofSeconds(1))
+              .start()) {
+        PrometheusClient client =
+            new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+        String gate =
+            "max(max_over_time(rollguard_anomaly_score{app=\"checkout\",namespace=\"shop\","
+                + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\",metric=\"unified\"}[5m]))";
         double found = Double.NaN;
         long deadline = System.currentTimeMillis() + 20_000;
         while (Double.isNaN(found) && System.currentTimeMillis() < deadline) {
@@ -63,9 +75,10 @@ class PrometheusScrapesStoreTest {
           }
         }
         assertEquals(8.5, found, 0.0, "the gate query sees the canary's unified score");
-        List<RangeSeries> stable = client.queryRange(
-            "rollguard_anomaly_score{role=\"stable\",metric=\"cpu\"}",
-            new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
+        List<RangeSeries> stable =
+            client.queryRange(
+                "rollguard_anomaly_score{role=\"stable\",metric=\"cpu\"}",
+                new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
         assertEquals(1, stable.size());
         assertEquals("st4bl3", stable.get(0).label("rollouts_pod_template_hash"));
         assertEquals(1.0, stable.get(0).values()[0], 0.0);

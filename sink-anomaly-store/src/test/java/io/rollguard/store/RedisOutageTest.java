@@ -58,27 +58,38 @@ class RedisOutageTest {
         JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
       StoreMetrics metrics = new StoreMetrics(new PrometheusRegistry());
       StoreKeys keys = new StoreKeys("rg:");
-      AnomalyStoreSink sink = new AnomalyStoreSink(
-          new AnomalyStoreWriter(jedis, keys, 100, Duration.ofHours(1),
-              new StoreFixtures.MutableClock(NOW), metrics),
-          MalformedRecordPolicy.FAILURE, metrics, 10);
+      AnomalyStoreSink sink =
+          new AnomalyStoreSink(
+              new AnomalyStoreWriter(
+                  jedis,
+                  keys,
+                  100,
+                  Duration.ofHours(1),
+                  new StoreFixtures.MutableClock(NOW),
+                  metrics),
+              MalformedRecordPolicy.FAILURE,
+              metrics,
+              10);
 
       // Not the SDK's TestBlockingIterator: its close() drops a datum still in its queue.
       StreamingIterator iterator = new StreamingIterator();
-      CompletableFuture<ResponseList> batch = CompletableFuture.supplyAsync(() -> sink.processMessages(iterator));
+      CompletableFuture<ResponseList> batch =
+          CompletableFuture.supplyAsync(() -> sink.processMessages(iterator));
       for (int i = 0; i < 10; i++) {
         iterator.addDatum(datum("a" + i, record(CANARY, NOW - i * 60_000L, 5.0, "cpu")));
       }
       // the first chunk of 10 is written as soon as it is complete
       long deadline = System.currentTimeMillis() + 10_000;
-      while (metrics.records.labelValues("written").get() < 10 && System.currentTimeMillis() < deadline) {
+      while (metrics.records.labelValues("written").get() < 10
+          && System.currentTimeMillis() < deadline) {
         Thread.sleep(10);
       }
       assertEquals(10, (long) metrics.records.labelValues("written").get());
       redis.stop();
       List<SinkerTestKit.TestDatum> late = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        SinkerTestKit.TestDatum d = datum("b" + i, record(CANARY, NOW - (10 + i) * 60_000L, 5.0, "cpu"));
+        SinkerTestKit.TestDatum d =
+            datum("b" + i, record(CANARY, NOW - (10 + i) * 60_000L, 5.0, "cpu"));
         late.add(d);
         iterator.addDatum(d);
       }
@@ -103,7 +114,9 @@ class RedisOutageTest {
       List<Response> retried = sink.processMessages(retry).getResponses();
       assertEquals(10, retried.size());
       retried.forEach(r -> assertTrue(r.getSuccess(), r.getId() + ": " + r.getErr()));
-      assertEquals(10, new AnomalyStoreReader(jedis, keys).history(CANARY, 0, Long.MAX_VALUE).size(),
+      assertEquals(
+          10,
+          new AnomalyStoreReader(jedis, keys).history(CANARY, 0, Long.MAX_VALUE).size(),
           "the restarted Redis is empty; it now holds exactly the re-sent records");
     }
   }
@@ -116,18 +129,27 @@ class RedisOutageTest {
       StoreMetrics metrics = new StoreMetrics(operational);
       StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
       AnomalyStoreReader reader = new AnomalyStoreReader(jedis, new StoreKeys("rg:"));
-      StoreHttpServer http = new StoreHttpServer(0,
-          StoreVertexMain.storeRegistry(operational,
-              new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
-          new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
+      StoreHttpServer http =
+          new StoreHttpServer(
+              0,
+              StoreVertexMain.storeRegistry(
+                  operational,
+                  new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
+              new VerdictService(reader, clock),
+              VerdictPolicy.DEFAULT,
+              metrics);
       try {
         redis.stop();
         var page = StoreFixtures.get(http.port(), "/metrics");
         assertEquals(200, page.statusCode());
         assertFalse(page.body().contains("rollguard_anomaly_score{"));
-        assertTrue(page.body().contains("rollguard_store_read_errors_total{endpoint=\"metrics\"} 1"), page.body());
+        assertTrue(
+            page.body().contains("rollguard_store_read_errors_total{endpoint=\"metrics\"} 1"),
+            page.body());
         assertEquals(0, PrometheusServer.checkMetrics(page.body()).exitCode());
-        var verdict = StoreFixtures.get(http.port(), "/api/v1/verdict?namespace=shop&app=checkout&hash=c4n4ry");
+        var verdict =
+            StoreFixtures.get(
+                http.port(), "/api/v1/verdict?namespace=shop&app=checkout&hash=c4n4ry");
         assertEquals(503, verdict.statusCode());
         assertTrue(verdict.body().contains("anomaly store unavailable"), verdict.body());
       } finally {

@@ -1,10 +1,10 @@
 package io.rollguard.store;
 
+import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.ScoringKey;
-import io.numaproj.numaflow.sinker.SinkerTestKit;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +34,8 @@ final class StoreFixtures {
       scores.put(metric, isTop ? unified : unified / 4);
       attribution.put(metric, isTop ? 0.7 : 0.15);
     }
-    return new AnomalyRecord(key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, "v1");
+    return new AnomalyRecord(
+        key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, "v1");
   }
 
   static SinkerTestKit.TestDatum datum(String id, AnomalyRecord record) {
@@ -42,18 +43,26 @@ final class StoreFixtures {
   }
 
   static SinkerTestKit.TestDatum datum(String id, byte[] value) {
-    return SinkerTestKit.TestDatum.builder().id(id).value(value).keys(new String[] {"k"})
-        .eventTime(Instant.EPOCH).watermark(Instant.EPOCH).headers(Map.of()).build();
+    return SinkerTestKit.TestDatum.builder()
+        .id(id)
+        .value(value)
+        .keys(new String[] {"k"})
+        .eventTime(Instant.EPOCH)
+        .watermark(Instant.EPOCH)
+        .headers(Map.of())
+        .build();
   }
 
   static StoreMetrics metrics() {
     return new StoreMetrics(new PrometheusRegistry());
   }
 
-  static HttpResponse<String> get(int port, String pathAndQuery) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  static HttpResponse<String> get(int port, String pathAndQuery)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** A clock the test moves by hand. */

@@ -47,7 +47,9 @@ class VerdictServiceTest {
     jedis.flushAll();
     StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
     StoreKeys keys = new StoreKeys("rg:");
-    writer = new AnomalyStoreWriter(jedis, keys, 50, Duration.ofHours(1), clock, StoreFixtures.metrics());
+    writer =
+        new AnomalyStoreWriter(
+            jedis, keys, 50, Duration.ofHours(1), clock, StoreFixtures.metrics());
     service = new VerdictService(new AnomalyStoreReader(jedis, keys), clock);
   }
 

@@ -10,9 +10,9 @@ import redis.clients.jedis.params.SetParams;
  * Persists the source's acked offset (the newest step whose samples are all acknowledged) in Redis,
  * so a restarted pod — which loses its memory and may land on another node — resumes after it.
  *
- * <p>Key: {@code <prefix>source:offset:<pipeline>:<vertex>:<partition>}, value: the step's epoch
- * ms as decimal text, with a TTL refreshed on every save (a source that stays down longer than the
- * TTL starts again at the newest step, like a first start).
+ * <p>Key: {@code <prefix>source:offset:<pipeline>:<vertex>:<partition>}, value: the step's epoch ms
+ * as decimal text, with a TTL refreshed on every save (a source that stays down longer than the TTL
+ * starts again at the newest step, like a first start).
  */
 public final class AckedOffsetStore {
 
@@ -49,7 +49,8 @@ public final class AckedOffsetStore {
     try {
       return OptionalLong.of(Long.parseLong(value));
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("Redis key " + key + " holds '" + value + "', not a step timestamp", e);
+      throw new IllegalStateException(
+          "Redis key " + key + " holds '" + value + "', not a step timestamp", e);
     }
   }
 

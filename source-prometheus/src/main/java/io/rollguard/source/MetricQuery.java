@@ -31,18 +31,24 @@ public record MetricQuery(String metric, String promql) {
    * {@code {{range}}} the rate range. (The per-entity values, for the trainer, come from {@code
    * RollguardConfig.queryPlaceholders}.)
    *
-   * @throws IllegalArgumentException naming the metric when its template uses an unknown placeholder
+   * @throws IllegalArgumentException naming the metric when its template uses an unknown
+   *     placeholder
    */
   public static List<MetricQuery> renderAll(
       List<MetricSpec> specs, EntitySettings entity, Duration rateRange) {
-    Map<String, String> values = Map.of(
-        MetricSpec.PLACEHOLDER_SELECTOR,
-        allEntities(entity.namespaceLabel(), entity.appLabel(), entity.roleLabel(), entity),
-        MetricSpec.PLACEHOLDER_POD_LABEL_SELECTOR,
-        allEntities("namespace", "label_" + entity.appLabel(), "label_" + entity.roleLabel(), entity),
-        MetricSpec.PLACEHOLDER_NAMESPACE_SELECTOR, entity.namespaceLabel() + "!=\"\"",
-        MetricSpec.PLACEHOLDER_BY, entity.byClause(),
-        MetricSpec.PLACEHOLDER_RANGE, Durations.format(rateRange));
+    Map<String, String> values =
+        Map.of(
+            MetricSpec.PLACEHOLDER_SELECTOR,
+            allEntities(entity.namespaceLabel(), entity.appLabel(), entity.roleLabel(), entity),
+            MetricSpec.PLACEHOLDER_POD_LABEL_SELECTOR,
+            allEntities(
+                "namespace", "label_" + entity.appLabel(), "label_" + entity.roleLabel(), entity),
+            MetricSpec.PLACEHOLDER_NAMESPACE_SELECTOR,
+            entity.namespaceLabel() + "!=\"\"",
+            MetricSpec.PLACEHOLDER_BY,
+            entity.byClause(),
+            MetricSpec.PLACEHOLDER_RANGE,
+            Durations.format(rateRange));
     List<MetricQuery> queries = new ArrayList<>(specs.size());
     for (MetricSpec spec : specs) {
       queries.add(new MetricQuery(spec.name(), spec.render(values)));
@@ -52,8 +58,16 @@ public record MetricQuery(String metric, String promql) {
 
   private static String allEntities(
       String nsLabel, String appLabel, String roleLabel, EntitySettings entity) {
-    return nsLabel + "!=\"\"," + appLabel + "!=\"\"," + roleLabel + "=~\""
-        + regexLiteral(entity.stableRole()) + "|" + regexLiteral(entity.canaryRole()) + "\"";
+    return nsLabel
+        + "!=\"\","
+        + appLabel
+        + "!=\"\","
+        + roleLabel
+        + "=~\""
+        + regexLiteral(entity.stableRole())
+        + "|"
+        + regexLiteral(entity.canaryRole())
+        + "\"";
   }
 
   private static String regexLiteral(String value) {

@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * The Numaflow user-defined source: walks the step grid behind {@code now - ingestionDelay} and
  * emits one {@link Sample} per (scoring key, step), event time = the step.
  *
- * <p><b>Offsets.</b> A message's offset is {@code "<step epoch ms>:<index within the step>"}. A step
- * is done when all its messages are acked; the <em>acked offset</em> is the newest step such that it
- * and every earlier step are done. Acks are idempotent (an offset at or before the acked offset, or
- * acked twice, changes nothing) and may arrive in any order.
+ * <p><b>Offsets.</b> A message's offset is {@code "<step epoch ms>:<index within the step>"}. A
+ * step is done when all its messages are acked; the <em>acked offset</em> is the newest step such
+ * that it and every earlier step are done. Acks are idempotent (an offset at or before the acked
+ * offset, or acked twice, changes nothing) and may arrive in any order.
  *
  * <p><b>Restart.</b> The acked offset is saved in Redis ({@link AckedOffsetStore}) whenever it
  * advances; a new process resumes at the step after it, so no acked step is read twice and no step
@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusSourcer extends Sourcer {
 
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusSourcer.class);
-  private static final RateLimitedLog RATE_LIMITED = RateLimitedLog.perKey(LOG, Duration.ofMinutes(1));
+  private static final RateLimitedLog RATE_LIMITED =
+      RateLimitedLog.perKey(LOG, Duration.ofMinutes(1));
+
   /** Longest single wait inside {@code read} when nothing is ready. */
   private static final long MAX_IDLE_WAIT_MILLIS = 1_000;
 
@@ -66,8 +68,10 @@ public final class PrometheusSourcer extends Sourcer {
   private volatile long nextStep;
   private volatile int bufferedCount;
   private volatile int lastSamplesPerStep;
+
   /** After a failed fetch, no new fetch before this System.nanoTime() value (when backingOff). */
   private long retryAtNanos;
+
   private boolean backingOff;
 
   // Ack-side state, guarded by `acks`.
@@ -117,20 +121,28 @@ public final class PrometheusSourcer extends Sourcer {
     long resumeAt;
     if (saved.isEmpty()) {
       resumeAt = newestReady;
-      LOG.info("no saved offset at {}: starting at the newest ready step {}",
-          offsetStore.key(), Instant.ofEpochMilli(resumeAt));
+      LOG.info(
+          "no saved offset at {}: starting at the newest ready step {}",
+          offsetStore.key(),
+          Instant.ofEpochMilli(resumeAt));
     } else {
       resumeAt = saved.getAsLong() + step;
-      long oldestAllowed = newestReady - Math.floorDiv(settings.maxCatchUp().toMillis(), step) * step;
+      long oldestAllowed =
+          newestReady - Math.floorDiv(settings.maxCatchUp().toMillis(), step) * step;
       if (resumeAt < oldestAllowed) {
         long skipped = (oldestAllowed - resumeAt) / step;
         metrics.stepsSkipped.inc(skipped);
-        LOG.warn("saved offset {} is older than the catch-up limit {}: skipping {} steps",
-            Instant.ofEpochMilli(saved.getAsLong()), settings.maxCatchUp(), skipped);
+        LOG.warn(
+            "saved offset {} is older than the catch-up limit {}: skipping {} steps",
+            Instant.ofEpochMilli(saved.getAsLong()),
+            settings.maxCatchUp(),
+            skipped);
         resumeAt = oldestAllowed;
       } else {
-        LOG.info("resuming after the saved offset {} (key {})",
-            Instant.ofEpochMilli(saved.getAsLong()), offsetStore.key());
+        LOG.info(
+            "resuming after the saved offset {} (key {})",
+            Instant.ofEpochMilli(saved.getAsLong()),
+            offsetStore.key());
       }
     }
     this.nextStep = resumeAt;
@@ -157,7 +169,9 @@ public final class PrometheusSourcer extends Sourcer {
     metrics.samplesEmitted.inc(emitted);
   }
 
-  /** Waits until the next step may be ready or the read deadline; false when the deadline passed. */
+  /**
+   * Waits until the next step may be ready or the read deadline; false when the deadline passed.
+   */
   private boolean idleWait(long deadlineNanos) {
     long remaining = (deadlineNanos - System.nanoTime()) / 1_000_000;
     if (remaining <= 0) {
@@ -165,7 +179,8 @@ public final class PrometheusSourcer extends Sourcer {
     }
     long untilReady = nextStep + settings.ingestionDelay().toMillis() - clock.millis();
     long untilRetry = backingOff ? (retryAtNanos - System.nanoTime()) / 1_000_000 : 0;
-    long wait = Math.min(remaining, Math.min(MAX_IDLE_WAIT_MILLIS, Math.max(untilReady, untilRetry)));
+    long wait =
+        Math.min(remaining, Math.min(MAX_IDLE_WAIT_MILLIS, Math.max(untilReady, untilRetry)));
     try {
       Thread.sleep(Math.max(wait, 1));
     } catch (InterruptedException e) {
@@ -175,7 +190,9 @@ public final class PrometheusSourcer extends Sourcer {
     return true;
   }
 
-  /** Fetches the ready steps after {@code nextStep} into the buffer; false when nothing was added. */
+  /**
+   * Fetches the ready steps after {@code nextStep} into the buffer; false when nothing was added.
+   */
   private boolean fetchReadySteps() {
     if (backingOff) {
       // nanoTime values are compared by difference: their origin is arbitrary and may be negative.
@@ -197,9 +214,13 @@ public final class PrometheusSourcer extends Sourcer {
     } catch (PrometheusException e) {
       retryAtNanos = System.nanoTime() + settings.failureBackoff().toNanos();
       backingOff = true;
-      RATE_LIMITED.warn("fetch", "steps {}..{} not read, retrying in {}: {}",
-          Instant.ofEpochMilli(grid.startMillis()), Instant.ofEpochMilli(grid.endMillis()),
-          settings.failureBackoff(), e.getMessage());
+      RATE_LIMITED.warn(
+          "fetch",
+          "steps {}..{} not read, retrying in {}: {}",
+          Instant.ofEpochMilli(grid.startMillis()),
+          Instant.ofEpochMilli(grid.endMillis()),
+          settings.failureBackoff(),
+          e.getMessage());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -209,8 +230,12 @@ public final class PrometheusSourcer extends Sourcer {
       // log it, back off and try the same steps again.
       retryAtNanos = System.nanoTime() + settings.failureBackoff().toNanos();
       backingOff = true;
-      RATE_LIMITED.error("fetch-bug", "unexpected error reading steps from {}: {}",
-          Instant.ofEpochMilli(grid.startMillis()), e.toString(), e);
+      RATE_LIMITED.error(
+          "fetch-bug",
+          "unexpected error reading steps from {}: {}",
+          Instant.ofEpochMilli(grid.startMillis()),
+          e.toString(),
+          e);
       return false;
     }
     synchronized (acks) {
@@ -254,7 +279,8 @@ public final class PrometheusSourcer extends Sourcer {
           stepTime = Long.parseLong(text.substring(0, colon));
           index = Integer.parseInt(text.substring(colon + 1));
         } catch (RuntimeException e) {
-          RATE_LIMITED.warn("bad-offset", "ignoring ack of an offset this source never issued: '{}'", text);
+          RATE_LIMITED.warn(
+              "bad-offset", "ignoring ack of an offset this source never issued: '{}'", text);
           continue;
         }
         StepAcks stepAcks = inFlight.get(stepTime);
@@ -328,5 +354,4 @@ public final class PrometheusSourcer extends Sourcer {
   public static int defaultPartition() {
     return Sourcer.defaultPartitions().get(0);
   }
-
 }

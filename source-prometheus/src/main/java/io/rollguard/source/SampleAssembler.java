@@ -82,10 +82,13 @@ public final class SampleAssembler {
       for (ScoringKey key : ambiguous) {
         byKey.get(key).remove(metric);
         metrics.seriesSkipped.labelValues("duplicate_key").inc();
-        LOG.warn("duplicate:" + metric,
+        LOG.warn(
+            "duplicate:" + metric,
             "metric {}: several series for scoring key {}; the query must aggregate by ({}). "
                 + "The metric is missing for this key.",
-            metric, key, entity.byClause());
+            metric,
+            key,
+            entity.byClause());
       }
     }
     List<List<Sample>> perStep = new ArrayList<>(grid.points());
@@ -122,17 +125,25 @@ public final class SampleAssembler {
     String hash = series.label(entity.podTemplateHashLabel());
     if (isBlank(namespace) || isBlank(app) || isBlank(roleValue) || isBlank(hash)) {
       metrics.seriesSkipped.labelValues("missing_label").inc();
-      LOG.warn("missing-label:" + metric,
+      LOG.warn(
+          "missing-label:" + metric,
           "metric {}: series {} lacks one of the scoring-key labels ({}); skipped",
-          metric, series.labels(), entity.byClause());
+          metric,
+          series.labels(),
+          entity.byClause());
       return null;
     }
     String role = entity.roleOf(roleValue);
     if (role == null) {
       metrics.seriesSkipped.labelValues("unknown_role").inc();
-      LOG.warn("unknown-role:" + metric,
+      LOG.warn(
+          "unknown-role:" + metric,
           "metric {}: series {} has role '{}', neither '{}' nor '{}'; skipped",
-          metric, series.labels(), roleValue, entity.stableRole(), entity.canaryRole());
+          metric,
+          series.labels(),
+          roleValue,
+          entity.stableRole(),
+          entity.canaryRole());
       return null;
     }
     return new ScoringKey(namespace, app, role, hash);

@@ -39,7 +39,8 @@ public record SourceSettings(
       throw new IllegalArgumentException("step must be > 0, got " + step);
     }
     if (ingestionDelay.isNegative()) {
-      throw new IllegalArgumentException("prometheus.ingestionDelay must be >= 0, got " + ingestionDelay);
+      throw new IllegalArgumentException(
+          "prometheus.ingestionDelay must be >= 0, got " + ingestionDelay);
     }
     if (maxStepsPerFetch < 1) {
       throw new IllegalArgumentException("maxStepsPerFetch must be >= 1, got " + maxStepsPerFetch);
@@ -51,8 +52,12 @@ public record SourceSettings(
 
   public static SourceSettings from(RollguardConfig config) {
     return new SourceSettings(
-        config.step(), config.prometheus().ingestionDelay(), DEFAULT_MAX_STEPS_PER_FETCH,
-        DEFAULT_MAX_CATCH_UP, DEFAULT_FAILURE_BACKOFF, DEFAULT_OFFSET_TTL);
+        config.step(),
+        config.prometheus().ingestionDelay(),
+        DEFAULT_MAX_STEPS_PER_FETCH,
+        DEFAULT_MAX_CATCH_UP,
+        DEFAULT_FAILURE_BACKOFF,
+        DEFAULT_OFFSET_TTL);
   }
 
   public long stepMillis() {

@@ -9,9 +9,9 @@ import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.List;
 import redis.clients.jedis.JedisPooled;
 
 /** Entry point of the source-prometheus vertex container. */
@@ -43,19 +43,28 @@ public final class SourceVertexMain {
     PrometheusClient client =
         new PrometheusClient(
             PrometheusClientSettings.from(config.prometheus()), metrics.clientListener());
-    List<MetricQuery> queries = MetricQuery.renderAll(
-        config.metrics(), config.entity(), config.prometheus().rateRange());
-    StepFetcher fetcher = new StepFetcher(
-        client, queries, new SampleAssembler(config.entity(), config.metricNames(), metrics), metrics);
+    List<MetricQuery> queries =
+        MetricQuery.renderAll(config.metrics(), config.entity(), config.prometheus().rateRange());
+    StepFetcher fetcher =
+        new StepFetcher(
+            client,
+            queries,
+            new SampleAssembler(config.entity(), config.metricNames(), metrics),
+            metrics);
     try (JedisPooled redis = RedisConnections.open(RedisConnectionSettings.from(config.redis()))) {
       int partition = PrometheusSourcer.defaultPartition();
-      AckedOffsetStore offsets = new AckedOffsetStore(
-          redis,
-          AckedOffsetStore.key(config.redis().keyPrefix(), env("NUMAFLOW_PIPELINE_NAME", "local"),
-              env("NUMAFLOW_VERTEX_NAME", "source"), partition),
-          SourceSettings.DEFAULT_OFFSET_TTL);
-      PrometheusSourcer sourcer = new PrometheusSourcer(
-          SourceSettings.from(config), fetcher, offsets, metrics, Clock.systemUTC(), partition);
+      AckedOffsetStore offsets =
+          new AckedOffsetStore(
+              redis,
+              AckedOffsetStore.key(
+                  config.redis().keyPrefix(),
+                  env("NUMAFLOW_PIPELINE_NAME", "local"),
+                  env("NUMAFLOW_VERTEX_NAME", "source"),
+                  partition),
+              SourceSettings.DEFAULT_OFFSET_TTL);
+      PrometheusSourcer sourcer =
+          new PrometheusSourcer(
+              SourceSettings.from(config), fetcher, offsets, metrics, Clock.systemUTC(), partition);
       Server server = new Server(sourcer);
       runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
     } finally {

@@ -33,7 +33,10 @@ public final class StepFetcher {
   private final SourceMetrics metrics;
 
   public StepFetcher(
-      PrometheusClient client, List<MetricQuery> queries, SampleAssembler assembler, SourceMetrics metrics) {
+      PrometheusClient client,
+      List<MetricQuery> queries,
+      SampleAssembler assembler,
+      SourceMetrics metrics) {
     this.client = client;
     this.queries = List.copyOf(queries);
     this.assembler = assembler;
@@ -50,9 +53,12 @@ public final class StepFetcher {
         metrics.prometheusErrors.labelValues(e.kind().name().toLowerCase(Locale.ROOT)).inc();
         if (e.kind() == PrometheusException.Kind.BAD_QUERY
             || e.kind() == PrometheusException.Kind.REFUSED) {
-          LOG.error("query:" + query.metric(),
+          LOG.error(
+              "query:" + query.metric(),
               "metric {}: Prometheus rejects its query, the metric is missing until the config is"
-                  + " fixed: {}", query.metric(), e.getMessage());
+                  + " fixed: {}",
+              query.metric(),
+              e.getMessage());
           continue;
         }
         throw e;

@@ -28,7 +28,8 @@ class DefaultQueriesAllEntitiesTest {
       for (MetricQuery query : queries) {
         assertTrue(!query.promql().contains("{{"), query.promql());
         // throws BAD_QUERY if Prometheus cannot parse the rendered query
-        assertTrue(client.queryRange(query.promql(), new StepGrid(now - 600_000, 60_000, 11)).isEmpty());
+        assertTrue(
+            client.queryRange(query.promql(), new StepGrid(now - 600_000, 60_000, 11)).isEmpty());
       }
     }
   }

@@ -51,15 +51,18 @@ class PrometheusSourcerRealServerTest {
   private static final ScoringKey CHECKOUT_STABLE = SourceFixtures.key("checkout", "stable", "aaa");
   private static final ScoringKey CHECKOUT_CANARY = SourceFixtures.key("checkout", "canary", "bbb");
   private static final ScoringKey CART_STABLE = SourceFixtures.key("cart", "stable", "ccc");
-  private static final List<ScoringKey> KEYS = List.of(CHECKOUT_STABLE, CHECKOUT_CANARY, CART_STABLE);
+  private static final List<ScoringKey> KEYS =
+      List.of(CHECKOUT_STABLE, CHECKOUT_CANARY, CART_STABLE);
 
-  private static final List<MetricSpec> SPECS = List.of(
-      // two pods per key: the query aggregates by the scoring-key labels
-      SourceFixtures.metric("latency", "max by ({{by}}) (rg_latency_seconds{{{selector}}})"),
-      SourceFixtures.metric("errors", "rg_error_ratio{{{selector}}}"));
+  private static final List<MetricSpec> SPECS =
+      List.of(
+          // two pods per key: the query aggregates by the scoring-key labels
+          SourceFixtures.metric("latency", "max by ({{by}}) (rg_latency_seconds{{{selector}}})"),
+          SourceFixtures.metric("errors", "rg_error_ratio{{{selector}}}"));
 
   /** key -> metric -> raw samples (t -> value) as backfilled. */
-  private static final Map<ScoringKey, Map<String, NavigableMap<Long, Double>>> RAW = new HashMap<>();
+  private static final Map<ScoringKey, Map<String, NavigableMap<Long, Double>>> RAW =
+      new HashMap<>();
 
   private static String backfill;
   private static PrometheusServer prometheus;
@@ -103,8 +106,11 @@ class PrometheusSourcerRealServerTest {
     }
     // a series without the pod-template-hash label: must be skipped, not crash or mis-key
     for (int i = 0; i < STEPS; i++) {
-      text.gauge("rg_error_ratio", Map.of("namespace", "shop", "app", "orphan", "role", "stable"),
-          START + i * STEP, 1.0);
+      text.gauge(
+          "rg_error_ratio",
+          Map.of("namespace", "shop", "app", "orphan", "role", "stable"),
+          START + i * STEP,
+          1.0);
     }
     backfill = text.build();
     prometheus = PrometheusServer.builder().openMetrics(backfill).start();
@@ -126,9 +132,17 @@ class PrometheusSourcerRealServerTest {
   }
 
   private static Map<String, String> labels(ScoringKey key, String pod) {
-    Map<String, String> labels = new LinkedHashMap<>(Map.of(
-        "namespace", key.namespace(), "app", key.app(), "role", key.role(),
-        "rollouts_pod_template_hash", key.podTemplateHash()));
+    Map<String, String> labels =
+        new LinkedHashMap<>(
+            Map.of(
+                "namespace",
+                key.namespace(),
+                "app",
+                key.app(),
+                "role",
+                key.role(),
+                "rollouts_pod_template_hash",
+                key.podTemplateHash()));
     if (pod != null) {
       labels.put("pod", pod);
     }
@@ -136,7 +150,8 @@ class PrometheusSourcerRealServerTest {
   }
 
   private static NavigableMap<Long, Double> raw(ScoringKey key, String metric) {
-    return RAW.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(metric, m -> new TreeMap<>());
+    return RAW.computeIfAbsent(key, k -> new HashMap<>())
+        .computeIfAbsent(metric, m -> new TreeMap<>());
   }
 
   /** What Prometheus answers at t: the newest raw sample in [t - 5m, t]; NaN becomes null. */
@@ -149,14 +164,21 @@ class PrometheusSourcerRealServerTest {
   }
 
   private static SourceSettings settings(int maxStepsPerFetch) {
-    return new SourceSettings(Duration.ofMillis(STEP), DELAY, maxStepsPerFetch, Duration.ofHours(24),
-        Duration.ofMillis(50), Duration.ofHours(1));
+    return new SourceSettings(
+        Duration.ofMillis(STEP),
+        DELAY,
+        maxStepsPerFetch,
+        Duration.ofHours(24),
+        Duration.ofMillis(50),
+        Duration.ofHours(1));
   }
 
   private static AckedOffsetStore freshOffsetStore(Long saved) {
-    AckedOffsetStore store = new AckedOffsetStore(
-        jedis, AckedOffsetStore.key("rg-test:", "p", "source", OFFSET_KEYS.incrementAndGet()),
-        Duration.ofHours(1));
+    AckedOffsetStore store =
+        new AckedOffsetStore(
+            jedis,
+            AckedOffsetStore.key("rg-test:", "p", "source", OFFSET_KEYS.incrementAndGet()),
+            Duration.ofHours(1));
     if (saved != null) {
       store.save(saved);
     }
@@ -165,15 +187,24 @@ class PrometheusSourcerRealServerTest {
 
   private static PrometheusSourcer sourcer(
       URI prom, List<MetricSpec> specs, AckedOffsetStore store, SourceMetrics metrics, long now) {
-    return new PrometheusSourcer(settings(50), SourceFixtures.fetcher(prom, specs, metrics), store,
-        metrics, new SourceFixtures.MutableClock(now), 0);
+    return new PrometheusSourcer(
+        settings(50),
+        SourceFixtures.fetcher(prom, specs, metrics),
+        store,
+        metrics,
+        new SourceFixtures.MutableClock(now),
+        0);
   }
 
   private static List<Message> readAll(PrometheusSourcer sourcer) {
     List<Message> all = new ArrayList<>();
     while (true) {
       SourcerTestKit.TestListBasedObserver observer = new SourcerTestKit.TestListBasedObserver();
-      sourcer.read(SourcerTestKit.TestReadRequest.builder().count(100).timeout(Duration.ofMillis(100)).build(),
+      sourcer.read(
+          SourcerTestKit.TestReadRequest.builder()
+              .count(100)
+              .timeout(Duration.ofMillis(100))
+              .build(),
           observer);
       if (observer.getMessages().isEmpty()) {
         return all;
@@ -190,17 +221,27 @@ class PrometheusSourcerRealServerTest {
   @Test
   void emittedSamplesMatchTheGeneratedSeriesWithGapsAsNull() {
     SourceMetrics metrics = SourceFixtures.metrics();
-    PrometheusSourcer sourcer = sourcer(prometheus.url(), SPECS, freshOffsetStore(START - STEP), metrics,
-        END + DELAY.toMillis());
+    PrometheusSourcer sourcer =
+        sourcer(
+            prometheus.url(),
+            SPECS,
+            freshOffsetStore(START - STEP),
+            metrics,
+            END + DELAY.toMillis());
     List<Message> messages = readAll(sourcer);
 
     Map<String, Sample> byKeyAndTime = new HashMap<>();
     for (Message message : messages) {
       Sample sample = SourceFixtures.decode(message);
-      assertEquals(Instant.ofEpochMilli(sample.timestamp()), message.getEventTime(), "event time = sample time");
+      assertEquals(
+          Instant.ofEpochMilli(sample.timestamp()),
+          message.getEventTime(),
+          "event time = sample time");
       assertEquals(List.of(sample.key().toKeys()), List.of(message.getKeys()));
       assertEquals(List.of("latency", "errors"), List.copyOf(sample.values().keySet()));
-      assertNull(byKeyAndTime.put(sample.key() + "@" + sample.timestamp(), sample), "one sample per key and step");
+      assertNull(
+          byKeyAndTime.put(sample.key() + "@" + sample.timestamp(), sample),
+          "one sample per key and step");
     }
     int expectedCount = 0;
     for (ScoringKey key : KEYS) {
@@ -221,10 +262,15 @@ class PrometheusSourcerRealServerTest {
     }
     assertEquals(expectedCount, messages.size());
     // the gap: forward-filled by Prometheus' lookback for 5 steps, then null
-    assertEquals(0.1 + 0.01 + 39 * 0.001 + 0.5, byKeyAndTime.get(CHECKOUT_CANARY + "@" + (START + 44 * STEP))
-        .values().get("latency"), 1e-12);
-    assertNull(byKeyAndTime.get(CHECKOUT_CANARY + "@" + (START + 45 * STEP)).values().get("latency"));
-    assertNull(byKeyAndTime.get(CART_STABLE + "@" + (START + 10 * STEP)).values().get("errors"), "NaN is null");
+    assertEquals(
+        0.1 + 0.01 + 39 * 0.001 + 0.5,
+        byKeyAndTime.get(CHECKOUT_CANARY + "@" + (START + 44 * STEP)).values().get("latency"),
+        1e-12);
+    assertNull(
+        byKeyAndTime.get(CHECKOUT_CANARY + "@" + (START + 45 * STEP)).values().get("latency"));
+    assertNull(
+        byKeyAndTime.get(CART_STABLE + "@" + (START + 10 * STEP)).values().get("errors"),
+        "NaN is null");
     assertFalse(byKeyAndTime.keySet().stream().anyMatch(k -> k.contains("orphan")));
     assertEquals(STEPS, (long) metrics.stepsFetched.get());
     assertTrue(metrics.seriesSkipped.labelValues("missing_label").get() > 0);
@@ -235,7 +281,8 @@ class PrometheusSourcerRealServerTest {
   void restartResumesAfterTheAckedOffsetWithoutGapsOrDuplicates() {
     AckedOffsetStore store = freshOffsetStore(START - STEP);
     long now = END + DELAY.toMillis();
-    PrometheusSourcer first = sourcer(prometheus.url(), SPECS, store, SourceFixtures.metrics(), now);
+    PrometheusSourcer first =
+        sourcer(prometheus.url(), SPECS, store, SourceFixtures.metrics(), now);
     List<Message> firstRead = readAll(first);
     long cut = START + 20 * STEP;
     List<Message> acked = new ArrayList<>();
@@ -254,13 +301,16 @@ class PrometheusSourcerRealServerTest {
     ack(first, reversed);
     ack(first, partial);
     ack(first, acked);
-    first.ack(SourcerTestKit.TestAckRequest.builder()
-        .offsets(List.of(new Offset("garbage".getBytes(StandardCharsets.US_ASCII), 0))).build());
+    first.ack(
+        SourcerTestKit.TestAckRequest.builder()
+            .offsets(List.of(new Offset("garbage".getBytes(StandardCharsets.US_ASCII), 0)))
+            .build());
     assertEquals(cut - STEP, first.ackedOffset());
     assertEquals(cut - STEP, store.load().getAsLong());
 
     // "crash": a new process with the same Redis key
-    PrometheusSourcer second = sourcer(prometheus.url(), SPECS, store, SourceFixtures.metrics(), now);
+    PrometheusSourcer second =
+        sourcer(prometheus.url(), SPECS, store, SourceFixtures.metrics(), now);
     assertEquals(cut, second.nextStep());
     List<Message> secondRead = readAll(second);
     TreeSet<Long> firstSteps = new TreeSet<>();
@@ -269,7 +319,8 @@ class PrometheusSourcerRealServerTest {
     secondRead.forEach(m -> secondSteps.add(SourceFixtures.decode(m).timestamp()));
     assertEquals(cut, secondSteps.first(), "resumes at the first unacked step");
     assertEquals(END, secondSteps.last());
-    assertTrue(java.util.Collections.disjoint(firstSteps, secondSteps), "no acked step is read again");
+    assertTrue(
+        java.util.Collections.disjoint(firstSteps, secondSteps), "no acked step is read again");
     // together: every step once, and the re-read messages equal the first read's
     assertEquals(firstRead.size(), acked.size() + secondRead.size());
     ack(second, secondRead);
@@ -281,10 +332,12 @@ class PrometheusSourcerRealServerTest {
   void anOffsetThatCannotBeSavedIsCountedAndSavedWithTheNextAck() {
     try (RedisServer own = RedisServer.start();
         JedisPooled ownJedis = RedisConnections.open(RedisConnectionSettings.of(own.url()))) {
-      AckedOffsetStore store = new AckedOffsetStore(ownJedis, "rg-test:offset", Duration.ofHours(1));
+      AckedOffsetStore store =
+          new AckedOffsetStore(ownJedis, "rg-test:offset", Duration.ofHours(1));
       store.save(END - 4 * STEP);
       SourceMetrics metrics = SourceFixtures.metrics();
-      PrometheusSourcer sourcer = sourcer(prometheus.url(), SPECS, store, metrics, END + DELAY.toMillis());
+      PrometheusSourcer sourcer =
+          sourcer(prometheus.url(), SPECS, store, metrics, END + DELAY.toMillis());
       List<Message> messages = readAll(sourcer);
       assertEquals(4 * KEYS.size(), messages.size());
       own.stop();
@@ -300,11 +353,17 @@ class PrometheusSourcerRealServerTest {
   @Test
   void aBadQueryLeavesItsMetricNullAndTheOthersFlow() {
     SourceMetrics metrics = SourceFixtures.metrics();
-    List<MetricSpec> specs = List.of(
-        SourceFixtures.metric("latency", "max by ({{by}}) (rg_latency_seconds{{{selector}}}"),
-        SourceFixtures.metric("errors", "rg_error_ratio{{{selector}}}"));
-    PrometheusSourcer sourcer = sourcer(prometheus.url(), specs, freshOffsetStore(END - 5 * STEP), metrics,
-        END + DELAY.toMillis());
+    List<MetricSpec> specs =
+        List.of(
+            SourceFixtures.metric("latency", "max by ({{by}}) (rg_latency_seconds{{{selector}}}"),
+            SourceFixtures.metric("errors", "rg_error_ratio{{{selector}}}"));
+    PrometheusSourcer sourcer =
+        sourcer(
+            prometheus.url(),
+            specs,
+            freshOffsetStore(END - 5 * STEP),
+            metrics,
+            END + DELAY.toMillis());
     List<Message> messages = readAll(sourcer);
     assertEquals(5 * KEYS.size(), messages.size());
     for (Message m : messages) {
@@ -319,8 +378,8 @@ class PrometheusSourcerRealServerTest {
   void unavailablePrometheusEmitsNothingAndDoesNotAdvance() {
     SourceMetrics metrics = SourceFixtures.metrics();
     URI closed = URI.create("http://127.0.0.1:" + closedPort());
-    PrometheusSourcer sourcer = sourcer(closed, SPECS, freshOffsetStore(END - 5 * STEP), metrics,
-        END + DELAY.toMillis());
+    PrometheusSourcer sourcer =
+        sourcer(closed, SPECS, freshOffsetStore(END - 5 * STEP), metrics, END + DELAY.toMillis());
     assertTrue(readAll(sourcer).isEmpty());
     assertEquals(END - 4 * STEP, sourcer.nextStep());
     assertEquals(END - 5 * STEP, sourcer.ackedOffset());
@@ -332,10 +391,16 @@ class PrometheusSourcerRealServerTest {
   void afterAnOutageTheSameStepsAreReadOnceThePrometheusIsBack() throws Exception {
     SourceMetrics metrics = SourceFixtures.metrics();
     int port = closedPort();
-    PrometheusSourcer sourcer = sourcer(URI.create("http://127.0.0.1:" + port), SPECS,
-        freshOffsetStore(END - 3 * STEP), metrics, END + DELAY.toMillis());
+    PrometheusSourcer sourcer =
+        sourcer(
+            URI.create("http://127.0.0.1:" + port),
+            SPECS,
+            freshOffsetStore(END - 3 * STEP),
+            metrics,
+            END + DELAY.toMillis());
     assertTrue(readAll(sourcer).isEmpty());
-    try (PrometheusServer back = PrometheusServer.builder().port(port).openMetrics(backfill).start()) {
+    try (PrometheusServer back =
+        PrometheusServer.builder().port(port).openMetrics(backfill).start()) {
       Thread.sleep(60); // past the 50 ms failure backoff
       List<Message> messages = readAll(sourcer);
       TreeSet<Long> steps = new TreeSet<>();
@@ -346,20 +411,29 @@ class PrometheusSourcerRealServerTest {
   }
 
   @Test
-  void pendingCountsBufferedAndReadyStepsAndTheTestKitServesPendingAndPartitions() throws Exception {
+  void pendingCountsBufferedAndReadyStepsAndTheTestKitServesPendingAndPartitions()
+      throws Exception {
     SourceMetrics metrics = SourceFixtures.metrics();
-    PrometheusSourcer sourcer = new PrometheusSourcer(settings(2),
-        SourceFixtures.fetcher(prometheus.url(), SPECS, metrics), freshOffsetStore(END - 10 * STEP), metrics,
-        new SourceFixtures.MutableClock(END + DELAY.toMillis()), 0);
-    assertEquals(10, sourcer.getPending(), "before the first fetch: one message per ready step at least");
+    PrometheusSourcer sourcer =
+        new PrometheusSourcer(
+            settings(2),
+            SourceFixtures.fetcher(prometheus.url(), SPECS, metrics),
+            freshOffsetStore(END - 10 * STEP),
+            metrics,
+            new SourceFixtures.MutableClock(END + DELAY.toMillis()),
+            0);
+    assertEquals(
+        10, sourcer.getPending(), "before the first fetch: one message per ready step at least");
     SourcerTestKit.TestListBasedObserver observer = new SourcerTestKit.TestListBasedObserver();
-    sourcer.read(SourcerTestKit.TestReadRequest.builder().count(4).timeout(Duration.ofMillis(100)).build(),
+    sourcer.read(
+        SourcerTestKit.TestReadRequest.builder().count(4).timeout(Duration.ofMillis(100)).build(),
         observer);
     assertEquals(4, observer.getMessages().size());
     // 2 steps fetched x 3 keys = 6, 4 read -> 2 buffered; 8 steps unfetched x 3 keys
     assertEquals(2 + 8 * 3, sourcer.getPending());
 
-    SourcerTestKit kit = new SourcerTestKit(sourcer, GRPCConfig.newBuilder().isLocal(true).port(50150).build());
+    SourcerTestKit kit =
+        new SourcerTestKit(sourcer, GRPCConfig.newBuilder().isLocal(true).port(50150).build());
     kit.startServer();
     SourcerTestKit.Client client = new SourcerTestKit.Client("localhost", 50150);
     try {

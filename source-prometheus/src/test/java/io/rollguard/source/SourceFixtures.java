@@ -1,5 +1,6 @@
 package io.rollguard.source;
 
+import io.numaproj.numaflow.sourcer.Message;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.EntitySettings;
 import io.rollguard.common.config.MetricSpec;
@@ -9,7 +10,6 @@ import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.RetryPolicy;
-import io.numaproj.numaflow.sourcer.Message;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,20 +22,23 @@ import java.util.List;
 final class SourceFixtures {
 
   static final EntitySettings ENTITY =
-      new EntitySettings("namespace", "app", "role", "rollouts_pod_template_hash", "stable", "canary");
+      new EntitySettings(
+          "namespace", "app", "role", "rollouts_pod_template_hash", "stable", "canary");
 
   private SourceFixtures() {}
 
   static MetricSpec metric(String name, String query) {
-    return new MetricSpec(name, query, "1", 1.0, MetricSpec.Direction.UP, MetricSpec.Transform.NONE, null);
+    return new MetricSpec(
+        name, query, "1", 1.0, MetricSpec.Direction.UP, MetricSpec.Transform.NONE, null);
   }
 
   static StepFetcher fetcher(URI prometheus, List<MetricSpec> specs, SourceMetrics metrics) {
-    PrometheusClient client = new PrometheusClient(
-        PrometheusClientSettings.of(prometheus)
-            .withRetry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)))
-            .withRequestTimeout(Duration.ofSeconds(5)),
-        metrics.clientListener());
+    PrometheusClient client =
+        new PrometheusClient(
+            PrometheusClientSettings.of(prometheus)
+                .withRetry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)))
+                .withRequestTimeout(Duration.ofSeconds(5)),
+            metrics.clientListener());
     List<MetricQuery> queries = MetricQuery.renderAll(specs, ENTITY, Duration.ofMinutes(2));
     List<String> names = specs.stream().map(MetricSpec::name).toList();
     return new StepFetcher(client, queries, new SampleAssembler(ENTITY, names, metrics), metrics);

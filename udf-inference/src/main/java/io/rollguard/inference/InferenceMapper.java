@@ -20,10 +20,10 @@ import java.util.Optional;
 
 /**
  * udf-inference: {@code PreprocessedWindow} in; out an {@code InferenceResult} with tag {@value
- * #TAG_SCORE} (keys = the scoring key) and, when the entity needs a model and this pod has not asked
- * within the interval, a {@code TrainRequest} with tag {@value #TAG_TRAIN} (keys = {@code [namespace,
- * app]}). The pipeline routes by these tags: {@code score} to postprocess, {@code train} to the
- * trainer. Bad input is counted by reason, logged rate-limited and dropped.
+ * #TAG_SCORE} (keys = the scoring key) and, when the entity needs a model and this pod has not
+ * asked within the interval, a {@code TrainRequest} with tag {@value #TAG_TRAIN} (keys = {@code
+ * [namespace, app]}). The pipeline routes by these tags: {@code score} to postprocess, {@code
+ * train} to the trainer. Bad input is counted by reason, logged rate-limited and dropped.
  *
  * <p>When any metric has a static limit, the result carries the window's raw values in the added
  * field {@code rawValues} of {@link InferenceResult} for postprocess's fail-safe.
@@ -43,18 +43,28 @@ public final class InferenceMapper extends Mapper {
   private final Counter trainRequests;
   private final PayloadCodec codec = PayloadCodec.shared();
 
-  public InferenceMapper(Inferencer inferencer, List<MetricSpec> metrics, PrometheusRegistry registry) {
+  public InferenceMapper(
+      Inferencer inferencer, List<MetricSpec> metrics, PrometheusRegistry registry) {
     this.inferencer = Objects.requireNonNull(inferencer, "inferencer");
     this.sendRawValues = metrics.stream().anyMatch(m -> m.staticLimit() != null);
-    this.metrics = new StageMetrics(VERTEX, List.of(Inferencer.MODEL, Inferencer.FALLBACK_NO_MODEL,
-        Inferencer.FALLBACK_STALE, Inferencer.FALLBACK_PINNED_MISSING, Inferencer.FALLBACK_BUNDLE_MISMATCH),
-        registry);
-    this.trainRequests = Counter.builder()
-        .name("rollguard_inference_train_requests_total")
-        .help("Windows whose entity needs training, by reason (no_model, stale) and result: emitted"
-            + " (a train request was sent) or suppressed (this pod asked within the interval)")
-        .labelNames("reason", "result")
-        .register(registry);
+    this.metrics =
+        new StageMetrics(
+            VERTEX,
+            List.of(
+                Inferencer.MODEL,
+                Inferencer.FALLBACK_NO_MODEL,
+                Inferencer.FALLBACK_STALE,
+                Inferencer.FALLBACK_PINNED_MISSING,
+                Inferencer.FALLBACK_BUNDLE_MISMATCH),
+            registry);
+    this.trainRequests =
+        Counter.builder()
+            .name("rollguard_inference_train_requests_total")
+            .help(
+                "Windows whose entity needs training, by reason (no_model, stale) and result: emitted"
+                    + " (a train request was sent) or suppressed (this pod asked within the interval)")
+            .labelNames("reason", "result")
+            .register(registry);
     for (TrainRequest.Reason reason : TrainRequest.Reason.values()) {
       trainRequests.initLabelValues(label(reason), EMITTED);
       trainRequests.initLabelValues(label(reason), SUPPRESSED);
@@ -81,15 +91,22 @@ public final class InferenceMapper extends Mapper {
     InferenceOutcome outcome = ((StageResult.Accepted<InferenceOutcome>) result).value();
     metrics.count(outcome.path());
     InferenceResult scored = outcome.result();
-    byte[] encoded = codec.encode(sendRawValues ? scored.withRawValues(input.window().values()) : scored);
-    MessageList.MessageListBuilder out = MessageList.newBuilder()
-        .addMessage(new Message(encoded, input.key().toKeys(), new String[] {TAG_SCORE}));
+    byte[] encoded =
+        codec.encode(sendRawValues ? scored.withRawValues(input.window().values()) : scored);
+    MessageList.MessageListBuilder out =
+        MessageList.newBuilder()
+            .addMessage(new Message(encoded, input.key().toKeys(), new String[] {TAG_SCORE}));
     if (outcome.wantedTraining() != null) {
       TrainRequest request = outcome.trainRequest();
-      trainRequests.labelValues(label(outcome.wantedTraining()), request == null ? SUPPRESSED : EMITTED).inc();
+      trainRequests
+          .labelValues(label(outcome.wantedTraining()), request == null ? SUPPRESSED : EMITTED)
+          .inc();
       if (request != null) {
-        out.addMessage(new Message(codec.encode(request),
-            new String[] {request.namespace(), request.app()}, new String[] {TAG_TRAIN}));
+        out.addMessage(
+            new Message(
+                codec.encode(request),
+                new String[] {request.namespace(), request.app()},
+                new String[] {TAG_TRAIN}));
       }
     }
     return out.build();

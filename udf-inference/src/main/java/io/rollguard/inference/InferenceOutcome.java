@@ -15,7 +15,10 @@ import java.util.Objects;
  *     fallback_stale}, {@code fallback_pinned_missing} or {@code fallback_bundle_mismatch}
  */
 public record InferenceOutcome(
-    InferenceResult result, TrainRequest.Reason wantedTraining, TrainRequest trainRequest, String path) {
+    InferenceResult result,
+    TrainRequest.Reason wantedTraining,
+    TrainRequest trainRequest,
+    String path) {
 
   public InferenceOutcome {
     Objects.requireNonNull(result, "result");

@@ -1,6 +1,5 @@
 package io.rollguard.inference;
 
-import io.rollguard.inference.trainer.TrainerMain;
 import io.numaproj.numaflow.mapper.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.registry.BundleCache;
@@ -9,13 +8,15 @@ import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.stage.ScoringShape;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
+import io.rollguard.inference.trainer.TrainerMain;
 import java.time.Clock;
 
 /**
  * Entry point of the udf-inference container. The same jar also carries the trainer: with the first
  * argument {@code trainer} (the image's entrypoint is {@code java ... -jar /app/vertex.jar}, so the
  * pipeline's trainer vertex sets {@code args: ["trainer"]}) this main hands over to {@link
- * TrainerMain}; {@code java -cp /app/vertex.jar io.rollguard.inference.trainer.TrainerMain} works as well.
+ * TrainerMain}; {@code java -cp /app/vertex.jar io.rollguard.inference.trainer.TrainerMain} works
+ * as well.
  */
 public final class InferenceVertexMain {
 
@@ -30,8 +31,13 @@ public final class InferenceVertexMain {
       return;
     }
     if (args.length > 0) {
-      System.err.println("udf-inference: unknown argument '" + args[0] + "'; use no argument for the"
-          + " inference map vertex or '" + TRAINER_ARG + "' for the trainer sink");
+      System.err.println(
+          "udf-inference: unknown argument '"
+              + args[0]
+              + "'; use no argument for the"
+              + " inference map vertex or '"
+              + TRAINER_ARG
+              + "' for the trainer sink");
       System.exit(2);
     }
     try (VertexRuntime runtime = VertexRuntime.start("udf-inference");
@@ -40,9 +46,15 @@ public final class InferenceVertexMain {
       BundleCache bundles = ModelRegistries.cache(config, registry, runtime.registry());
       // One request per entity per retryBackoff: the trainer does not retry an entity sooner.
       TrainRequestLimiter limiter = TrainRequestLimiter.of(config);
-      Inferencer inferencer = new Inferencer(ScoringShape.of(config), bundles, limiter,
-          config.training().retrainEvery(), Clock.systemUTC());
-      Server server = new Server(new InferenceMapper(inferencer, config.metrics(), runtime.registry()));
+      Inferencer inferencer =
+          new Inferencer(
+              ScoringShape.of(config),
+              bundles,
+              limiter,
+              config.training().retrainEvery(),
+              Clock.systemUTC());
+      Server server =
+          new Server(new InferenceMapper(inferencer, config.metrics(), runtime.registry()));
       runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
     }
   }

@@ -1,13 +1,10 @@
 package io.rollguard.inference;
 
-import io.rollguard.common.stage.StageResult;
-import io.rollguard.common.stage.ScoringShape;
-import io.rollguard.common.stage.Rejection;
-import io.rollguard.common.detect.RobustZ;
-import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.FallbackCalibration;
 import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
+import io.rollguard.common.detect.RobustZ;
 import io.rollguard.common.detect.TransformKind;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PreprocessedWindow;
@@ -17,6 +14,9 @@ import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.BundleVersion;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
+import io.rollguard.common.stage.Rejection;
+import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.stage.StageResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,8 @@ import java.util.Optional;
 
 /**
  * Stage 2 (udf-inference): scores a preprocessed window with exactly the pinned bundle version, or
- * with the fallback, and says when the entity needs training. Thread-safe; never waits for training.
+ * with the fallback, and says when the entity needs training. Thread-safe; never waits for
+ * training.
  *
  * <table>
  *   <caption>Paths</caption>
@@ -73,25 +74,40 @@ public final class Inferencer {
     this.retrainEvery = Objects.requireNonNull(retrainEvery, "retrainEvery");
     this.clock = Objects.requireNonNull(clock, "clock");
     List<MetricDef> defs = MetricDefs.of(shape.metrics());
-    TransformKind[] transforms = defs.stream().map(MetricDef::transform).toArray(TransformKind[]::new);
-    this.robustZ = new RobustZ(transforms, FallbackCalibration.scoredRows(shape.windowLength()),
-        FallbackCalibration.CLIP_BOUND);
+    TransformKind[] transforms =
+        defs.stream().map(MetricDef::transform).toArray(TransformKind[]::new);
+    this.robustZ =
+        new RobustZ(
+            transforms,
+            FallbackCalibration.scoredRows(shape.windowLength()),
+            FallbackCalibration.CLIP_BOUND);
   }
 
   public StageResult<InferenceOutcome> process(PreprocessedWindow input) {
     Window window = input.window();
-    Optional<StageResult.Rejected<Object>> bad = shape.check(window.metrics(), window.rows())
-        .or(() -> ScoringShape.checkFinite(window.values(), "window.values"))
-        .or(() -> input.normalized() == null
-            ? Optional.empty() : ScoringShape.checkFinite(input.normalized(), "normalized"))
-        .or(() -> ScoringShape.checkEntity(window.key()));
+    Optional<StageResult.Rejected<Object>> bad =
+        shape
+            .check(window.metrics(), window.rows())
+            .or(() -> ScoringShape.checkFinite(window.values(), "window.values"))
+            .or(
+                () ->
+                    input.normalized() == null
+                        ? Optional.empty()
+                        : ScoringShape.checkFinite(input.normalized(), "normalized"))
+            .or(() -> ScoringShape.checkEntity(window.key()));
     if (bad.isPresent()) {
       return bad.get().retype();
     }
     EntityId entity = EntityId.of(window.key());
     if (input.status() == PreprocessedWindow.Status.NO_MODEL) {
-      return fallback(window, robustZ.score(window.values()), null, entity,
-          TrainRequest.Reason.NO_MODEL, null, FALLBACK_NO_MODEL);
+      return fallback(
+          window,
+          robustZ.score(window.values()),
+          null,
+          entity,
+          TrainRequest.Reason.NO_MODEL,
+          null,
+          FALLBACK_NO_MODEL);
     }
     BundleVersion version;
     try {
@@ -101,21 +117,47 @@ public final class Inferencer {
     }
     Optional<StoredBundle> pinned = bundles.pinned(entity, version);
     if (pinned.isEmpty()) {
-      return fallback(window, copy(input.normalized()), version.id(), entity,
-          TrainRequest.Reason.NO_MODEL, null, FALLBACK_PINNED_MISSING);
+      return fallback(
+          window,
+          copy(input.normalized()),
+          version.id(),
+          entity,
+          TrainRequest.Reason.NO_MODEL,
+          null,
+          FALLBACK_PINNED_MISSING);
     }
     ModelBundle bundle = pinned.get().bundle();
     if (!bundle.fits(window.metrics(), window.rows())) {
-      return fallback(window, robustZ.score(window.values()), null, entity,
-          TrainRequest.Reason.NO_MODEL, null, FALLBACK_BUNDLE_MISMATCH);
+      return fallback(
+          window,
+          robustZ.score(window.values()),
+          null,
+          entity,
+          TrainRequest.Reason.NO_MODEL,
+          null,
+          FALLBACK_BUNDLE_MISMATCH);
     }
     if (isStale(entity, pinned.get())) {
-      return fallback(window, copy(input.normalized()), version.id(), entity,
-          TrainRequest.Reason.STALE, version.id(), FALLBACK_STALE);
+      return fallback(
+          window,
+          copy(input.normalized()),
+          version.id(),
+          entity,
+          TrainRequest.Reason.STALE,
+          version.id(),
+          FALLBACK_STALE);
     }
     double[][] residuals = bundle.model().residuals(input.normalized());
-    InferenceResult result = new InferenceResult(window.key(), window.start(), window.end(),
-        window.stepMillis(), window.metrics(), residuals, InferenceResult.Source.MODEL, version.id());
+    InferenceResult result =
+        new InferenceResult(
+            window.key(),
+            window.start(),
+            window.end(),
+            window.stepMillis(),
+            window.metrics(),
+            residuals,
+            InferenceResult.Source.MODEL,
+            version.id());
     return StageResult.accepted(new InferenceOutcome(result, null, null, MODEL), MODEL);
   }
 
@@ -137,11 +179,21 @@ public final class Inferencer {
       TrainRequest.Reason reason,
       String currentVersion,
       String path) {
-    InferenceResult result = new InferenceResult(window.key(), window.start(), window.end(),
-        window.stepMillis(), window.metrics(), errors, InferenceResult.Source.FALLBACK, modelVersion);
-    TrainRequest request = limiter.tryAcquire(entity)
-        ? new TrainRequest(entity.namespace(), entity.app(), clock.millis(), reason, currentVersion)
-        : null;
+    InferenceResult result =
+        new InferenceResult(
+            window.key(),
+            window.start(),
+            window.end(),
+            window.stepMillis(),
+            window.metrics(),
+            errors,
+            InferenceResult.Source.FALLBACK,
+            modelVersion);
+    TrainRequest request =
+        limiter.tryAcquire(entity)
+            ? new TrainRequest(
+                entity.namespace(), entity.app(), clock.millis(), reason, currentVersion)
+            : null;
     return StageResult.accepted(new InferenceOutcome(result, reason, request, path), path);
   }
 

@@ -31,23 +31,28 @@ public final class TrainRequestLimiter {
     if (maxEntities < 1) {
       throw new IllegalArgumentException("maxEntities must be >= 1, got " + maxEntities);
     }
-    this.recent = Caffeine.newBuilder()
-        .expireAfterWrite(interval)
-        .maximumSize(maxEntities)
-        .ticker(Objects.requireNonNull(ticker, "ticker"))
-        .build();
+    this.recent =
+        Caffeine.newBuilder()
+            .expireAfterWrite(interval)
+            .maximumSize(maxEntities)
+            .ticker(Objects.requireNonNull(ticker, "ticker"))
+            .build();
   }
 
   /**
-   * The limiter the inference vertex uses: interval {@code training.retryBackoff}, at most ten times
-   * {@code registry.cache.maxSize} entities remembered.
+   * The limiter the inference vertex uses: interval {@code training.retryBackoff}, at most ten
+   * times {@code registry.cache.maxSize} entities remembered.
    */
   public static TrainRequestLimiter of(io.rollguard.common.config.RollguardConfig config) {
-    return new TrainRequestLimiter(config.training().retryBackoff(),
-        config.registry().cache().maxSize() * 10, Ticker.systemTicker());
+    return new TrainRequestLimiter(
+        config.training().retryBackoff(),
+        config.registry().cache().maxSize() * 10,
+        Ticker.systemTicker());
   }
 
-  /** True when this pod has not asked for {@code entity} within the interval (and records it now). */
+  /**
+   * True when this pod has not asked for {@code entity} within the interval (and records it now).
+   */
   public boolean tryAcquire(EntityId entity) {
     return recent.asMap().putIfAbsent(entity, Boolean.TRUE) == null;
   }

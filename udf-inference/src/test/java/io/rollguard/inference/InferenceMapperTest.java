@@ -21,9 +21,9 @@ import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.testsupport.ServiceSeries;
-import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.testsupport.ScoringFixtures;
+import io.rollguard.testsupport.ServiceSeries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** udf-inference through the SDK's real gRPC map server (MapperTestKit), one server for the class. */
+/**
+ * udf-inference through the SDK's real gRPC map server (MapperTestKit), one server for the class.
+ */
 @Timeout(60)
 class InferenceMapperTest {
 
@@ -54,14 +56,21 @@ class InferenceMapperTest {
   @BeforeAll
   static void start() throws Exception {
     RollguardConfig config = ScoringFixtures.config(dir, "http://127.0.0.1:9");
-    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
+    DirectoryModelRegistry registry =
+        new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 13));
     live = ScoringFixtures.history(8, Instant.parse("2026-01-12T00:00:00Z"), 60);
-    Inferencer inferencer = new Inferencer(ScoringShape.of(config), ScoringFixtures.cache(registry),
-        new TrainRequestLimiter(Duration.ofMinutes(1), 100, Ticker.systemTicker()),
-        config.training().retrainEvery(), Clock.systemUTC());
-    kit = new MapperTestKit(new InferenceMapper(inferencer, config.metrics(), metrics),
-        GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
+    Inferencer inferencer =
+        new Inferencer(
+            ScoringShape.of(config),
+            ScoringFixtures.cache(registry),
+            new TrainRequestLimiter(Duration.ofMinutes(1), 100, Ticker.systemTicker()),
+            config.training().retrainEvery(),
+            Clock.systemUTC());
+    kit =
+        new MapperTestKit(
+            new InferenceMapper(inferencer, config.metrics(), metrics),
+            GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
     kit.startServer();
     client = new MapperTestKit.Client("localhost", PORT);
   }
@@ -73,8 +82,13 @@ class InferenceMapperTest {
   }
 
   private static MessageList send(String[] keys, byte[] value) {
-    return client.sendRequest(keys, MapperTestKit.TestDatum.builder()
-        .value(value).eventTime(Instant.now()).watermark(Instant.now()).build());
+    return client.sendRequest(
+        keys,
+        MapperTestKit.TestDatum.builder()
+            .value(value)
+            .eventTime(Instant.now())
+            .watermark(Instant.now())
+            .build());
   }
 
   private static double count(String outcome) {
@@ -91,7 +105,8 @@ class InferenceMapperTest {
     Message message = out.getMessages().get(0);
     assertArrayEquals(new String[] {InferenceMapper.TAG_SCORE}, message.getTags());
     assertArrayEquals(TRAINED.toKeys(), message.getKeys());
-    InferenceResult result = PayloadCodec.shared().decode(message.getValue(), InferenceResult.class);
+    InferenceResult result =
+        PayloadCodec.shared().decode(message.getValue(), InferenceResult.class);
     assertEquals(InferenceResult.Source.MODEL, result.source());
     assertEquals(saved.version().id(), result.modelVersion());
     double[][] expected = saved.bundle().model().residuals(normalized);
@@ -105,7 +120,8 @@ class InferenceMapperTest {
   @Test
   void noModelScoresTheFallbackAndSendsOneTrainRequestPerInterval() throws Exception {
     Window window = ScoringFixtures.window(UNTRAINED, live, 40);
-    MessageList first = send(UNTRAINED.toKeys(), PayloadCodec.shared().encode(PreprocessedWindow.noModel(window)));
+    MessageList first =
+        send(UNTRAINED.toKeys(), PayloadCodec.shared().encode(PreprocessedWindow.noModel(window)));
     assertEquals(2, first.getMessages().size());
     Message score = first.getMessages().get(0);
     Message train = first.getMessages().get(1);
@@ -120,25 +136,37 @@ class InferenceMapperTest {
     assertEquals("shop/cart", request.entity());
 
     Window next = ScoringFixtures.window(UNTRAINED, live, 41);
-    MessageList second = send(UNTRAINED.toKeys(), PayloadCodec.shared().encode(PreprocessedWindow.noModel(next)));
+    MessageList second =
+        send(UNTRAINED.toKeys(), PayloadCodec.shared().encode(PreprocessedWindow.noModel(next)));
     assertEquals(1, second.getMessages().size(), "the entity was asked for within the interval");
-    assertEquals(1, ScoringFixtures.counter(metrics, "rollguard_inference_train_requests_total",
-        "result", "suppressed"));
+    assertEquals(
+        1,
+        ScoringFixtures.counter(
+            metrics, "rollguard_inference_train_requests_total", "result", "suppressed"));
     assertTrue(count(Inferencer.FALLBACK_NO_MODEL) >= 2);
   }
 
   @Test
   void badInputIsDroppedAndCountedByReason() {
     Window window = ScoringFixtures.window(TRAINED, live, 50);
-    String ok = new String(PayloadCodec.shared().encode(PreprocessedWindow.ok(window, saved.version().id(),
-        saved.bundle().transforms().apply(window.values()))), StandardCharsets.UTF_8);
+    String ok =
+        new String(
+            PayloadCodec.shared()
+                .encode(
+                    PreprocessedWindow.ok(
+                        window,
+                        saved.version().id(),
+                        saved.bundle().transforms().apply(window.values()))),
+            StandardCharsets.UTF_8);
 
     MessageList garbage = send(TRAINED.toKeys(), "not json".getBytes(StandardCharsets.UTF_8));
     assertArrayEquals(new String[] {Message.DROP}, garbage.getMessages().get(0).getTags());
     assertEquals(1, count("rejected_malformed_json"));
 
-    String badVersion = ok.replace("\"modelVersion\":\"" + saved.version().id() + "\"",
-        "\"modelVersion\":\"../../etc/passwd\"");
+    String badVersion =
+        ok.replace(
+            "\"modelVersion\":\"" + saved.version().id() + "\"",
+            "\"modelVersion\":\"../../etc/passwd\"");
     MessageList bad = send(TRAINED.toKeys(), badVersion.getBytes(StandardCharsets.UTF_8));
     assertArrayEquals(new String[] {Message.DROP}, bad.getMessages().get(0).getTags());
     assertEquals(1, count("rejected_invalid_field"));

@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * udf-postprocess: {@code InferenceResult} in (tag {@code score} from inference), {@code
- * AnomalyRecord} out (keys = the scoring key) for the anomaly store, via {@link Postprocessor}. Reads
- * the optional {@code rawValues} field of {@code InferenceResult} for the static limits. Bad input is
- * counted by reason, logged rate-limited and dropped.
+ * AnomalyRecord} out (keys = the scoring key) for the anomaly store, via {@link Postprocessor}.
+ * Reads the optional {@code rawValues} field of {@code InferenceResult} for the static limits. Bad
+ * input is counted by reason, logged rate-limited and dropped.
  */
 public final class PostprocessMapper extends Mapper {
 
@@ -30,13 +30,21 @@ public final class PostprocessMapper extends Mapper {
 
   public PostprocessMapper(Postprocessor postprocessor, PrometheusRegistry registry) {
     this.postprocessor = Objects.requireNonNull(postprocessor, "postprocessor");
-    this.metrics = new StageMetrics(VERTEX, List.of(Postprocessor.MODEL, Postprocessor.FALLBACK,
-        Postprocessor.STATIC, Postprocessor.CALIBRATION_UNAVAILABLE), registry);
+    this.metrics =
+        new StageMetrics(
+            VERTEX,
+            List.of(
+                Postprocessor.MODEL,
+                Postprocessor.FALLBACK,
+                Postprocessor.STATIC,
+                Postprocessor.CALIBRATION_UNAVAILABLE),
+            registry);
   }
 
   @Override
   public MessageList processMessage(String[] keys, Datum datum) {
-    return metrics.handle(keys,
+    return metrics.handle(
+        keys,
         () -> MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build(),
         () -> MessageList.newBuilder().addMessage(Message.toDrop()).build());
   }

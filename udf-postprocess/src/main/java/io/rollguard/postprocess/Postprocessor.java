@@ -1,12 +1,9 @@
 package io.rollguard.postprocess;
 
-import io.rollguard.common.stage.StageResult;
-import io.rollguard.common.stage.ScoringShape;
-import io.rollguard.common.stage.Rejection;
-import io.rollguard.common.detect.MetricDefs;
-import io.rollguard.common.detect.FallbackCalibration;
 import io.rollguard.common.detect.Calibration;
+import io.rollguard.common.detect.FallbackCalibration;
 import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.WindowScore;
 import io.rollguard.common.payload.AnomalyRecord;
@@ -15,6 +12,9 @@ import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.BundleVersion;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
+import io.rollguard.common.stage.Rejection;
+import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.stage.StageResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,20 +64,24 @@ public final class Postprocessor {
     this.staticLimits = new StaticLimits(shape.metrics());
   }
 
-  /** Whether any configured metric has a static limit, i.e. whether raw values are worth passing. */
+  /**
+   * Whether any configured metric has a static limit, i.e. whether raw values are worth passing.
+   */
   public boolean usesRawValues() {
     return staticLimits.any();
   }
 
   /**
-   * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits, or null
-   *     when the producer did not send them (then static limits cannot fire)
+   * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits, or
+   *     null when the producer did not send them (then static limits cannot fire)
    */
   public StageResult<AnomalyRecord> process(InferenceResult input, double[][] rawValues) {
-    Optional<StageResult.Rejected<Object>> bad = shape.check(input.metrics(), input.rows())
-        .or(() -> ScoringShape.checkFinite(input.errors(), "errors"))
-        .or(() -> ScoringShape.checkEntity(input.key()))
-        .or(() -> rawValues == null ? Optional.empty() : checkRaw(rawValues));
+    Optional<StageResult.Rejected<Object>> bad =
+        shape
+            .check(input.metrics(), input.rows())
+            .or(() -> ScoringShape.checkFinite(input.errors(), "errors"))
+            .or(() -> ScoringShape.checkEntity(input.key()))
+            .or(() -> rawValues == null ? Optional.empty() : checkRaw(rawValues));
     if (bad.isPresent()) {
       return bad.get().retype();
     }
@@ -112,7 +116,8 @@ public final class Postprocessor {
         attribution.put(names.get(j), clampShare(defs.get(j).weight() / breachedWeight));
       } else if (!Double.isNaN(s)) {
         metricScores.put(names.get(j), clampScore(s));
-        attribution.put(names.get(j), breaches.isEmpty() ? clampShare(score.attribution()[j]) : 0.0);
+        attribution.put(
+            names.get(j), breaches.isEmpty() ? clampShare(score.attribution()[j]) : 0.0);
       }
     }
     double unified = clampScore(score.unified());
@@ -123,28 +128,38 @@ public final class Postprocessor {
       label = STATIC;
     }
     if (metricScores.isEmpty()) {
-      return StageResult.rejected(Rejection.NO_SCORED_DATA,
+      return StageResult.rejected(
+          Rejection.NO_SCORED_DATA,
           "no metric has an observed value in the newest " + calibration.scoredRows() + " rows");
     }
-    if (source == AnomalyRecord.Source.FALLBACK && modelVersion != null
+    if (source == AnomalyRecord.Source.FALLBACK
+        && modelVersion != null
         && input.source() == InferenceResult.Source.MODEL) {
       // The scores did not come from that bundle's calibration: do not claim them for it.
       modelVersion = null;
     }
-    AnomalyRecord record = new AnomalyRecord(input.key(), input.end(), unified, metricScores,
-        attribution, source, modelVersion);
+    AnomalyRecord record =
+        new AnomalyRecord(
+            input.key(), input.end(), unified, metricScores, attribution, source, modelVersion);
     return StageResult.accepted(record, label);
   }
 
   private Optional<StageResult.Rejected<Object>> checkRaw(double[][] raw) {
     if (raw.length != shape.windowLength()) {
-      return Optional.of(new StageResult.Rejected<>(Rejection.WINDOW_LENGTH_MISMATCH,
-          "rawValues has " + raw.length + " rows, window.lengthSteps is " + shape.windowLength()));
+      return Optional.of(
+          new StageResult.Rejected<>(
+              Rejection.WINDOW_LENGTH_MISMATCH,
+              "rawValues has "
+                  + raw.length
+                  + " rows, window.lengthSteps is "
+                  + shape.windowLength()));
     }
     for (double[] row : raw) {
       if (row == null || row.length != shape.metricCount()) {
-        return Optional.of(new StageResult.Rejected<>(Rejection.METRIC_MISMATCH,
-            "rawValues rows must have " + shape.metricCount() + " values"));
+        return Optional.of(
+            new StageResult.Rejected<>(
+                Rejection.METRIC_MISMATCH,
+                "rawValues rows must have " + shape.metricCount() + " values"));
       }
     }
     return ScoringShape.checkFinite(raw, "rawValues");

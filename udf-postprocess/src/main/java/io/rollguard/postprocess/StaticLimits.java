@@ -49,7 +49,8 @@ public final class StaticLimits {
       if (Double.isNaN(newest)) {
         continue;
       }
-      if ((limit.max() != null && newest > limit.max()) || (limit.min() != null && newest < limit.min())) {
+      if ((limit.max() != null && newest > limit.max())
+          || (limit.min() != null && newest < limit.min())) {
         out.add(j);
       }
     }

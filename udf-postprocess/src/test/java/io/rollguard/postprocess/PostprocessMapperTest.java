@@ -20,9 +20,9 @@ import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.testsupport.ServiceSeries;
-import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.testsupport.ScoringFixtures;
+import io.rollguard.testsupport.ServiceSeries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** udf-postprocess through the SDK's real gRPC map server (MapperTestKit), one server for the class. */
+/**
+ * udf-postprocess through the SDK's real gRPC map server (MapperTestKit), one server for the class.
+ */
 @Timeout(60)
 class PostprocessMapperTest {
 
@@ -54,12 +56,16 @@ class PostprocessMapperTest {
   @BeforeAll
   static void start() throws Exception {
     config = ScoringFixtures.config(dir, "http://127.0.0.1:9");
-    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
+    DirectoryModelRegistry registry =
+        new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(KEY), ScoringFixtures.trainedBundle(config, 17));
     live = ScoringFixtures.history(21, Instant.parse("2026-01-12T00:00:00Z"), 60);
-    Postprocessor postprocessor = new Postprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
-    kit = new MapperTestKit(new PostprocessMapper(postprocessor, metrics),
-        GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
+    Postprocessor postprocessor =
+        new Postprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
+    kit =
+        new MapperTestKit(
+            new PostprocessMapper(postprocessor, metrics),
+            GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
     kit.startServer();
     client = new MapperTestKit.Client("localhost", PORT);
   }
@@ -71,8 +77,14 @@ class PostprocessMapperTest {
   }
 
   private static AnomalyRecord send(byte[] value) throws Exception {
-    MessageList out = client.sendRequest(KEY.toKeys(), MapperTestKit.TestDatum.builder()
-        .value(value).eventTime(Instant.now()).watermark(Instant.now()).build());
+    MessageList out =
+        client.sendRequest(
+            KEY.toKeys(),
+            MapperTestKit.TestDatum.builder()
+                .value(value)
+                .eventTime(Instant.now())
+                .watermark(Instant.now())
+                .build());
     assertEquals(1, out.getMessages().size());
     Message message = out.getMessages().get(0);
     if (message.getTags() != null && message.getTags().length > 0) {
@@ -83,9 +95,17 @@ class PostprocessMapperTest {
   }
 
   private static InferenceResult modelResult(Window window, String version) {
-    double[][] residuals = saved.bundle().model().residuals(saved.bundle().transforms().apply(window.values()));
-    return new InferenceResult(KEY, window.start(), window.end(), window.stepMillis(), window.metrics(),
-        residuals, InferenceResult.Source.MODEL, version);
+    double[][] residuals =
+        saved.bundle().model().residuals(saved.bundle().transforms().apply(window.values()));
+    return new InferenceResult(
+        KEY,
+        window.start(),
+        window.end(),
+        window.stepMillis(),
+        window.metrics(),
+        residuals,
+        InferenceResult.Source.MODEL,
+        version);
   }
 
   private static double count(String outcome) {
@@ -111,8 +131,8 @@ class PostprocessMapperTest {
   @Test
   void aModelResultWhoseBundleIsGoneIsScoredAsAFallback() throws Exception {
     Window window = ScoringFixtures.window(KEY, live, 31);
-    AnomalyRecord record = send(PayloadCodec.shared().encode(
-        modelResult(window, "20200101T000000000Z-0123456789ab")));
+    AnomalyRecord record =
+        send(PayloadCodec.shared().encode(modelResult(window, "20200101T000000000Z-0123456789ab")));
     assertEquals(AnomalyRecord.Source.FALLBACK, record.source());
     assertNull(record.modelVersion());
     assertEquals(1, count(Postprocessor.CALIBRATION_UNAVAILABLE));
@@ -143,8 +163,16 @@ class PostprocessMapperTest {
       row[request] = 8; // more traffic: direction down, so not anomalous
       row[latency] = -8; // faster: direction up, so not anomalous
     }
-    InferenceResult input = new InferenceResult(KEY, window.start(), window.end(), window.stepMillis(),
-        window.metrics(), errors, InferenceResult.Source.FALLBACK, null);
+    InferenceResult input =
+        new InferenceResult(
+            KEY,
+            window.start(),
+            window.end(),
+            window.stepMillis(),
+            window.metrics(),
+            errors,
+            InferenceResult.Source.FALLBACK,
+            null);
     AnomalyRecord record = send(PayloadCodec.shared().encode(input));
     assertEquals(AnomalyRecord.Source.FALLBACK, record.source());
     assertEquals(0.0, record.unifiedScore());
@@ -153,25 +181,51 @@ class PostprocessMapperTest {
     for (double[] row : errors) {
       row[latency] = 6;
     }
-    AnomalyRecord slower = send(PayloadCodec.shared().encode(new InferenceResult(KEY, window.start(),
-        window.end(), window.stepMillis(), window.metrics(), errors, InferenceResult.Source.FALLBACK, null)));
-    assertTrue(slower.metricScores().get(config.metricNames().get(latency)) > 5,
+    AnomalyRecord slower =
+        send(
+            PayloadCodec.shared()
+                .encode(
+                    new InferenceResult(
+                        KEY,
+                        window.start(),
+                        window.end(),
+                        window.stepMillis(),
+                        window.metrics(),
+                        errors,
+                        InferenceResult.Source.FALLBACK,
+                        null)));
+    assertTrue(
+        slower.metricScores().get(config.metricNames().get(latency)) > 5,
         "6 sigma slower is past the fallback threshold: " + slower);
   }
 
   @Test
   void badInputIsDroppedAndCountedByReason() throws Exception {
     Window window = ScoringFixtures.window(KEY, live, 34);
-    String json = new String(PayloadCodec.shared().encode(modelResult(window, saved.version().id())),
-        StandardCharsets.UTF_8);
-    assertNull(send(json.replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\"")
-        .getBytes(StandardCharsets.UTF_8)));
+    String json =
+        new String(
+            PayloadCodec.shared().encode(modelResult(window, saved.version().id())),
+            StandardCharsets.UTF_8);
+    assertNull(
+        send(
+            json.replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\"")
+                .getBytes(StandardCharsets.UTF_8)));
     assertEquals(1, count("rejected_unsupported_schema_version"));
-    assertNull(send(json.replace("\"stepMillis\":60000", "\"stepMillis\":\"60000\"")
-        .getBytes(StandardCharsets.UTF_8)));
+    assertNull(
+        send(
+            json.replace("\"stepMillis\":60000", "\"stepMillis\":\"60000\"")
+                .getBytes(StandardCharsets.UTF_8)));
     assertEquals(1, count("rejected_invalid_field"));
-    InferenceResult shorter = new InferenceResult(KEY, window.start(), window.end(), window.stepMillis(),
-        window.metrics(), new double[5][window.metrics().size()], InferenceResult.Source.FALLBACK, null);
+    InferenceResult shorter =
+        new InferenceResult(
+            KEY,
+            window.start(),
+            window.end(),
+            window.stepMillis(),
+            window.metrics(),
+            new double[5][window.metrics().size()],
+            InferenceResult.Source.FALLBACK,
+            null);
     assertNull(send(PayloadCodec.shared().encode(shorter)));
     assertEquals(1, count("rejected_window_length_mismatch"));
   }

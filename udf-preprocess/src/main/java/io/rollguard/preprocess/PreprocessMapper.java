@@ -15,10 +15,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * udf-preprocess: {@code Window} in, {@code PreprocessedWindow} out (same message keys, no tags), via
- * {@link Preprocessor}. A message that cannot be decoded or does not fit the configuration is counted
- * by reason, logged rate-limited and dropped. The SDK calls {@link #processMessage} concurrently;
- * everything here is thread-safe.
+ * udf-preprocess: {@code Window} in, {@code PreprocessedWindow} out (same message keys, no tags),
+ * via {@link Preprocessor}. A message that cannot be decoded or does not fit the configuration is
+ * counted by reason, logged rate-limited and dropped. The SDK calls {@link #processMessage}
+ * concurrently; everything here is thread-safe.
  */
 public final class PreprocessMapper extends Mapper {
 
@@ -30,13 +30,17 @@ public final class PreprocessMapper extends Mapper {
 
   public PreprocessMapper(Preprocessor preprocessor, PrometheusRegistry registry) {
     this.preprocessor = Objects.requireNonNull(preprocessor, "preprocessor");
-    this.metrics = new StageMetrics(VERTEX,
-        List.of(Preprocessor.OK, Preprocessor.NO_MODEL, Preprocessor.BUNDLE_MISMATCH), registry);
+    this.metrics =
+        new StageMetrics(
+            VERTEX,
+            List.of(Preprocessor.OK, Preprocessor.NO_MODEL, Preprocessor.BUNDLE_MISMATCH),
+            registry);
   }
 
   @Override
   public MessageList processMessage(String[] keys, Datum datum) {
-    return metrics.handle(keys,
+    return metrics.handle(
+        keys,
         () -> MessageList.newBuilder().addMessage(handle(keys, datum.getValue())).build(),
         () -> MessageList.newBuilder().addMessage(Message.toDrop()).build());
   }
@@ -52,7 +56,8 @@ public final class PreprocessMapper extends Mapper {
       metrics.rejected(rejected.reason(), rejected.detail(), window.key().toString(), window.key());
       return Message.toDrop();
     }
-    StageResult.Accepted<PreprocessedWindow> accepted = (StageResult.Accepted<PreprocessedWindow>) result;
+    StageResult.Accepted<PreprocessedWindow> accepted =
+        (StageResult.Accepted<PreprocessedWindow>) result;
     metrics.count(accepted.outcomeLabel());
     return new Message(codec.encode(accepted.value()), window.key().toKeys());
   }

@@ -16,9 +16,9 @@ import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.testsupport.ServiceSeries;
-import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.testsupport.ScoringFixtures;
+import io.rollguard.testsupport.ServiceSeries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** udf-preprocess through the SDK's real gRPC map server (MapperTestKit), one server for the class. */
+/**
+ * udf-preprocess through the SDK's real gRPC map server (MapperTestKit), one server for the class.
+ */
 @Timeout(60)
 class PreprocessMapperTest {
 
@@ -49,12 +51,16 @@ class PreprocessMapperTest {
   @BeforeAll
   static void start() throws Exception {
     RollguardConfig config = ScoringFixtures.config(dir, "http://127.0.0.1:9");
-    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
+    DirectoryModelRegistry registry =
+        new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 11));
     live = ScoringFixtures.history(5, Instant.parse("2026-01-12T00:00:00Z"), 60);
-    Preprocessor preprocessor = new Preprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
-    kit = new MapperTestKit(new PreprocessMapper(preprocessor, metrics),
-        GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
+    Preprocessor preprocessor =
+        new Preprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
+    kit =
+        new MapperTestKit(
+            new PreprocessMapper(preprocessor, metrics),
+            GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
     kit.startServer();
     client = new MapperTestKit.Client("localhost", PORT);
   }
@@ -66,8 +72,13 @@ class PreprocessMapperTest {
   }
 
   private static MessageList send(String[] keys, byte[] value) {
-    return client.sendRequest(keys, MapperTestKit.TestDatum.builder()
-        .value(value).eventTime(Instant.now()).watermark(Instant.now()).build());
+    return client.sendRequest(
+        keys,
+        MapperTestKit.TestDatum.builder()
+            .value(value)
+            .eventTime(Instant.now())
+            .watermark(Instant.now())
+            .build());
   }
 
   private static double count(String outcome) {
@@ -86,7 +97,8 @@ class PreprocessMapperTest {
     assertEquals(1, out.getMessages().size());
     Message message = out.getMessages().get(0);
     assertArrayEquals(TRAINED.toKeys(), message.getKeys());
-    PreprocessedWindow result = PayloadCodec.shared().decode(message.getValue(), PreprocessedWindow.class);
+    PreprocessedWindow result =
+        PayloadCodec.shared().decode(message.getValue(), PreprocessedWindow.class);
     assertEquals(PreprocessedWindow.Status.OK, result.status());
     assertEquals(saved.version().id(), result.modelVersion());
     assertEquals(window, result.window());
@@ -116,16 +128,28 @@ class PreprocessMapperTest {
     assertDropped(send(TRAINED.toKeys(), "{\"schemaVersion\":1,".getBytes(StandardCharsets.UTF_8)));
     assertEquals(1, count("rejected_malformed_json"));
 
-    assertDropped(send(TRAINED.toKeys(),
-        json.replace("\"schemaVersion\":1", "\"schemaVersion\":2").getBytes(StandardCharsets.UTF_8)));
+    assertDropped(
+        send(
+            TRAINED.toKeys(),
+            json.replace("\"schemaVersion\":1", "\"schemaVersion\":2")
+                .getBytes(StandardCharsets.UTF_8)));
     assertEquals(1, count("rejected_unsupported_schema_version"));
 
     String withNaN = json.replaceFirst("\"values\":\\[\\[[^,\\]]+", "\"values\":[[NaN");
     assertDropped(send(TRAINED.toKeys(), withNaN.getBytes(StandardCharsets.UTF_8)));
     assertEquals(1, count("rejected_non_finite"));
 
-    Window fewer = new Window(1, TRAINED, window.start(), window.end(), window.stepMillis(),
-        window.metrics().subList(0, 3), columns(window.values(), 3), 1.0, 0);
+    Window fewer =
+        new Window(
+            1,
+            TRAINED,
+            window.start(),
+            window.end(),
+            window.stepMillis(),
+            window.metrics().subList(0, 3),
+            columns(window.values(), 3),
+            1.0,
+            0);
     assertDropped(send(TRAINED.toKeys(), PayloadCodec.shared().encode(fewer)));
     assertEquals(1, count("rejected_metric_mismatch"));
 

@@ -16,21 +16,21 @@ import io.numaproj.numaflow.shared.GrpcServerUtils;
 /**
  * Makes numaflow-java 0.9.2's reducer work on the Rust data plane (Numaflow >= 1.6).
  *
- * <p><b>Why.</b> The SDK's {@code reducer.Service.reduceFn} runs when a stream starts and builds the
- * window from two {@link Context} keys ({@link GrpcServerUtils#WINDOW_START_TIME}, {@link
+ * <p><b>Why.</b> The SDK's {@code reducer.Service.reduceFn} runs when a stream starts and builds
+ * the window from two {@link Context} keys ({@link GrpcServerUtils#WINDOW_START_TIME}, {@link
  * GrpcServerUtils#WINDOW_END_TIME}: epoch-millisecond strings), which the SDK's server interceptor
  * copies from the request headers {@code x-numaflow-win-start-time} / {@code
  * x-numaflow-win-end-time}. Only the Go data plane (Numaflow <= 1.5) sends those headers. The Rust
  * data plane opens one stream per window and puts the window only inside every request ({@code
- * operation.windows[0]}); 0.9.2 then fails with {@code NumberFormatException: For input string: ""},
- * seen by numa as gRPC {@code UNKNOWN}.
+ * operation.windows[0]}); 0.9.2 then fails with {@code NumberFormatException: For input string:
+ * ""}, seen by numa as gRPC {@code UNKNOWN}.
  *
  * <p><b>How.</b> When a {@code ReduceFn} stream arrives without the headers, this interceptor does
  * not start the SDK's handler yet: it asks for the first request, reads {@code
- * operation.windows[0]}, then starts the SDK's handler inside a {@link Context} carrying exactly the
- * two values the SDK reads, and hands it that first request and everything after. Streams with the
- * headers (Go data plane, the SDK's ReducerTestKit) and {@code IsReady} pass through untouched. The
- * SDK asks for one more message when it starts; that extra flow-control credit is harmless.
+ * operation.windows[0]}, then starts the SDK's handler inside a {@link Context} carrying exactly
+ * the two values the SDK reads, and hands it that first request and everything after. Streams with
+ * the headers (Go data plane, the SDK's ReducerTestKit) and {@code IsReady} pass through untouched.
+ * The SDK asks for one more message when it starts; that extra flow-control credit is harmless.
  *
  * <p>It must be installed inside the SDK's own server interceptor (as a service interceptor), since
  * that one overwrites the two context keys from the headers.
@@ -51,7 +51,8 @@ final class RequestWindowInterceptor implements ServerInterceptor {
         ReduceGrpc.getReduceFnMethod()
             .getFullMethodName()
             .equals(call.getMethodDescriptor().getFullMethodName());
-    if (!reduceStream || (headers.containsKey(WIN_START_HEADER) && headers.containsKey(WIN_END_HEADER))) {
+    if (!reduceStream
+        || (headers.containsKey(WIN_START_HEADER) && headers.containsKey(WIN_END_HEADER))) {
       return next.startCall(call, headers);
     }
     call.request(1);
@@ -88,8 +89,9 @@ final class RequestWindowInterceptor implements ServerInterceptor {
       }
       ReduceRequest request = (ReduceRequest) message;
       if (request.getOperation().getWindowsCount() == 0) {
-        reject("the first reduce request carries no window (operation.windows) and the stream has"
-            + " no window headers");
+        reject(
+            "the first reduce request carries no window (operation.windows) and the stream has"
+                + " no window headers");
         return;
       }
       ReduceOuterClass.Window window = request.getOperation().getWindows(0);

@@ -22,28 +22,29 @@ import java.util.Set;
  * <ol>
  *   <li><b>Grid.</b> Row {@code i} is time {@code start + i * step}; the window must be exactly
  *       {@code lengthSteps * step} long and start on the step grid, else {@link
- *       DropReason#WINDOW_MISMATCH} (Numaflow aligns sliding windows to multiples of the slide, which
- *       is the step, so this only fails when the pipeline spec and the config disagree).
+ *       DropReason#WINDOW_MISMATCH} (Numaflow aligns sliding windows to multiples of the slide,
+ *       which is the step, so this only fails when the pipeline spec and the config disagree).
  *   <li><b>Time order and snapping.</b> A sample at {@code t} in {@code [start, end)} goes to the
- *       nearest grid point, {@code round((t - start) / step)} with an exact half step rounding to the
- *       later point (a value seen at {@code t} is still the latest one at the next grid point); a
- *       sample in the last half step, whose nearest point would be {@code end}, goes to the last row.
- *       When several samples land in one cell, the one closest to the grid point wins; between
+ *       nearest grid point, {@code round((t - start) / step)} with an exact half step rounding to
+ *       the later point (a value seen at {@code t} is still the latest one at the next grid point);
+ *       a sample in the last half step, whose nearest point would be {@code end}, goes to the last
+ *       row. When several samples land in one cell, the one closest to the grid point wins; between
  *       equally close ones the first received wins. Placing by grid position is what orders the
  *       samples in time, so arrival order never matters beyond that tie. Samples outside the window
  *       are counted and ignored.
  *   <li><b>Duplicates</b> (same key and timestamp, e.g. from an HA Prometheus pair) are counted; by
  *       the rule above the first one's values win and a duplicate only supplies values the first
  *       one lacked.
- *   <li><b>Missing values.</b> {@code null}, absent and non-finite values are missing ({@code NaN}).
- *   <li><b>Bounded forward fill</b>, per metric: a run of missing rows that follows an observed value
- *       in this window is filled with that value if the run is at most {@code maxFillSteps} rows
- *       long; a longer run stays entirely missing (no partial fill), and rows before the first
+ *   <li><b>Missing values.</b> {@code null}, absent and non-finite values are missing ({@code
+ *       NaN}).
+ *   <li><b>Bounded forward fill</b>, per metric: a run of missing rows that follows an observed
+ *       value in this window is filled with that value if the run is at most {@code maxFillSteps}
+ *       rows long; a longer run stays entirely missing (no partial fill), and rows before the first
  *       observed value stay missing. A run reaching the end of the window counts with its length so
  *       far.
- *   <li><b>Coverage</b> = covered (observed or filled) cells / all cells; emit only if coverage is at
- *       least {@code minCoverage}, else {@link DropReason#LOW_COVERAGE}; no observed cell at all is
- *       {@link DropReason#EMPTY}.
+ *   <li><b>Coverage</b> = covered (observed or filled) cells / all cells; emit only if coverage is
+ *       at least {@code minCoverage}, else {@link DropReason#LOW_COVERAGE}; no observed cell at all
+ *       is {@link DropReason#EMPTY}.
  * </ol>
  *
  * <p>Only the configured metrics are read from each sample; rejecting samples that carry unknown
@@ -91,8 +92,7 @@ public final class WindowAssembler {
    * @param end window end, epoch ms, exclusive
    * @param samples the window's samples in any order
    */
-  public AssemblyResult assemble(
-      ScoringKey key, long start, long end, Collection<Sample> samples) {
+  public AssemblyResult assemble(ScoringKey key, long start, long end, Collection<Sample> samples) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(samples, "samples");
     long step = settings.stepMillis();
@@ -103,7 +103,14 @@ public final class WindowAssembler {
     if (end - start != settings.lengthMillis() || Math.floorMod(start, step) != 0) {
       return new AssemblyResult.Dropped(
           DropReason.WINDOW_MISMATCH,
-          "window [" + start + ", " + end + ") is not " + rows + " steps of " + step
+          "window ["
+              + start
+              + ", "
+              + end
+              + ") is not "
+              + rows
+              + " steps of "
+              + step
               + " ms starting on the step grid; check the pipeline's sliding window against the"
               + " window settings",
           new AssemblyStats(samples.size(), 0, 0, 0, 0, 0, totalCells));
@@ -169,7 +176,10 @@ public final class WindowAssembler {
     if (observed == 0) {
       return new AssemblyResult.Dropped(
           DropReason.EMPTY,
-          "no observed value in the window (" + samples.size() + " samples, " + outOfWindow
+          "no observed value in the window ("
+              + samples.size()
+              + " samples, "
+              + outOfWindow
               + " outside the window)",
           stats);
     }
@@ -180,16 +190,22 @@ public final class WindowAssembler {
           String.format(
               Locale.ROOT,
               "coverage %.3f < minimum %.3f (%d observed + %d filled of %d cells)",
-              coverage, settings.minCoverage(), observed, filled, totalCells),
+              coverage,
+              settings.minCoverage(),
+              observed,
+              filled,
+              totalCells),
           stats);
     }
     Window window =
-        new Window(
-            Window.SCHEMA_VERSION, key, start, end, step, metrics, values, coverage, filled);
+        new Window(Window.SCHEMA_VERSION, key, start, end, step, metrics, values, coverage, filled);
     return new AssemblyResult.Emitted(window, stats);
   }
 
-  /** Fills runs of at most {@code maxFill} missing rows after an observed value; returns cells filled. */
+  /**
+   * Fills runs of at most {@code maxFill} missing rows after an observed value; returns cells
+   * filled.
+   */
   private static int forwardFill(double[][] values, int col, int maxFill) {
     int filled = 0;
     double last = Double.NaN;

@@ -9,7 +9,8 @@ import java.util.Objects;
  * key appears in logs, not in label sets.
  *
  * <p>With sliding windows every sample is handed to each of the {@code lengthSteps} windows that
- * contain it, so sample counts are "sample in a window" events, about {@code lengthSteps} per sample.
+ * contain it, so sample counts are "sample in a window" events, about {@code lengthSteps} per
+ * sample.
  */
 final class WindowMetrics {
 

@@ -19,16 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reduce server of the window vertex: numaflow-java 0.9.2's own reducer service, transport and
- * server-info file, plus the {@link RequestWindowInterceptor} so that it works on both Numaflow data
- * planes (window in headers up to 1.5, window only in the requests from 1.6).
+ * server-info file, plus the {@link RequestWindowInterceptor} so that it works on both Numaflow
+ * data planes (window in headers up to 1.5, window only in the requests from 1.6).
  *
- * <p>Why not the SDK's {@code reducer.Server}: its public constructors offer no interceptor, and its
- * protected one with a {@code ServerInterceptor} builds an <em>in-process</em> gRPC server (for the
- * SDK's own tests), which numa cannot reach. So this class does what {@code Server.start()/stop()}
- * do, with the same SDK building blocks ({@link GrpcServerWrapper} for the UDS or TCP server with
- * the SDK's header interceptor, {@link GrpcServerUtils#writeServerInfo} for the server-info file),
- * and only wraps the SDK's reducer service with the interceptor. The service class is package-private
- * in the SDK, hence the one reflective constructor call.
+ * <p>Why not the SDK's {@code reducer.Server}: its public constructors offer no interceptor, and
+ * its protected one with a {@code ServerInterceptor} builds an <em>in-process</em> gRPC server (for
+ * the SDK's own tests), which numa cannot reach. So this class does what {@code
+ * Server.start()/stop()} do, with the same SDK building blocks ({@link GrpcServerWrapper} for the
+ * UDS or TCP server with the SDK's header interceptor, {@link GrpcServerUtils#writeServerInfo} for
+ * the server-info file), and only wraps the SDK's reducer service with the interceptor. The service
+ * class is package-private in the SDK, hence the one reflective constructor call.
  *
  * <p><b>Delete</b> together with {@link RequestWindowInterceptor} when moving to numaflow-java >=
  * 0.10.1 and use {@code new Server(factory)} again.
@@ -119,7 +119,9 @@ public final class WindowReduceServer implements GracefulServer {
       return (BindableService) constructor.newInstance(factory);
     } catch (ReflectiveOperationException | ClassCastException e) {
       throw new IllegalStateException(
-          "cannot create " + SDK_REDUCE_SERVICE + "(ReducerFactory): this adapter is written for"
+          "cannot create "
+              + SDK_REDUCE_SERVICE
+              + "(ReducerFactory): this adapter is written for"
               + " numaflow-java 0.9.x; from 0.10.1 on use the SDK's reducer.Server instead",
           e);
     }

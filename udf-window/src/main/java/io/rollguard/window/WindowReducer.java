@@ -22,8 +22,8 @@ import java.util.Optional;
  *
  * <p>{@link #addMessage} only decodes, checks and collects (O(1) amortised besides decoding), since
  * every sample is handed to {@code lengthSteps} windows; all ordering, snapping and filling happens
- * once in {@link #getOutput} via the {@link WindowAssembler}. A malformed message is counted, logged
- * (once per key and reason per period) and skipped; it never fails the window.
+ * once in {@link #getOutput} via the {@link WindowAssembler}. A malformed message is counted,
+ * logged (once per key and reason per period) and skipped; it never fails the window.
  */
 public final class WindowReducer extends Reducer {
 
@@ -52,7 +52,9 @@ public final class WindowReducer extends Reducer {
   public void addMessage(String[] keys, Datum datum, Metadata md) {
     ScoringKey key = routedKey(keys);
     if (key == null) {
-      reject(SampleRejection.INVALID_MESSAGE_KEYS, Arrays.toString(keys),
+      reject(
+          SampleRejection.INVALID_MESSAGE_KEYS,
+          Arrays.toString(keys),
           "message keys are not [namespace, app, role, pod_template_hash]");
       return;
     }
@@ -96,7 +98,9 @@ public final class WindowReducer extends Reducer {
     String subject = key == null ? Arrays.toString(keys) : key.toString();
     String logKey = subject + "|" + dropped.reason();
     String format = "window [{}, {}) of {} dropped ({}): {} (counted in {})";
-    Object[] args = {start, end, subject, dropped.reason(), dropped.detail(), WindowMetrics.WINDOWS};
+    Object[] args = {
+      start, end, subject, dropped.reason(), dropped.detail(), WindowMetrics.WINDOWS
+    };
     // Sparse data is part of normal operation; a window that does not fit the grid is a
     // configuration error (pipeline spec vs. window settings).
     withKeyInMdc(
@@ -132,7 +136,10 @@ public final class WindowReducer extends Reducer {
             problemLog.warn(
                 subject + "|" + rejection,
                 "skipped a sample for {} ({}): {} (counted in {})",
-                subject, rejection, detail, WindowMetrics.SAMPLES));
+                subject,
+                rejection,
+                detail,
+                WindowMetrics.SAMPLES));
   }
 
   /** Logs with the scoring key in the MDC (JSON log field {@code mdc}) when there is one. */
@@ -152,8 +159,11 @@ public final class WindowReducer extends Reducer {
   private String describe(SampleRejection rejection, Sample sample) {
     return switch (rejection) {
       case KEY_MISMATCH -> "sample key " + sample.key() + " differs from its message keys";
-      case UNKNOWN_METRIC -> "sample metrics " + sample.values().keySet()
-          + " include names not in the configured metrics " + assembler.metrics();
+      case UNKNOWN_METRIC ->
+          "sample metrics "
+              + sample.values().keySet()
+              + " include names not in the configured metrics "
+              + assembler.metrics();
       default -> rejection.name();
     };
   }

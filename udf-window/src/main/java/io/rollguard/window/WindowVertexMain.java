@@ -16,7 +16,8 @@ public final class WindowVertexMain {
     try (VertexRuntime runtime = VertexRuntime.start("udf-window")) {
       RollguardConfig config = runtime.config();
       WindowReducerFactory factory =
-          new WindowReducerFactory(config.windowSettings(), config.metricNames(), runtime.registry());
+          new WindowReducerFactory(
+              config.windowSettings(), config.metricNames(), runtime.registry());
       runtime.serveUntilShutdown(
           new WindowReduceServer(factory, WindowReduceServer.configFor(System.getenv())));
     }

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The window vertex over real gRPC, fed exactly like Numaflow >= 1.6 (Rust data plane) feeds it:
- * no window headers, the window only inside the requests. See {@link RustStyleReduceClient}.
+ * The window vertex over real gRPC, fed exactly like Numaflow >= 1.6 (Rust data plane) feeds it: no
+ * window headers, the window only inside the requests. See {@link RustStyleReduceClient}.
  */
 @Timeout(30)
 class RustReduceWireTest {
@@ -53,6 +53,7 @@ class RustReduceWireTest {
 
   /** Two overlapping sliding windows (length 3 steps, slide 1 step). */
   static final long A_START = T0;
+
   static final long A_END = T0 + 3 * STEP;
   static final long B_START = T0 + STEP;
   static final long B_END = T0 + 4 * STEP;
@@ -184,7 +185,8 @@ class RustReduceWireTest {
 
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> a.responses(20, TimeUnit.SECONDS));
-    StatusRuntimeException status = assertInstanceOf(StatusRuntimeException.class, failure.getCause());
+    StatusRuntimeException status =
+        assertInstanceOf(StatusRuntimeException.class, failure.getCause());
     assertEquals(Status.Code.UNKNOWN, status.getStatus().getCode());
   }
 
@@ -201,7 +203,8 @@ class RustReduceWireTest {
 
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> stream.responses(20, TimeUnit.SECONDS));
-    StatusRuntimeException status = assertInstanceOf(StatusRuntimeException.class, failure.getCause());
+    StatusRuntimeException status =
+        assertInstanceOf(StatusRuntimeException.class, failure.getCause());
     assertEquals(Status.Code.INVALID_ARGUMENT, status.getStatus().getCode());
   }
 

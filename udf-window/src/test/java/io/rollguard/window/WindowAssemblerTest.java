@@ -20,6 +20,7 @@ class WindowAssemblerTest {
 
   static final long STEP = 60_000;
   static final int ROWS = 6;
+
   /** On the minute grid (a multiple of STEP), as Numaflow aligns sliding windows. */
   static final long START = 1_700_000_040_000L;
 
@@ -215,8 +216,7 @@ class WindowAssemblerTest {
     assertArrayEquals(new double[] {NaN, NaN, NaN, NaN, NaN, NaN}, column(window, 1));
     assertEquals(0.5, window.coverage());
     assertEquals(
-        DropReason.LOW_COVERAGE,
-        assertInstanceOf(AssemblyResult.Dropped.class, stricter).reason());
+        DropReason.LOW_COVERAGE, assertInstanceOf(AssemblyResult.Dropped.class, stricter).reason());
   }
 
   @Test

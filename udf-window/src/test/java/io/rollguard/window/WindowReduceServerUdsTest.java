@@ -71,7 +71,8 @@ class WindowReduceServerUdsTest {
     server.start();
     try {
       assertEquals(SDK_SERVER_INFO, Files.readString(info, StandardCharsets.UTF_8).strip());
-      assertTrue(ReduceGrpc.newBlockingStub(channel).isReady(Empty.getDefaultInstance()).getReady());
+      assertTrue(
+          ReduceGrpc.newBlockingStub(channel).isReady(Empty.getDefaultInstance()).getReady());
 
       RustStyleReduceClient.WindowStream window =
           new RustStyleReduceClient(channel)

@@ -114,7 +114,9 @@ class WindowReducerTest {
     reducer.addMessage(keys, datum("{not json".getBytes(StandardCharsets.UTF_8)), WINDOW);
     reducer.addMessage(keys, datum(otherSchema.getBytes(StandardCharsets.UTF_8)), WINDOW);
     reducer.addMessage(
-        keys, datum("{\"schemaVersion\":1,\"timestamp\":5}".getBytes(StandardCharsets.UTF_8)), WINDOW);
+        keys,
+        datum("{\"schemaVersion\":1,\"timestamp\":5}".getBytes(StandardCharsets.UTF_8)),
+        WINDOW);
     reducer.addMessage(keys, datum(new Sample(stable, row(0), Map.of("latency", 1.0))), WINDOW);
     reducer.addMessage(keys, datum(new Sample(KEY, row(0), Map.of("cpu", 1.0))), WINDOW);
     for (int i = 0; i < ROWS; i++) {

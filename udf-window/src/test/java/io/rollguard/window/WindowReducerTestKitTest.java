@@ -66,8 +66,7 @@ class WindowReducerTestKitTest {
 
   /** Rows 0, 1 and 3 observed, row 2 a one-step gap: filled, coverage 1. */
   private static List<Sample> threeOfFourRows() {
-    return List.of(
-        sample(row(3), 4.0, 40.0), sample(row(0), 1.0, 10.0), sample(row(1), 2.0, 20.0));
+    return List.of(sample(row(3), 4.0, 40.0), sample(row(0), 1.0, 10.0), sample(row(1), 2.0, 20.0));
   }
 
   private static void assertFilledWindow(MessageList output) throws Exception {
@@ -77,8 +76,7 @@ class WindowReducerTestKitTest {
     Window window = PayloadCodec.shared().decode(message.getValue(), Window.class);
     assertEquals(START, window.start());
     assertEquals(END, window.end());
-    assertArrayEquals(
-        new double[][] {{1, 10}, {2, 20}, {2, 20}, {4, 40}}, window.values());
+    assertArrayEquals(new double[][] {{1, 10}, {2, 20}, {2, 20}, {4, 40}}, window.values());
     assertEquals(2, window.filledCells());
     assertEquals(1.0, window.coverage());
   }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Train on one table, score another causally, with the detection core's own classes
- * ({@link DetectorTrainer}, {@link ModelBundle}); this class only lines up columns and time.
+ * Train on one table, score another causally, with the detection core's own classes ({@link
+ * DetectorTrainer}, {@link ModelBundle}); this class only lines up columns and time.
  */
 public final class Backtest {
 
@@ -31,17 +31,30 @@ public final class Backtest {
       return table.select(names);
     }
     if (table.metrics().size() != train.metrics().size()) {
-      throw new IllegalArgumentException(table.source() + " has " + table.metrics().size()
-          + " metric columns but " + train.source() + " has " + train.metrics().size()
-          + " (without a header on both files, columns are matched by position)");
+      throw new IllegalArgumentException(
+          table.source()
+              + " has "
+              + table.metrics().size()
+              + " metric columns but "
+              + train.source()
+              + " has "
+              + train.metrics().size()
+              + " (without a header on both files, columns are matched by position)");
     }
-    MetricTable renamed = new MetricTable(table.source(), train.metrics(), table.timestamps(), table.values(),
-        table.unreadableCells(), table.hasHeader());
+    MetricTable renamed =
+        new MetricTable(
+            table.source(),
+            train.metrics(),
+            table.timestamps(),
+            table.values(),
+            table.unreadableCells(),
+            table.hasHeader());
     return renamed.select(names);
   }
 
   /** Trains on the whole train table (gaps in its timestamps become missing rows). */
-  public static ModelBundle train(MetricTable train, List<MetricDef> metrics, TrainingOptions opts, long stepMillis) {
+  public static ModelBundle train(
+      MetricTable train, List<MetricDef> metrics, TrainingOptions opts, long stepMillis) {
     MetricTable aligned = train.select(metrics.stream().map(MetricDef::name).toList());
     StepGrid grid = StepGrid.of(aligned, stepMillis);
     double[][] history = grid.regrid(aligned.values(), metrics.size());
@@ -56,9 +69,19 @@ public final class Backtest {
   }
 
   /** Scores every row of {@code test} (already aligned to the bundle's metrics). */
-  public static ScoredSeries score(ModelBundle bundle, MetricTable test, long stepMillis, int smoothingSpan,
-      int progressEvery, IntConsumer progress) {
-    return CausalScorer.score(bundle, test.values(), StepGrid.of(test, stepMillis), smoothingSpan, progressEvery,
+  public static ScoredSeries score(
+      ModelBundle bundle,
+      MetricTable test,
+      long stepMillis,
+      int smoothingSpan,
+      int progressEvery,
+      IntConsumer progress) {
+    return CausalScorer.score(
+        bundle,
+        test.values(),
+        StepGrid.of(test, stepMillis),
+        smoothingSpan,
+        progressEvery,
         progress);
   }
 }

@@ -6,10 +6,10 @@ import io.rollguard.cli.eval.EventMetrics;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.detect.TrainingSummary;
-import io.rollguard.common.detect.MetricDefs;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -32,45 +32,76 @@ import picocli.CommandLine.Spec;
     name = "backtest",
     mixinStandardHelpOptions = true,
     description = {
-        "Train on TRAIN only, then score every TEST row causally (the window ending at that row).",
-        "CSV with or without a header; a 'timestamp' column (epoch s/ms or ISO-8601) is time, otherwise rows are"
-            + " consecutive at --step-seconds; every other column is a metric; an empty cell is missing.",
-        "Output header: row,score,alarm,<metric1>,... (rows before the first full window: score 0, alarm 0)."})
+      "Train on TRAIN only, then score every TEST row causally (the window ending at that row).",
+      "CSV with or without a header; a 'timestamp' column (epoch s/ms or ISO-8601) is time, otherwise rows are"
+          + " consecutive at --step-seconds; every other column is a metric; an empty cell is missing.",
+      "Output header: row,score,alarm,<metric1>,... (rows before the first full window: score 0, alarm 0)."
+    })
 public final class BacktestCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--train", required = true, paramLabel = "TRAIN.csv", description = "training history")
+  @Option(
+      names = "--train",
+      required = true,
+      paramLabel = "TRAIN.csv",
+      description = "training history")
   Path train;
 
-  @Option(names = "--test", required = true, paramLabel = "TEST.csv", description = "series to score")
+  @Option(
+      names = "--test",
+      required = true,
+      paramLabel = "TEST.csv",
+      description = "series to score")
   Path test;
 
-  @Option(names = "--out", required = true, paramLabel = "OUT.csv", description = "where to write the scores")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "OUT.csv",
+      description = "where to write the scores")
   Path out;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Rollguard YAML config: its metrics (name, weight, direction, transform) select and"
-          + " define the columns; its step, window length, seed, holdout and model are the defaults")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Rollguard YAML config: its metrics (name, weight, direction, transform) select and"
+              + " define the columns; its step, window length, seed, holdout and model are the defaults")
   Path config;
 
-  @Option(names = "--model", paramLabel = "pca|ae|baseline",
+  @Option(
+      names = "--model",
+      paramLabel = "pca|ae|baseline",
       description = "model kind (default: the config's training.model, else pca)")
   String model;
 
-  @Option(names = "--step-seconds", paramLabel = "N",
-      description = "row spacing when there is no timestamp column, and the grid step (default: config step, else 60)")
+  @Option(
+      names = "--step-seconds",
+      paramLabel = "N",
+      description =
+          "row spacing when there is no timestamp column, and the grid step (default: config step, else 60)")
   Long stepSeconds;
 
-  @Option(names = "--window", paramLabel = "W", description = "window length in steps (default: config, else core default)")
+  @Option(
+      names = "--window",
+      paramLabel = "W",
+      description = "window length in steps (default: config, else core default)")
   Integer window;
 
-  @Option(names = "--seed", paramLabel = "N", description = "training seed (default: config, else core default)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "training seed (default: config, else core default)")
   Long seed;
 
-  @Option(names = "--smoothing", paramLabel = "N", defaultValue = "1",
-      description = "trailing mean over N consecutive window scores before the detector's alarm rule"
-          + " (ScoreSmoother; 1 = no smoothing, the core's default rule; default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--smoothing",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "trailing mean over N consecutive window scores before the detector's alarm rule"
+              + " (ScoreSmoother; 1 = no smoothing, the core's default rule; default ${DEFAULT-VALUE})")
   int smoothing;
 
   @Option(names = "--quiet", description = "no progress or summary")
@@ -83,8 +114,8 @@ public final class BacktestCommand implements Callable<Integer> {
     long started = System.nanoTime();
     RollguardConfig cfg = config == null ? null : ConfigLoader.load(config, Map.of());
     TrainingOptions opts = options(cfg);
-    long stepMillis = stepSeconds != null ? stepSeconds * 1000
-        : cfg != null ? cfg.step().toMillis() : 60_000L;
+    long stepMillis =
+        stepSeconds != null ? stepSeconds * 1000 : cfg != null ? cfg.step().toMillis() : 60_000L;
     if (stepMillis <= 0) {
       throw new IllegalArgumentException("--step-seconds must be > 0");
     }
@@ -96,23 +127,37 @@ public final class BacktestCommand implements Callable<Integer> {
     MetricTable testTable = MetricCsvReader.read(test);
     warnUnreadable(err, trainTable);
     warnUnreadable(err, testTable);
-    // Config -> detector input goes through MetricDefs, the one mapping the trainer and vertices use.
-    List<MetricDef> metrics = cfg != null ? MetricDefs.of(cfg.metrics()) : Backtest.allColumns(trainTable);
+    // Config -> detector input goes through MetricDefs, the one mapping the trainer and vertices
+    // use.
+    List<MetricDef> metrics =
+        cfg != null ? MetricDefs.of(cfg.metrics()) : Backtest.allColumns(trainTable);
     MetricTable alignedTest = Backtest.align(testTable, trainTable, metrics);
 
     if (!quiet) {
-      err.printf(Locale.ROOT, "training %s on %d rows x %d metrics (window %d, step %d s)%n", opts.modelKind(),
-          trainTable.rows(), metrics.size(), opts.windowLength(), stepMillis / 1000);
+      err.printf(
+          Locale.ROOT,
+          "training %s on %d rows x %d metrics (window %d, step %d s)%n",
+          opts.modelKind(),
+          trainTable.rows(),
+          metrics.size(),
+          opts.windowLength(),
+          stepMillis / 1000);
       err.flush();
     }
     ModelBundle bundle = Backtest.train(trainTable, metrics, opts, stepMillis);
     long trained = System.nanoTime();
     int every = testTable.rows() >= 20_000 ? Math.max(1, testTable.rows() / 10) : 0;
-    ScoredSeries scores = Backtest.score(bundle, alignedTest, stepMillis, smoothing, quiet ? 0 : every,
-        done -> {
-          err.printf(Locale.ROOT, "scored %d/%d rows%n", done, testTable.rows());
-          err.flush();
-        });
+    ScoredSeries scores =
+        Backtest.score(
+            bundle,
+            alignedTest,
+            stepMillis,
+            smoothing,
+            quiet ? 0 : every,
+            done -> {
+              err.printf(Locale.ROOT, "scored %d/%d rows%n", done, testTable.rows());
+              err.flush();
+            });
     long scored = System.nanoTime();
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
@@ -122,16 +167,25 @@ public final class BacktestCommand implements Callable<Integer> {
       ScoreCsvWriter.write(scores, w);
     }
     if (!quiet) {
-      printSummary(outLog, bundle.summary(), scores, stepMillis, (trained - started) / 1e9, (scored - trained) / 1e9);
+      printSummary(
+          outLog,
+          bundle.summary(),
+          scores,
+          stepMillis,
+          (trained - started) / 1e9,
+          (scored - trained) / 1e9);
     }
     return 0;
   }
 
   private TrainingOptions options(RollguardConfig cfg) {
-    String kind = model != null ? model.toLowerCase(Locale.ROOT)
-        : cfg != null ? cfg.training().model().name().toLowerCase(Locale.ROOT) : "pca";
+    String kind =
+        model != null
+            ? model.toLowerCase(Locale.ROOT)
+            : cfg != null ? cfg.training().model().name().toLowerCase(Locale.ROOT) : "pca";
     if (!TrainingOptions.MODEL_KINDS.contains(kind)) {
-      throw new IllegalArgumentException("--model must be one of pca, ae, baseline; got '" + model + "'");
+      throw new IllegalArgumentException(
+          "--model must be one of pca, ae, baseline; got '" + model + "'");
     }
     TrainingOptions opts;
     if (cfg == null) {
@@ -139,12 +193,14 @@ public final class BacktestCommand implements Callable<Integer> {
     } else if (model == null) {
       opts = MetricDefs.trainingOptions(cfg); // exactly what the trainer vertex would use
     } else {
-      // Another kind than the config's: that kind's defaults, with the config's window, seed, holdout
+      // Another kind than the config's: that kind's defaults, with the config's window, seed,
+      // holdout
       // (the same fields MetricDefs.trainingOptions takes from the config).
-      opts = TrainingOptions.defaults(kind)
-          .withWindowLength(cfg.window().lengthSteps())
-          .withSeed(cfg.training().seed())
-          .withHoldoutFraction(cfg.training().holdoutFraction());
+      opts =
+          TrainingOptions.defaults(kind)
+              .withWindowLength(cfg.window().lengthSteps())
+              .withSeed(cfg.training().seed())
+              .withHoldoutFraction(cfg.training().holdoutFraction());
     }
     if (window != null) {
       opts = opts.withWindowLength(window);
@@ -157,26 +213,49 @@ public final class BacktestCommand implements Callable<Integer> {
 
   private static void warnUnreadable(PrintWriter err, MetricTable t) {
     if (t.unreadableCells() > 0) {
-      err.printf(Locale.ROOT, "warning: %s: %d non-numeric value cells read as missing%n", t.source(),
+      err.printf(
+          Locale.ROOT,
+          "warning: %s: %d non-numeric value cells read as missing%n",
+          t.source(),
           t.unreadableCells());
     }
   }
 
-  private static void printSummary(PrintWriter out, TrainingSummary s, ScoredSeries scores, long stepMillis,
-      double trainSeconds, double scoreSeconds) {
+  private static void printSummary(
+      PrintWriter out,
+      TrainingSummary s,
+      ScoredSeries scores,
+      long stepMillis,
+      double trainSeconds,
+      double scoreSeconds) {
     int rowsPerDay = (int) Math.max(1, 86_400_000L / stepMillis);
     EventMetrics runs = EventMetrics.of(scores.alarm(), new boolean[scores.rows()], rowsPerDay);
     double max = 0;
     for (double u : scores.unified()) {
       max = Math.max(max, u);
     }
-    out.printf(Locale.ROOT, "model %s: %d train windows (%d trimmed), %d holdout windows, components %d, epochs %d,"
+    out.printf(
+        Locale.ROOT,
+        "model %s: %d train windows (%d trimmed), %d holdout windows, components %d, epochs %d,"
             + " holdout loss %.4f, trained in %.2f s%n",
-        s.modelKind(), s.trainWindows(), s.trimmedWindows(), s.holdoutWindows(), s.components(), s.epochs(),
-        s.holdoutLoss(), trainSeconds);
-    out.printf(Locale.ROOT, "scored %d rows (%d before the first full window) in %.2f s: %d alarmed rows in %d runs,"
+        s.modelKind(),
+        s.trainWindows(),
+        s.trimmedWindows(),
+        s.holdoutWindows(),
+        s.components(),
+        s.epochs(),
+        s.holdoutLoss(),
+        trainSeconds);
+    out.printf(
+        Locale.ROOT,
+        "scored %d rows (%d before the first full window) in %.2f s: %d alarmed rows in %d runs,"
             + " max score %.2f%n",
-        scores.rows(), scores.firstScoredRow(), scoreSeconds, scores.alarmCount(), runs.alarmRuns(), max);
+        scores.rows(),
+        scores.firstScoredRow(),
+        scoreSeconds,
+        scores.alarmCount(),
+        runs.alarmRuns(),
+        max);
     out.flush();
   }
 }

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
- * Scores a test table causally with a trained bundle: the score of row t is the score of the window of
- * the W grid steps ending at row t, so it depends on rows {@code <= t} only.
+ * Scores a test table causally with a trained bundle: the score of row t is the score of the window
+ * of the W grid steps ending at row t, so it depends on rows {@code <= t} only.
  *
  * <p>It runs exactly the vertices' three stages from the bundle: {@link FittedTransforms#applyRow}
  * (udf-preprocess), {@link AnomalyModel#residualsFlat} (udf-inference) and {@code
@@ -32,7 +32,11 @@ public final class CausalScorer {
    * @param progress called with the number of rows done, every {@code progressEvery} rows
    */
   public static ScoredSeries score(
-      ModelBundle bundle, double[][] test, StepGrid grid, int smoothingSpan, int progressEvery,
+      ModelBundle bundle,
+      double[][] test,
+      StepGrid grid,
+      int smoothingSpan,
+      int progressEvery,
       IntConsumer progress) {
     int w = bundle.windowLength();
     int m = bundle.metrics().size();
@@ -82,7 +86,8 @@ public final class CausalScorer {
         progress.accept(t + 1);
       }
     }
-    return new ScoredSeries(bundle.metricNames(), unified, alarm, perMetric, attribution, firstScored);
+    return new ScoredSeries(
+        bundle.metricNames(), unified, alarm, perMetric, attribution, firstScored);
   }
 
   /**
@@ -94,11 +99,14 @@ public final class CausalScorer {
       throw new IllegalArgumentException("smoothing span must be >= 1, got " + span);
     }
     ScoreSmoother defaults = ScoreSmoother.defaults(bundle.calibration());
-    return span == 1 ? defaults : new ScoreSmoother(span, defaults.alertLevel(), defaults.clearLevel());
+    return span == 1
+        ? defaults
+        : new ScoreSmoother(span, defaults.alertLevel(), defaults.clearLevel());
   }
 
   /** Convenience for tables without timestamps or already on the grid. */
-  public static ScoredSeries score(ModelBundle bundle, MetricTable test, long stepMillis, int smoothingSpan) {
+  public static ScoredSeries score(
+      ModelBundle bundle, MetricTable test, long stepMillis, int smoothingSpan) {
     return score(bundle, test.values(), StepGrid.of(test, stepMillis), smoothingSpan, 0, null);
   }
 }

@@ -6,7 +6,8 @@ import java.util.List;
  * Causal scores of every test row.
  *
  * @param metrics metric names, in column order of {@code perMetric}
- * @param unified unified 0-10 score of the window ending at each row (0 before the first full window)
+ * @param unified unified 0-10 score of the window ending at each row (0 before the first full
+ *     window)
  * @param alarm the detector's own alarm per row (false before the first full window)
  * @param perMetric per-metric 0-10 scores per row; NaN where a metric had no observed cell in the
  *     window; 0 before the first full window
@@ -15,7 +16,11 @@ import java.util.List;
  * @param firstScoredRow first row whose window is full, or {@code rows} if none
  */
 public record ScoredSeries(
-    List<String> metrics, double[] unified, boolean[] alarm, double[][] perMetric, double[][] attribution,
+    List<String> metrics,
+    double[] unified,
+    boolean[] alarm,
+    double[][] perMetric,
+    double[][] attribution,
     int firstScoredRow) {
 
   public ScoredSeries {

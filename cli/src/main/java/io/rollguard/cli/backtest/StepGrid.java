@@ -33,14 +33,24 @@ public final class StepGrid {
     for (int i = 0; i < slot.length; i++) {
       long s = Math.round((ts[i] - ts[0]) / (double) stepMillis);
       if (s > MAX_STEPS) {
-        throw new IllegalArgumentException(table.source() + ": row " + (i + 1) + " is " + s
-            + " steps after the first row; check --step-seconds and the timestamp unit");
+        throw new IllegalArgumentException(
+            table.source()
+                + ": row "
+                + (i + 1)
+                + " is "
+                + s
+                + " steps after the first row; check --step-seconds and the timestamp unit");
       }
       slot[i] = (int) s;
       if (i > 0 && slot[i] <= slot[i - 1]) {
-        throw new IllegalArgumentException(table.source() + ": data row " + (i + 1)
-            + " is not later than the previous row by at least half a step (timestamps must increase"
-            + " by ~one step of " + stepMillis + " ms or more)");
+        throw new IllegalArgumentException(
+            table.source()
+                + ": data row "
+                + (i + 1)
+                + " is not later than the previous row by at least half a step (timestamps must increase"
+                + " by ~one step of "
+                + stepMillis
+                + " ms or more)");
       }
     }
     return new StepGrid(slot);

@@ -1,13 +1,13 @@
 package io.rollguard.cli.bench;
 
+import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.cli.scenario.SeriesRows;
 import io.rollguard.common.detect.AnomalyModel;
 import io.rollguard.common.detect.DetectorTrainer;
 import io.rollguard.common.detect.FittedTransforms;
 import io.rollguard.common.detect.MetricDef;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.TrainingOptions;
-import io.rollguard.cli.scenario.Scenario;
-import io.rollguard.cli.scenario.SeriesRows;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -19,12 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench-core}: training time of each model on 8 days x 1-minute x 8 metrics, and scoring time
- * per window (model stage only, and all three stages), measured after a warm-up, one figure per line.
- * Run single-threaded for the acceptance figures:
- * {@code OPENBLAS_NUM_THREADS=1 java -XX:ActiveProcessorCount=1 -jar cli/target/rollguard-cli.jar bench-core}.
+ * {@code bench-core}: training time of each model on 8 days x 1-minute x 8 metrics, and scoring
+ * time per window (model stage only, and all three stages), measured after a warm-up, one figure
+ * per line. Run single-threaded for the acceptance figures: {@code OPENBLAS_NUM_THREADS=1 java
+ * -XX:ActiveProcessorCount=1 -jar cli/target/rollguard-cli.jar bench-core}.
  */
-@Command(name = "bench-core", mixinStandardHelpOptions = true,
+@Command(
+    name = "bench-core",
+    mixinStandardHelpOptions = true,
     description = "Benchmark the detection core: training time and per-window scoring time.")
 public final class BenchCoreCommand implements Callable<Integer> {
 
@@ -33,14 +35,25 @@ public final class BenchCoreCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--models", defaultValue = "pca,ae,baseline", paramLabel = "LIST",
+  @Option(
+      names = "--models",
+      defaultValue = "pca,ae,baseline",
+      paramLabel = "LIST",
       description = "models to time (default ${DEFAULT-VALUE}); the default model is pca")
   String models;
 
-  @Option(names = "--train-runs", defaultValue = "3", paramLabel = "N", description = "timed trainings per model after one warm-up")
+  @Option(
+      names = "--train-runs",
+      defaultValue = "3",
+      paramLabel = "N",
+      description = "timed trainings per model after one warm-up")
   int trainRuns;
 
-  @Option(names = "--score-calls", defaultValue = "1000000", paramLabel = "N", description = "timed scoring calls per model")
+  @Option(
+      names = "--score-calls",
+      defaultValue = "1000000",
+      paramLabel = "N",
+      description = "timed scoring calls per model")
   int scoreCalls;
 
   @Override
@@ -49,10 +62,15 @@ public final class BenchCoreCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--train-runs must be >= 1 and --score-calls >= 1000");
     }
     PrintWriter out = spec.commandLine().getOut();
-    SeriesRows history = Scenario.of("bench", 1, ROWS, 1, List.of(), List.of()).generate().history();
+    SeriesRows history =
+        Scenario.of("bench", 1, ROWS, 1, List.of(), List.of()).generate().history();
     List<MetricDef> metrics = history.metrics().stream().map(MetricDef::of).toList();
-    out.printf(Locale.ROOT, "# data: %d rows (8 days x 1 min) x %d metrics; availableProcessors=%d; OPENBLAS_NUM_THREADS=%s%n",
-        history.rows(), metrics.size(), Runtime.getRuntime().availableProcessors(),
+    out.printf(
+        Locale.ROOT,
+        "# data: %d rows (8 days x 1 min) x %d metrics; availableProcessors=%d; OPENBLAS_NUM_THREADS=%s%n",
+        history.rows(),
+        metrics.size(),
+        Runtime.getRuntime().availableProcessors(),
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
     for (String kind : models.split(",")) {
       kind = kind.trim();
@@ -65,18 +83,35 @@ public final class BenchCoreCommand implements Callable<Integer> {
         seconds[r] = (System.nanoTime() - t0) / 1e9;
       }
       Arrays.sort(seconds);
-      out.printf(Locale.ROOT, "train_seconds model=%s%s: median %.3f, min %.3f (%d runs after 1 warm-up)%n", kind,
-          kind.equals("pca") ? " (default)" : "", seconds[seconds.length / 2], seconds[0], trainRuns);
+      out.printf(
+          Locale.ROOT,
+          "train_seconds model=%s%s: median %.3f, min %.3f (%d runs after 1 warm-up)%n",
+          kind,
+          kind.equals("pca") ? " (default)" : "",
+          seconds[seconds.length / 2],
+          seconds[0],
+          trainRuns);
       double[] perWindow = timeScoring(bundle, history.values());
-      out.printf(Locale.ROOT, "score_us_per_window model=%s stage=model-only (W=%d x %d): %.3f%n", kind,
-          bundle.windowLength(), metrics.size(), perWindow[0]);
-      out.printf(Locale.ROOT, "score_us_per_window model=%s stage=transform+model+calibration: %.3f%n", kind, perWindow[1]);
+      out.printf(
+          Locale.ROOT,
+          "score_us_per_window model=%s stage=model-only (W=%d x %d): %.3f%n",
+          kind,
+          bundle.windowLength(),
+          metrics.size(),
+          perWindow[0]);
+      out.printf(
+          Locale.ROOT,
+          "score_us_per_window model=%s stage=transform+model+calibration: %.3f%n",
+          kind,
+          perWindow[1]);
       out.flush();
     }
     return 0;
   }
 
-  /** [model-only µs/window, three stages µs/window] over {@link #scoreCalls} calls after a warm-up. */
+  /**
+   * [model-only µs/window, three stages µs/window] over {@link #scoreCalls} calls after a warm-up.
+   */
   private double[] timeScoring(ModelBundle bundle, double[][] raw) {
     int w = bundle.windowLength();
     int m = bundle.metrics().size();
@@ -96,7 +131,9 @@ public final class BenchCoreCommand implements Callable<Integer> {
     }
     double[] out = new double[w * m];
     double sink = 0;
-    for (int i = 0; i < Math.max(200_000, scoreCalls / 5); i++) { // warm-up: let the JIT compile the hot path
+    for (int i = 0;
+        i < Math.max(200_000, scoreCalls / 5);
+        i++) { // warm-up: let the JIT compile the hot path
       model.residualsFlat(normalisedWindows[i & (windows - 1)], out);
       sink += out[0];
     }

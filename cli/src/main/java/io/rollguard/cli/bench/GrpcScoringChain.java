@@ -1,11 +1,11 @@
 package io.rollguard.cli.bench;
 
+import io.numaproj.numaflow.mapper.GRPCConfig;
 import io.numaproj.numaflow.mapper.Mapper;
 import io.numaproj.numaflow.mapper.MapperTestKit;
 import io.numaproj.numaflow.mapper.Message;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.numaproj.numaflow.mapper.Server;
-import io.numaproj.numaflow.mapper.GRPCConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.PayloadCodec;
@@ -45,7 +45,8 @@ final class GrpcScoringChain implements AutoCloseable {
     MapperTestKit.Client[] clients = new MapperTestKit.Client[mappers.size()];
     for (int i = 0; i < servers.length; i++) {
       int port = freePort();
-      servers[i] = new Server(mappers.get(i), GRPCConfig.newBuilder().isLocal(true).port(port).build());
+      servers[i] =
+          new Server(mappers.get(i), GRPCConfig.newBuilder().isLocal(true).port(port).build());
       servers[i].start();
       SdkServerExit.serverStarted();
       clients[i] = new MapperTestKit.Client("localhost", port);
@@ -53,15 +54,22 @@ final class GrpcScoringChain implements AutoCloseable {
     return new GrpcScoringChain(Arrays.asList(servers), Arrays.asList(clients));
   }
 
-  /** Scores one window through the three servers; returns the encoded AnomalyRecord, or null if dropped. */
+  /**
+   * Scores one window through the three servers; returns the encoded AnomalyRecord, or null if
+   * dropped.
+   */
   byte[] score(Window window) throws Exception {
     byte[] payload = PayloadCodec.shared().encode(window);
     String[] keys = window.key().toKeys();
     for (MapperTestKit.Client client : clients) {
       MessageList out =
-          client.sendRequest(keys, MapperTestKit.TestDatum.builder().value(payload)
-              .eventTime(Instant.ofEpochMilli(window.end() - 1)).watermark(Instant.ofEpochMilli(window.end() - 1))
-              .build());
+          client.sendRequest(
+              keys,
+              MapperTestKit.TestDatum.builder()
+                  .value(payload)
+                  .eventTime(Instant.ofEpochMilli(window.end() - 1))
+                  .watermark(Instant.ofEpochMilli(window.end() - 1))
+                  .build());
       payload = forwarded(out);
       if (payload == null) {
         return null;
@@ -70,12 +78,18 @@ final class GrpcScoringChain implements AutoCloseable {
     return payload;
   }
 
-  /** The message the pipeline forwards to the next scoring vertex: untagged or tagged {@code score}. */
+  /**
+   * The message the pipeline forwards to the next scoring vertex: untagged or tagged {@code score}.
+   */
   private static byte[] forwarded(MessageList out) {
     for (Message m : out.getMessages()) {
       String[] tags = m.getTags();
-      if (tags == null || tags.length == 0 || Arrays.asList(tags).contains(InferenceMapper.TAG_SCORE)) {
-        return Arrays.asList(tags == null ? new String[0] : tags).contains(Message.DROP) ? null : m.getValue();
+      if (tags == null
+          || tags.length == 0
+          || Arrays.asList(tags).contains(InferenceMapper.TAG_SCORE)) {
+        return Arrays.asList(tags == null ? new String[0] : tags).contains(Message.DROP)
+            ? null
+            : m.getValue();
       }
     }
     return null;

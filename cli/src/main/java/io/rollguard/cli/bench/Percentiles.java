@@ -12,7 +12,8 @@ record Percentiles(double p50Micros, double p99Micros, double p999Micros, double
     }
     long[] sorted = Arrays.copyOf(nanos, count);
     Arrays.sort(sorted);
-    return new Percentiles(at(sorted, 0.50), at(sorted, 0.99), at(sorted, 0.999), sorted[count - 1] / 1e3);
+    return new Percentiles(
+        at(sorted, 0.50), at(sorted, 0.99), at(sorted, 0.999), sorted[count - 1] / 1e3);
   }
 
   private static double at(long[] sorted, double q) {
@@ -21,7 +22,12 @@ record Percentiles(double p50Micros, double p99Micros, double p999Micros, double
   }
 
   String format() {
-    return String.format(Locale.ROOT, "p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us",
-        p50Micros, p99Micros, p999Micros, maxMicros);
+    return String.format(
+        Locale.ROOT,
+        "p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us",
+        p50Micros,
+        p99Micros,
+        p999Micros,
+        maxMicros);
   }
 }

@@ -1,18 +1,18 @@
 package io.rollguard.cli.bench;
 
-import io.rollguard.preprocess.Preprocessor;
-import io.rollguard.postprocess.Postprocessor;
-import io.rollguard.inference.TrainRequestLimiter;
-import io.rollguard.inference.Inferencer;
-import io.rollguard.inference.InferenceOutcome;
-import io.rollguard.common.stage.StageResult;
-import io.rollguard.common.stage.ScoringShape;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PreprocessedWindow;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.BundleCache;
+import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.stage.StageResult;
+import io.rollguard.inference.InferenceOutcome;
+import io.rollguard.inference.Inferencer;
+import io.rollguard.inference.TrainRequestLimiter;
+import io.rollguard.postprocess.Postprocessor;
+import io.rollguard.preprocess.Preprocessor;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -32,14 +32,18 @@ public final class ScoringPipeline {
    * @param path inference's path ({@code model}, {@code fallback_no_model}, ...), or null when
    *     rejected before inference
    */
-  public record Result(AnomalyRecord record, TrainRequest trainRequest, StageResult.Rejected<?> rejection,
+  public record Result(
+      AnomalyRecord record,
+      TrainRequest trainRequest,
+      StageResult.Rejected<?> rejection,
       String path) {}
 
   private final Preprocessor preprocessor;
   private final Inferencer inferencer;
   private final Postprocessor postprocessor;
 
-  public ScoringPipeline(Preprocessor preprocessor, Inferencer inferencer, Postprocessor postprocessor) {
+  public ScoringPipeline(
+      Preprocessor preprocessor, Inferencer inferencer, Postprocessor postprocessor) {
     this.preprocessor = Objects.requireNonNull(preprocessor, "preprocessor");
     this.inferencer = Objects.requireNonNull(inferencer, "inferencer");
     this.postprocessor = Objects.requireNonNull(postprocessor, "postprocessor");
@@ -74,7 +78,10 @@ public final class ScoringPipeline {
     if (post instanceof StageResult.Rejected<AnomalyRecord> rejected) {
       return new Result(null, outcome.trainRequest(), rejected, outcome.path());
     }
-    return new Result(((StageResult.Accepted<AnomalyRecord>) post).value(), outcome.trainRequest(), null,
+    return new Result(
+        ((StageResult.Accepted<AnomalyRecord>) post).value(),
+        outcome.trainRequest(),
+        null,
         outcome.path());
   }
 

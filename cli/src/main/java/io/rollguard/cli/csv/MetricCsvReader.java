@@ -13,15 +13,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads metric CSVs as {@code cli backtest} documents them: comma-separated, with or without a header
- * row; a header column named {@code timestamp} (any case) holds time, every other column is a
- * metric; an empty cell (or {@code NaN}, {@code null}, {@code NA}) is missing.
+ * Reads metric CSVs as {@code cli backtest} documents them: comma-separated, with or without a
+ * header row; a header column named {@code timestamp} (any case) holds time, every other column is
+ * a metric; an empty cell (or {@code NaN}, {@code null}, {@code NA}) is missing.
  *
- * <p>The first line is a header when any of its cells is not a number. Without a header, columns are
- * named {@code m1..mN} and there is no time column (SMD's format). A line with the wrong number of
- * cells or an unreadable timestamp stops the read with the file and line number: a shifted row would
- * silently misalign every metric. A non-numeric value cell is kept as missing and counted in {@link
- * MetricTable#unreadableCells()}, so one stray token does not lose a whole file but is reported.
+ * <p>The first line is a header when any of its cells is not a number. Without a header, columns
+ * are named {@code m1..mN} and there is no time column (SMD's format). A line with the wrong number
+ * of cells or an unreadable timestamp stops the read with the file and line number: a shifted row
+ * would silently misalign every metric. A non-numeric value cell is kept as missing and counted in
+ * {@link MetricTable#unreadableCells()}, so one stray token does not lose a whole file but is
+ * reported.
  */
 public final class MetricCsvReader {
 
@@ -61,7 +62,8 @@ public final class MetricCsvReader {
       for (int c = 0; c < columns; c++) {
         String name = unquote(firstCells[c].trim());
         if (name.isEmpty()) {
-          throw new IllegalArgumentException(source + ": header column " + (c + 1) + " has no name");
+          throw new IllegalArgumentException(
+              source + ": header column " + (c + 1) + " has no name");
         }
         if (!seen.add(name)) {
           throw new IllegalArgumentException(source + ": header names column '" + name + "' twice");
@@ -94,8 +96,14 @@ public final class MetricCsvReader {
       }
       String[] cells = split(line);
       if (cells.length != columns) {
-        throw new IllegalArgumentException(source + ":" + lineNo + ": expected " + columns
-            + " comma-separated cells, found " + cells.length);
+        throw new IllegalArgumentException(
+            source
+                + ":"
+                + lineNo
+                + ": expected "
+                + columns
+                + " comma-separated cells, found "
+                + cells.length);
       }
       parseRow(cells, lineNo, source, tsColumn, names.size(), rows, timestamps, unreadable);
     }
@@ -110,8 +118,14 @@ public final class MetricCsvReader {
   }
 
   private static void parseRow(
-      String[] cells, int lineNo, String source, int tsColumn, int metrics, List<double[]> rows,
-      List<Long> timestamps, int[] unreadable) {
+      String[] cells,
+      int lineNo,
+      String source,
+      int tsColumn,
+      int metrics,
+      List<double[]> rows,
+      List<Long> timestamps,
+      int[] unreadable) {
     double[] row = new double[metrics];
     int j = 0;
     for (int c = 0; c < cells.length; c++) {
@@ -166,7 +180,8 @@ public final class MetricCsvReader {
 
   private static String unquote(String s) {
     return s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"'
-        ? s.substring(1, s.length() - 1) : s;
+        ? s.substring(1, s.length() - 1)
+        : s;
   }
 
   private static String stripBom(String s) {

@@ -61,7 +61,8 @@ public record MetricTable(
     for (int k = 0; k < idx.length; k++) {
       idx[k] = metrics.indexOf(names.get(k));
       if (idx[k] < 0) {
-        throw new IllegalArgumentException(source + ": no column '" + names.get(k) + "' (columns: " + metrics + ")");
+        throw new IllegalArgumentException(
+            source + ": no column '" + names.get(k) + "' (columns: " + metrics + ")");
       }
     }
     double[][] v = new double[values.length][idx.length];

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Writes a generated series as a backtest input CSV: header {@code timestamp,<metrics>} (epoch ms),
- * NaN as an empty cell. Labels go to a separate file (one 0/1 per row, SMD style) so the series file
- * can be fed to {@code backtest} as is.
+ * NaN as an empty cell. Labels go to a separate file (one 0/1 per row, SMD style) so the series
+ * file can be fed to {@code backtest} as is.
  */
 public final class SeriesCsvWriter {
 

@@ -20,7 +20,9 @@ public final class TimestampParser {
 
   private TimestampParser() {}
 
-  /** Epoch milliseconds of {@code text}; throws {@link IllegalArgumentException} naming the value. */
+  /**
+   * Epoch milliseconds of {@code text}; throws {@link IllegalArgumentException} naming the value.
+   */
   public static long parseMillis(String text) {
     String s = text.trim();
     if (s.isEmpty()) {
@@ -38,7 +40,8 @@ public final class TimestampParser {
       }
       return Math.abs(v) >= MILLIS_THRESHOLD ? Math.round(v) : Math.round(v * 1000.0);
     }
-    String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+    String iso =
+        s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
     try {
       return Instant.parse(iso).toEpochMilli();
     } catch (DateTimeParseException ignored) {
@@ -61,6 +64,8 @@ public final class TimestampParser {
     char c = s.charAt(0);
     // ISO dates start with 4 digits and a '-' at index 4; a number never has '-' after a digit
     return (Character.isDigit(c) || c == '-' || c == '+' || c == '.')
-        && s.indexOf(':') < 0 && s.indexOf('-', 1) < 0 && s.indexOf('T') < 0;
+        && s.indexOf(':') < 0
+        && s.indexOf('-', 1) < 0
+        && s.indexOf('T') < 0;
   }
 }

@@ -25,8 +25,11 @@ public final class CoreModelDetector implements Detector {
     this(options, stepMillis, smoothingSpan, options.modelKind());
   }
 
-  /** @param baseName report name before the smoothing suffix, e.g. {@code ae@2} */
-  public CoreModelDetector(TrainingOptions options, long stepMillis, int smoothingSpan, String baseName) {
+  /**
+   * @param baseName report name before the smoothing suffix, e.g. {@code ae@2}
+   */
+  public CoreModelDetector(
+      TrainingOptions options, long stepMillis, int smoothingSpan, String baseName) {
     this.options = options;
     this.stepMillis = stepMillis;
     this.smoothingSpan = smoothingSpan;
@@ -44,12 +47,23 @@ public final class CoreModelDetector implements Detector {
     long t0 = System.nanoTime();
     ModelBundle bundle = Backtest.train(train, metrics, options, stepMillis);
     long t1 = System.nanoTime();
-    ScoredSeries s = Backtest.score(bundle, Backtest.align(test, train, metrics), stepMillis, smoothingSpan, 0, null);
+    ScoredSeries s =
+        Backtest.score(
+            bundle, Backtest.align(test, train, metrics), stepMillis, smoothingSpan, 0, null);
     long t2 = System.nanoTime();
     TrainingSummary sum = bundle.summary();
-    String note = String.format(Locale.ROOT, "%s%s", sum.components() > 0 ? "k=" + sum.components() : "",
-        sum.epochs() > 0 ? " ep=" + sum.epochs() : "");
-    return new DetectorOutput(s.unified(), s.alarm(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, note.trim(),
+    String note =
+        String.format(
+            Locale.ROOT,
+            "%s%s",
+            sum.components() > 0 ? "k=" + sum.components() : "",
+            sum.epochs() > 0 ? " ep=" + sum.epochs() : "");
+    return new DetectorOutput(
+        s.unified(),
+        s.alarm(),
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000,
+        note.trim(),
         s.attribution());
   }
 }

@@ -10,7 +10,12 @@ package io.rollguard.cli.eval;
  * @param note short detail for the report (e.g. PCA components), may be empty
  * @param attribution per-row, per-metric share of the score, or null when the detector has none
  */
-public record DetectorOutput(double[] scores, boolean[] alarms, long trainMillis, long scoreMillis, String note,
+public record DetectorOutput(
+    double[] scores,
+    boolean[] alarms,
+    long trainMillis,
+    long scoreMillis,
+    String note,
     double[][] attribution) {
 
   public DetectorOutput {

@@ -19,23 +19,51 @@ import java.util.List;
  * @param hitRate150 HitRate@150%, NaN if n/a
  */
 public record EntityResult(
-    String entity, String detector, PointMetrics point, double bestF1, double bestThreshold, double auprc, EventMetrics events,
-    long trainMillis, long scoreMillis, String note, double hitRate100, double hitRate150) {
+    String entity,
+    String detector,
+    PointMetrics point,
+    double bestF1,
+    double bestThreshold,
+    double auprc,
+    EventMetrics events,
+    long trainMillis,
+    long scoreMillis,
+    String note,
+    double hitRate100,
+    double hitRate150) {
 
-  public static EntityResult of(String entity, String detector, DetectorOutput out, boolean[] labels,
-      int rowsPerDay) {
+  public static EntityResult of(
+      String entity, String detector, DetectorOutput out, boolean[] labels, int rowsPerDay) {
     return of(entity, detector, out, labels, rowsPerDay, List.of());
   }
 
-  public static EntityResult of(String entity, String detector, DetectorOutput out, boolean[] labels,
-      int rowsPerDay, List<Interpretation> interpretations) {
-    double hr100 = out.attribution() == null ? Double.NaN : HitRate.of(out.attribution(), interpretations, 100);
-    double hr150 = out.attribution() == null ? Double.NaN : HitRate.of(out.attribution(), interpretations, 150);
-    return new EntityResult(entity, detector, PointMetrics.of(out.alarms(), labels),
+  public static EntityResult of(
+      String entity,
+      String detector,
+      DetectorOutput out,
+      boolean[] labels,
+      int rowsPerDay,
+      List<Interpretation> interpretations) {
+    double hr100 =
+        out.attribution() == null
+            ? Double.NaN
+            : HitRate.of(out.attribution(), interpretations, 100);
+    double hr150 =
+        out.attribution() == null
+            ? Double.NaN
+            : HitRate.of(out.attribution(), interpretations, 150);
+    return new EntityResult(
+        entity,
+        detector,
+        PointMetrics.of(out.alarms(), labels),
         ThresholdFreeMetrics.bestF1(out.scores(), labels),
         ThresholdFreeMetrics.bestF1Threshold(out.scores(), labels),
         ThresholdFreeMetrics.averagePrecision(out.scores(), labels),
-        EventMetrics.of(out.alarms(), labels, rowsPerDay), out.trainMillis(), out.scoreMillis(), out.note(),
-        hr100, hr150);
+        EventMetrics.of(out.alarms(), labels, rowsPerDay),
+        out.trainMillis(),
+        out.scoreMillis(),
+        out.note(),
+        hr100,
+        hr150);
   }
 }

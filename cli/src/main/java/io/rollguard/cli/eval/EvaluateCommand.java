@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
-    description = "Measure the detector: on the labelled SMD machines or on the seeded synthetic canary suite.",
+    description =
+        "Measure the detector: on the labelled SMD machines or on the seeded synthetic canary suite.",
     subcommands = {EvaluateSmdCommand.class, EvaluateSyntheticCommand.class})
 public final class EvaluateCommand implements Runnable {
 
@@ -32,7 +33,8 @@ public final class EvaluateCommand implements Runnable {
         continue;
       }
       if (!TrainingOptions.MODEL_KINDS.contains(k)) {
-        throw new IllegalArgumentException("--models: unknown model '" + k + "' (pca, ae, baseline)");
+        throw new IllegalArgumentException(
+            "--models: unknown model '" + k + "' (pca, ae, baseline)");
       }
       out.add(k);
     }

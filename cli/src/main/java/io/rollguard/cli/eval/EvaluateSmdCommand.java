@@ -14,41 +14,66 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code evaluate smd}: per SMD machine, train each model on {@code train/} only, score {@code test/}
- * causally, and report point-wise P/R/F1 at the model's own alarm rule, best-F1, AUPRC, segments
- * detected, false-alarm runs per day and detection delay, next to the PCA anchor and a seeded random
- * score (evaluation.md §3.2).
+ * {@code evaluate smd}: per SMD machine, train each model on {@code train/} only, score {@code
+ * test/} causally, and report point-wise P/R/F1 at the model's own alarm rule, best-F1, AUPRC,
+ * segments detected, false-alarm runs per day and detection delay, next to the PCA anchor and a
+ * seeded random score (evaluation.md §3.2).
  */
-@Command(name = "smd", mixinStandardHelpOptions = true,
+@Command(
+    name = "smd",
+    mixinStandardHelpOptions = true,
     description = "Evaluate on the shared SMD machines (protocol of evaluation.md).")
 public final class EvaluateSmdCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data", defaultValue = "../shared/datasets/smd", paramLabel = "DIR",
+  @Option(
+      names = "--data",
+      defaultValue = "../shared/datasets/smd",
+      paramLabel = "DIR",
       description = "SMD folder with train/, test/, test_label/ (default ${DEFAULT-VALUE})")
   Path data;
 
-  @Option(names = {"--models", "--model"}, defaultValue = "pca,ae,baseline", paramLabel = "LIST",
+  @Option(
+      names = {"--models", "--model"},
+      defaultValue = "pca,ae,baseline",
+      paramLabel = "LIST",
       description = "comma-separated model kinds (default ${DEFAULT-VALUE})")
   String models;
 
-  @Option(names = "--machines", paramLabel = "LIST", description = "only these machines, e.g. machine-1-2,machine-1-5")
+  @Option(
+      names = "--machines",
+      paramLabel = "LIST",
+      description = "only these machines, e.g. machine-1-2,machine-1-5")
   String machines;
 
-  @Option(names = "--smoothing", defaultValue = "1", paramLabel = "N",
-      description = "score smoothing span for the Rollguard models (default ${DEFAULT-VALUE} = none)")
+  @Option(
+      names = "--smoothing",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "score smoothing span for the Rollguard models (default ${DEFAULT-VALUE} = none)")
   int smoothing;
 
-  @Option(names = "--seeds", paramLabel = "LIST",
-      description = "training seeds of the Rollguard models, e.g. 1,2,3 for the AE's seed spread (default: the"
-          + " core's default seed); each seed is a separate detector named <model>@<seed>")
+  @Option(
+      names = "--seeds",
+      paramLabel = "LIST",
+      description =
+          "training seeds of the Rollguard models, e.g. 1,2,3 for the AE's seed spread (default: the"
+              + " core's default seed); each seed is a separate detector named <model>@<seed>")
   String seeds;
 
-  @Option(names = "--random-seed", defaultValue = "0", paramLabel = "N", description = "seed of the random-score baseline")
+  @Option(
+      names = "--random-seed",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "seed of the random-score baseline")
   long randomSeed;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "also write the markdown tables to FILE")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "also write the markdown tables to FILE")
   Path report;
 
   @Override
@@ -61,7 +86,8 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
       List<String> wanted = List.of(machines.split(","));
       for (String w : wanted) {
         if (!names.contains(w.trim())) {
-          throw new IllegalArgumentException("--machines: no machine '" + w.trim() + "' in " + data);
+          throw new IllegalArgumentException(
+              "--machines: no machine '" + w.trim() + "' in " + data);
         }
       }
       names = wanted.stream().map(String::trim).toList();
@@ -79,8 +105,9 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("--seeds: '" + seed.trim() + "' is not an integer");
         }
-        detectors.add(new CoreModelDetector(TrainingOptions.defaults(kind).withSeed(s), 60_000L, smoothing,
-            kind + "@" + s));
+        detectors.add(
+            new CoreModelDetector(
+                TrainingOptions.defaults(kind).withSeed(s), 60_000L, smoothing, kind + "@" + s));
       }
     }
     detectors.add(new PcaAnchorDetector());
@@ -92,12 +119,22 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
       for (Detector d : detectors) {
         long t0 = System.nanoTime();
         DetectorOutput o = d.run(m.train(), m.test());
-        EntityResult r = EntityResult.of(name, d.name(), o, m.labels(), SmdDataset.ROWS_PER_DAY,
-            m.interpretations());
+        EntityResult r =
+            EntityResult.of(
+                name, d.name(), o, m.labels(), SmdDataset.ROWS_PER_DAY, m.interpretations());
         results.add(r);
-        err.printf(Locale.ROOT, "%s %-10s F1 %.3f best-F1 %.3f AUPRC %.3f detected %d/%d FA/day %.2f (%.1f s)%n",
-            name, d.name(), r.point().f1(), r.bestF1(), r.auprc(), r.events().detected(), r.events().segments(),
-            r.events().falseAlarmRunsPerDay(), (System.nanoTime() - t0) / 1e9);
+        err.printf(
+            Locale.ROOT,
+            "%s %-10s F1 %.3f best-F1 %.3f AUPRC %.3f detected %d/%d FA/day %.2f (%.1f s)%n",
+            name,
+            d.name(),
+            r.point().f1(),
+            r.bestF1(),
+            r.auprc(),
+            r.events().detected(),
+            r.events().segments(),
+            r.events().falseAlarmRunsPerDay(),
+            (System.nanoTime() - t0) / 1e9);
         err.flush();
       }
     }
@@ -105,7 +142,10 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
     md.append("### Summary (macro mean over ").append(names.size()).append(" machines)\n\n");
     md.append(ResultTables.summary(results)).append('\n');
     for (var e : ResultTables.byDetector(results).entrySet()) {
-      md.append("### ").append(e.getKey()).append("\n\n").append(ResultTables.perEntity(e.getKey(), e.getValue()))
+      md.append("### ")
+          .append(e.getKey())
+          .append("\n\n")
+          .append(ResultTables.perEntity(e.getKey(), e.getValue()))
           .append('\n');
     }
     out.print(md);

@@ -19,28 +19,48 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code evaluate synthetic}: the seeded stable-vs-canary suite (see {@link SyntheticSuite}). */
-@Command(name = "synthetic", mixinStandardHelpOptions = true,
-    description = "Seeded stable-vs-canary suite: regressions must alarm within 5 windows, clean canaries never.")
+@Command(
+    name = "synthetic",
+    mixinStandardHelpOptions = true,
+    description =
+        "Seeded stable-vs-canary suite: regressions must alarm within 5 windows, clean canaries never.")
 public final class EvaluateSyntheticCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"--models", "--model"}, defaultValue = "pca,ae,baseline", paramLabel = "LIST",
+  @Option(
+      names = {"--models", "--model"},
+      defaultValue = "pca,ae,baseline",
+      paramLabel = "LIST",
       description = "comma-separated model kinds (default ${DEFAULT-VALUE})")
   String models;
 
-  @Option(names = "--seeds", defaultValue = "1,2,3", paramLabel = "LIST", description = "scenario seeds (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seeds",
+      defaultValue = "1,2,3",
+      paramLabel = "LIST",
+      description = "scenario seeds (default ${DEFAULT-VALUE})")
   String seeds;
 
-  @Option(names = "--smoothing", defaultValue = "1", paramLabel = "N", description = "score smoothing span (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--smoothing",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "score smoothing span (default ${DEFAULT-VALUE})")
   int smoothing;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "also write the markdown table to FILE")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "also write the markdown table to FILE")
   Path report;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "score only the config's metrics with its weights, directions and transforms (e.g. the default"
-          + " pipelines/config/rollguard-config.yaml); default: all 8 generated metrics, weight 1, no transform")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "score only the config's metrics with its weights, directions and transforms (e.g. the default"
+              + " pipelines/config/rollguard-config.yaml); default: all 8 generated metrics, weight 1, no transform")
   Path config;
 
   @Override
@@ -55,14 +75,21 @@ public final class EvaluateSyntheticCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--seeds: '" + s.trim() + "' is not an integer");
       }
     }
-    List<MetricDef> metrics = config == null ? SyntheticSuite.metricDefs()
-        : MetricDefs.of(ConfigLoader.load(config, Map.of()).metrics());
+    List<MetricDef> metrics =
+        config == null
+            ? SyntheticSuite.metricDefs()
+            : MetricDefs.of(ConfigLoader.load(config, Map.of()).metrics());
     SyntheticSuite suite = SyntheticSuite.standard();
-    List<SyntheticSuite.CaseResult> results = suite.run(EvaluateCommand.modelList(models), seedList, smoothing,
-        metrics, line -> {
-          err.println(line);
-          err.flush();
-        });
+    List<SyntheticSuite.CaseResult> results =
+        suite.run(
+            EvaluateCommand.modelList(models),
+            seedList,
+            smoothing,
+            metrics,
+            line -> {
+              err.println(line);
+              err.flush();
+            });
     String md = table(results, seedList.size());
     out.print(md);
     out.flush();
@@ -78,28 +105,47 @@ public final class EvaluateSyntheticCommand implements Callable<Integer> {
       groups.computeIfAbsent(r.caseName() + "\u0000" + r.model(), k -> new ArrayList<>()).add(r);
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("| case | model | alarmed within 5 windows | delay from onset (rows, per seed) "
-        + "| canary false-alarm rows (before onset / whole clean run) | gate false alarms (canary alarmed, stable not within 5 rows) "
-        + "| stable alarm rows | max canary score |\n");
+    sb.append(
+        "| case | model | alarmed within 5 windows | delay from onset (rows, per seed) "
+            + "| canary false-alarm rows (before onset / whole clean run) | gate false alarms (canary alarmed, stable not within 5 rows) "
+            + "| stable alarm rows | max canary score |\n");
     sb.append("|---|---|---|---|---|---|---|---|\n");
     for (List<SyntheticSuite.CaseResult> g : groups.values()) {
       SyntheticSuite.CaseResult first = g.get(0);
       boolean regression = first.spec().regression();
       long detected = g.stream().filter(SyntheticSuite.CaseResult::detected).count();
-      String delays = regression
-          ? g.stream().map(r -> r.firstAlarm() < 0 ? "none" : Integer.toString(r.delayFromOnset()))
-              .collect(Collectors.joining(", "))
-          : "-";
+      String delays =
+          regression
+              ? g.stream()
+                  .map(r -> r.firstAlarm() < 0 ? "none" : Integer.toString(r.delayFromOnset()))
+                  .collect(Collectors.joining(", "))
+              : "-";
       int falseRows = g.stream().mapToInt(SyntheticSuite.CaseResult::canaryFalseAlarmRows).sum();
       int gate = g.stream().mapToInt(SyntheticSuite.CaseResult::gateAlarmRows).sum();
       int stable = g.stream().mapToInt(SyntheticSuite.CaseResult::stableAlarmRows).sum();
-      double max = g.stream().mapToDouble(SyntheticSuite.CaseResult::maxCanaryScore).max().orElse(0);
-      String lateNote = regression && first.spec().detectableOnset() != first.spec().onset()
-          ? " (2 sigma at +" + (first.spec().detectableOnset() - first.spec().onset()) + ")" : "";
-      sb.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %d | %d | %d | %.2f |%n", first.caseName(), lateNote,
-          first.model(), regression ? detected + "/" + g.size() : "n/a", delays, falseRows, gate, stable, max));
+      double max =
+          g.stream().mapToDouble(SyntheticSuite.CaseResult::maxCanaryScore).max().orElse(0);
+      String lateNote =
+          regression && first.spec().detectableOnset() != first.spec().onset()
+              ? " (2 sigma at +" + (first.spec().detectableOnset() - first.spec().onset()) + ")"
+              : "";
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s%s | %s | %s | %s | %d | %d | %d | %.2f |%n",
+              first.caseName(),
+              lateNote,
+              first.model(),
+              regression ? detected + "/" + g.size() : "n/a",
+              delays,
+              falseRows,
+              gate,
+              stable,
+              max));
     }
-    sb.append("\nSums over ").append(seeds).append(" seeds; 360-row canary phase, onset at row 120.\n");
+    sb.append("\nSums over ")
+        .append(seeds)
+        .append(" seeds; 360-row canary phase, onset at row 120.\n");
     return sb.toString();
   }
 }

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a gate experiences (evaluation.md §3.2 and §4.6): how many labelled segments got at least one
- * alarm, how late, and how many alarm runs were false.
+ * What a gate experiences (evaluation.md §3.2 and §4.6): how many labelled segments got at least
+ * one alarm, how late, and how many alarm runs were false.
  *
  * <p>A segment {@code [start, end)} is detected when any row in it alarms; its delay is the first
- * alarmed row minus {@code start}. A false-alarm run is a maximal run of consecutive alarmed rows that
- * contains no labelled row (the anchor's definition, so the PCA anchor's 18.7/day is comparable).
- * Runs per day = runs / (rows / rowsPerDay).
+ * alarmed row minus {@code start}. A false-alarm run is a maximal run of consecutive alarmed rows
+ * that contains no labelled row (the anchor's definition, so the PCA anchor's 18.7/day is
+ * comparable). Runs per day = runs / (rows / rowsPerDay).
  *
  * @param segments labelled segments
  * @param detected segments with at least one alarm
@@ -21,7 +21,12 @@ import java.util.List;
  * @param rowsPerDay rows in one day (1440 at one-minute steps)
  */
 public record EventMetrics(
-    int segments, int detected, List<Integer> delays, int alarmRuns, int falseAlarmRuns, int rows,
+    int segments,
+    int detected,
+    List<Integer> delays,
+    int alarmRuns,
+    int falseAlarmRuns,
+    int rows,
     int rowsPerDay) {
 
   public EventMetrics {
@@ -53,7 +58,8 @@ public record EventMetrics(
       }
       falseRuns += touches ? 0 : 1;
     }
-    return new EventMetrics(segs.size(), delays.size(), delays, runs, falseRuns, alarms.length, rowsPerDay);
+    return new EventMetrics(
+        segs.size(), delays.size(), delays, runs, falseRuns, alarms.length, rowsPerDay);
   }
 
   public double falseAlarmRunsPerDay() {
@@ -62,7 +68,9 @@ public record EventMetrics(
 
   /** Mean delay in rows over detected segments; NaN when none was detected. */
   public double meanDelay() {
-    return delays.isEmpty() ? Double.NaN : delays.stream().mapToInt(Integer::intValue).average().orElseThrow();
+    return delays.isEmpty()
+        ? Double.NaN
+        : delays.stream().mapToInt(Integer::intValue).average().orElseThrow();
   }
 
   /** Share of alarm runs that touch a labelled row; NaN when nothing alarmed. */

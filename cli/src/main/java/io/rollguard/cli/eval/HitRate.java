@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * HitRate@P% of an attribution (OmniAnomaly's explanation metric, evaluation.md §4.6): at a labelled
- * row whose segment blames g metrics, rank the metrics by the detector's attribution at that row and
- * take the top {@code floor(P% x g)}; the hit rate is the share of the g blamed metrics among them.
- * Averaged over every labelled row that has an attribution (rows after the first full window).
- * Ties keep column order and NaN ranks last, so an all-zero attribution cannot score by luck of
- * sorting.
+ * HitRate@P% of an attribution (OmniAnomaly's explanation metric, evaluation.md §4.6): at a
+ * labelled row whose segment blames g metrics, rank the metrics by the detector's attribution at
+ * that row and take the top {@code floor(P% x g)}; the hit rate is the share of the g blamed
+ * metrics among them. Averaged over every labelled row that has an attribution (rows after the
+ * first full window). Ties keep column order and NaN ranks last, so an all-zero attribution cannot
+ * score by luck of sorting.
  */
 public final class HitRate {
 
@@ -33,12 +33,16 @@ public final class HitRate {
         if (a == null) {
           continue;
         }
-        int[] top = IntStream.range(0, a.length).boxed()
-            .sorted(Comparator.comparingDouble((Integer j) -> Double.isNaN(a[j]) ? Double.NEGATIVE_INFINITY : a[j])
-                .reversed())
-            .limit(k)
-            .mapToInt(Integer::intValue)
-            .toArray();
+        int[] top =
+            IntStream.range(0, a.length)
+                .boxed()
+                .sorted(
+                    Comparator.comparingDouble(
+                            (Integer j) -> Double.isNaN(a[j]) ? Double.NEGATIVE_INFINITY : a[j])
+                        .reversed())
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
         int hits = 0;
         for (int d : label.dims()) {
           if (Arrays.stream(top).anyMatch(x -> x == d)) {

@@ -14,10 +14,12 @@ public record Interpretation(int start, int end, int[] dims) {
 
   public Interpretation {
     if (start < 0 || end <= start) {
-      throw new IllegalArgumentException("interpretation needs 0 <= start < end, got " + start + "-" + end);
+      throw new IllegalArgumentException(
+          "interpretation needs 0 <= start < end, got " + start + "-" + end);
     }
     if (dims.length == 0) {
-      throw new IllegalArgumentException("interpretation " + start + "-" + end + " names no metric");
+      throw new IllegalArgumentException(
+          "interpretation " + start + "-" + end + " names no metric");
     }
     dims = dims.clone();
   }
@@ -38,7 +40,8 @@ public record Interpretation(int start, int end, int[] dims) {
       try {
         out.add(parse(line));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(file + ":" + lineNo + ": expected 'start-end:d1,d2,...', got '" + line + "'", e);
+        throw new IllegalArgumentException(
+            file + ":" + lineNo + ": expected 'start-end:d1,d2,...', got '" + line + "'", e);
       }
     }
     return out;
@@ -55,6 +58,7 @@ public record Interpretation(int start, int end, int[] dims) {
         throw new IllegalArgumentException("metric numbers are 1-based");
       }
     }
-    return new Interpretation(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()), dims);
+    return new Interpretation(
+        Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()), dims);
   }
 }

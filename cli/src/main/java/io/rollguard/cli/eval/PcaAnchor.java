@@ -5,8 +5,8 @@ import smile.math.matrix.Matrix;
 
 /**
  * The project's PCA anchor (evaluation.md §3.2), reproduced exactly so every report can print it
- * next to the detector: z-score with the TRAIN mean and sd (sd < 1e-8 -> 1), PCA of the scaled train
- * matrix, k = fewest components reaching 90% cumulative explained variance, score = squared
+ * next to the detector: z-score with the TRAIN mean and sd (sd < 1e-8 -> 1), PCA of the scaled
+ * train matrix, k = fewest components reaching 90% cumulative explained variance, score = squared
  * reconstruction error per row. Per-row (not windowed), as the anchor is. A baseline only; the
  * product's models live in {@code io.rollguard.common.detect}.
  *
@@ -23,7 +23,8 @@ public final class PcaAnchor {
   private final Matrix projection;
   private final int components;
 
-  private PcaAnchor(double[] mean, double[] sd, double[] center, Matrix projection, int components) {
+  private PcaAnchor(
+      double[] mean, double[] sd, double[] center, Matrix projection, int components) {
     this.mean = mean;
     this.sd = sd;
     this.center = center;

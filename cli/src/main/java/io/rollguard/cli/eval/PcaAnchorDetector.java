@@ -2,7 +2,9 @@ package io.rollguard.cli.eval;
 
 import io.rollguard.cli.csv.MetricTable;
 
-/** The PCA anchor with its label-free rule: alarm when the score exceeds the train scores' q99.9. */
+/**
+ * The PCA anchor with its label-free rule: alarm when the score exceeds the train scores' q99.9.
+ */
 public final class PcaAnchorDetector implements Detector {
 
   static final double TRAIN_QUANTILE = 0.999;
@@ -24,7 +26,12 @@ public final class PcaAnchorDetector implements Detector {
       alarms[i] = scores[i] > threshold;
     }
     long t2 = System.nanoTime();
-    return new DetectorOutput(scores, alarms, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
-        "k=" + anchor.components(), null);
+    return new DetectorOutput(
+        scores,
+        alarms,
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000,
+        "k=" + anchor.components(),
+        null);
   }
 }

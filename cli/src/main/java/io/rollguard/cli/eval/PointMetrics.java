@@ -1,9 +1,9 @@
 package io.rollguard.cli.eval;
 
 /**
- * Point-wise (no point adjustment) confusion counts and precision / recall / F1 of a 0/1 alarm series
- * against 0/1 labels. Precision is 0 when nothing alarmed and recall 0 when nothing is labelled, so
- * F1 is always defined (0 when there is no true positive).
+ * Point-wise (no point adjustment) confusion counts and precision / recall / F1 of a 0/1 alarm
+ * series against 0/1 labels. Precision is 0 when nothing alarmed and recall 0 when nothing is
+ * labelled, so F1 is always defined (0 when there is no true positive).
  */
 public record PointMetrics(long truePositives, long falsePositives, long falseNegatives) {
 
@@ -25,11 +25,15 @@ public record PointMetrics(long truePositives, long falsePositives, long falseNe
   }
 
   public double precision() {
-    return truePositives + falsePositives == 0 ? 0 : truePositives / (double) (truePositives + falsePositives);
+    return truePositives + falsePositives == 0
+        ? 0
+        : truePositives / (double) (truePositives + falsePositives);
   }
 
   public double recall() {
-    return truePositives + falseNegatives == 0 ? 0 : truePositives / (double) (truePositives + falseNegatives);
+    return truePositives + falseNegatives == 0
+        ? 0
+        : truePositives / (double) (truePositives + falseNegatives);
   }
 
   public double f1() {

@@ -5,8 +5,8 @@ import java.util.Random;
 
 /**
  * The random-score floor: uniform [0, 1) per row from one seeded generator shared by all entities
- * (in the order they are run), with the same label-free rule as the anchor (alarm above the q99.9 of
- * as many random "train" scores as there are train rows).
+ * (in the order they are run), with the same label-free rule as the anchor (alarm above the q99.9
+ * of as many random "train" scores as there are train rows).
  */
 public final class RandomDetector implements Detector {
 

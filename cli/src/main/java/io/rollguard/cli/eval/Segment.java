@@ -13,7 +13,8 @@ public record Segment(int start, int end) {
 
   public Segment {
     if (start < 0 || end <= start) {
-      throw new IllegalArgumentException("segment needs 0 <= start < end, got [" + start + ", " + end + ")");
+      throw new IllegalArgumentException(
+          "segment needs 0 <= start < end, got [" + start + ", " + end + ")");
     }
   }
 

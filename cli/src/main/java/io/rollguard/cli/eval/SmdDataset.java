@@ -18,7 +18,11 @@ public final class SmdDataset {
   public static final int ROWS_PER_DAY = 1440;
 
   /** One machine; {@code interpretations} is empty when the machine has no interpretation file. */
-  public record Machine(String name, MetricTable train, MetricTable test, boolean[] labels,
+  public record Machine(
+      String name,
+      MetricTable train,
+      MetricTable test,
+      boolean[] labels,
       List<Interpretation> interpretations) {}
 
   private final Path root;
@@ -54,18 +58,24 @@ public final class SmdDataset {
         continue;
       }
       if (n >= labels.length) {
-        throw new IllegalArgumentException(machine + ": more labels than test rows (" + test.rows() + ")");
+        throw new IllegalArgumentException(
+            machine + ": more labels than test rows (" + test.rows() + ")");
       }
-      labels[n++] = switch (s) {
-        case "0" -> false;
-        case "1" -> true;
-        default -> throw new IllegalArgumentException(machine + ": label line " + (n + 1) + " is '" + s + "'");
-      };
+      labels[n++] =
+          switch (s) {
+            case "0" -> false;
+            case "1" -> true;
+            default ->
+                throw new IllegalArgumentException(
+                    machine + ": label line " + (n + 1) + " is '" + s + "'");
+          };
     }
     if (n != labels.length) {
-      throw new IllegalArgumentException(machine + ": " + n + " labels for " + test.rows() + " test rows");
+      throw new IllegalArgumentException(
+          machine + ": " + n + " labels for " + test.rows() + " test rows");
     }
-    List<Interpretation> why = Interpretation.read(root.resolve("interpretation_label").resolve(machine + ".txt"));
+    List<Interpretation> why =
+        Interpretation.read(root.resolve("interpretation_label").resolve(machine + ".txt"));
     return new Machine(machine, train, test, labels, why);
   }
 }

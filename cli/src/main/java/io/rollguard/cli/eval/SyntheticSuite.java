@@ -3,17 +3,17 @@ package io.rollguard.cli.eval;
 import io.rollguard.cli.backtest.Backtest;
 import io.rollguard.cli.backtest.ScoredSeries;
 import io.rollguard.cli.csv.MetricTable;
-import io.rollguard.common.detect.Direction;
-import io.rollguard.common.detect.MetricDef;
-import io.rollguard.common.detect.ModelBundle;
-import io.rollguard.common.detect.TrainingOptions;
-import io.rollguard.common.detect.TransformKind;
 import io.rollguard.cli.scenario.Effect;
 import io.rollguard.cli.scenario.Scenario;
 import io.rollguard.cli.scenario.ScenarioData;
 import io.rollguard.cli.scenario.SeriesRows;
 import io.rollguard.cli.scenario.ServiceMetric;
 import io.rollguard.cli.scenario.ServiceProfile;
+import io.rollguard.common.detect.Direction;
+import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.ModelBundle;
+import io.rollguard.common.detect.TrainingOptions;
+import io.rollguard.common.detect.TransformKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,25 +21,31 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The seeded synthetic canary suite: a model trained on the stable history scores the canary (and the
- * stable) causally; each regression must alarm within {@link #MAX_DELAY_WINDOWS} windows of its onset
- * and the clean canaries must not alarm.
+ * The seeded synthetic canary suite: a model trained on the stable history scores the canary (and
+ * the stable) causally; each regression must alarm within {@link #MAX_DELAY_WINDOWS} windows of its
+ * onset and the clean canaries must not alarm.
  *
- * <p>All cases of one seed share the history and the noise (only the injected effect differs), so the
- * cases are paired and one training per (seed, model) serves all of them.
+ * <p>All cases of one seed share the history and the noise (only the injected effect differs), so
+ * the cases are paired and one training per (seed, model) serves all of them.
  */
 public final class SyntheticSuite {
 
   /** "Alarmed within 5 windows of onset" (issue 3 acceptance): first alarm at most 5 steps late. */
   public static final int MAX_DELAY_WINDOWS = 5;
+
   public static final long STEP_MILLIS = 60_000L;
+
   /**
    * The gate's lookback in steps: the anomaly store's verdict compares canary and stable over the
    * last 5 minutes (VerdictPolicy.DEFAULT), so a canary alarm while the stable alarmed within that
    * range is a shared cause, not a canary failure.
    */
   public static final int GATE_LOOKBACK_STEPS = 5;
-  /** History starts at 06:00 UTC, so the canary phase starts at 06:00 and onsets fall in the morning ramp. */
+
+  /**
+   * History starts at 06:00 UTC, so the canary phase starts at 06:00 and onsets fall in the morning
+   * ramp.
+   */
   static final Instant START = Instant.parse("2026-01-05T06:00:00Z");
 
   /**
@@ -52,7 +58,8 @@ public final class SyntheticSuite {
    * @param detectableOnset step from which the deviation is at least 2 sigma (= onset for step
    *     changes; later for a gradual leak); -1 for a clean case
    */
-  public record SyntheticCase(String name, List<Effect> shared, List<Effect> canary, int onset, int detectableOnset) {
+  public record SyntheticCase(
+      String name, List<Effect> shared, List<Effect> canary, int onset, int detectableOnset) {
     public boolean regression() {
       return onset >= 0;
     }
@@ -63,12 +70,21 @@ public final class SyntheticSuite {
    * @param detected first alarm within {@link #MAX_DELAY_WINDOWS} steps of the detectable onset
    * @param canaryFalseAlarmRows canary alarms before onset (all rows for a clean case)
    * @param stableAlarmRows stable alarms over the whole canary phase
-   * @param gateAlarmRows rows where the canary alarmed and the stable had no alarm in the last {@link
-   *     #GATE_LOOKBACK_STEPS} steps, before onset (all rows for a clean case): what the
+   * @param gateAlarmRows rows where the canary alarmed and the stable had no alarm in the last
+   *     {@link #GATE_LOOKBACK_STEPS} steps, before onset (all rows for a clean case): what the
    *     canary-vs-stable gate would see as a false failure
    */
-  public record CaseResult(String caseName, String model, long seed, SyntheticCase spec, int firstAlarm,
-      boolean detected, int canaryFalseAlarmRows, int stableAlarmRows, int gateAlarmRows, double maxCanaryScore) {
+  public record CaseResult(
+      String caseName,
+      String model,
+      long seed,
+      SyntheticCase spec,
+      int firstAlarm,
+      boolean detected,
+      int canaryFalseAlarmRows,
+      int stableAlarmRows,
+      int gateAlarmRows,
+      double maxCanaryScore) {
 
     public int delayFromOnset() {
       return firstAlarm < 0 ? -1 : firstAlarm - spec.onset();
@@ -96,23 +112,45 @@ public final class SyntheticSuite {
 
   public List<SyntheticCase> cases() {
     double leakPerHour = 0.2;
-    // The leak reaches 2 sigma of memory noise after this many steps (2 x 1% / 20% per hour = 6 min).
-    int leakTwoSigma = (int) Math.ceil(2 * profile.memoryNoise() / leakPerHour * 3600.0 / (STEP_MILLIS / 1000.0));
+    // The leak reaches 2 sigma of memory noise after this many steps (2 x 1% / 20% per hour = 6
+    // min).
+    int leakTwoSigma =
+        (int) Math.ceil(2 * profile.memoryNoise() / leakPerHour * 3600.0 / (STEP_MILLIS / 1000.0));
     return List.of(
-        new SyntheticCase("latency +400 ms", List.of(), List.of(Effect.latencyIncreaseMs(onset, 400)), onset, onset),
-        new SyntheticCase("error ratio 0.5% -> 8%", List.of(), List.of(Effect.errorRatio(onset, 0.08)), onset, onset),
-        new SyntheticCase("memory leak 20%/h", List.of(), List.of(Effect.memoryLeak(onset, leakPerHour)), onset,
-            onset + leakTwoSigma),
-        new SyntheticCase("throughput drop 40%", List.of(), List.of(Effect.throughputDrop(onset, 0.4)), onset, onset),
-        new SyntheticCase("latency +2 sigma", List.of(), List.of(Effect.latencyShiftSigmas(onset, 2)), onset, onset),
+        new SyntheticCase(
+            "latency +400 ms",
+            List.of(),
+            List.of(Effect.latencyIncreaseMs(onset, 400)),
+            onset,
+            onset),
+        new SyntheticCase(
+            "error ratio 0.5% -> 8%",
+            List.of(), List.of(Effect.errorRatio(onset, 0.08)), onset, onset),
+        new SyntheticCase(
+            "memory leak 20%/h",
+            List.of(), List.of(Effect.memoryLeak(onset, leakPerHour)), onset, onset + leakTwoSigma),
+        new SyntheticCase(
+            "throughput drop 40%",
+            List.of(), List.of(Effect.throughputDrop(onset, 0.4)), onset, onset),
+        new SyntheticCase(
+            "latency +2 sigma",
+            List.of(),
+            List.of(Effect.latencyShiftSigmas(onset, 2)),
+            onset,
+            onset),
         new SyntheticCase("clean", List.of(), List.of(), -1, -1),
-        new SyntheticCase("clean + shared traffic surge x1.6 (1 h)", List.of(Effect.trafficSurge(onset, 60, 1.6)),
-            List.of(), -1, -1));
+        new SyntheticCase(
+            "clean + shared traffic surge x1.6 (1 h)",
+            List.of(Effect.trafficSurge(onset, 60, 1.6)),
+            List.of(),
+            -1,
+            -1));
   }
 
   /**
-   * The metric definitions of the suite: directions as the architecture prescribes (latency, errors,
-   * CPU, memory, in-flight: up is bad; throughput: down is bad), weight 1, no transform. Not tuned.
+   * The metric definitions of the suite: directions as the architecture prescribes (latency,
+   * errors, CPU, memory, in-flight: up is bad; throughput: down is bad), weight 1, no transform.
+   * Not tuned.
    */
   public static List<MetricDef> metricDefs() {
     List<MetricDef> out = new ArrayList<>();
@@ -124,8 +162,18 @@ public final class SyntheticSuite {
   }
 
   public Scenario scenario(SyntheticCase c, long seed) {
-    return new Scenario(c.name(), seed, START, Duration.ofMillis(STEP_MILLIS), historySteps, canarySteps, profile,
-        ServiceMetric.all(), c.shared(), c.canary(), 0.0);
+    return new Scenario(
+        c.name(),
+        seed,
+        START,
+        Duration.ofMillis(STEP_MILLIS),
+        historySteps,
+        canarySteps,
+        profile,
+        ServiceMetric.all(),
+        c.shared(),
+        c.canary(),
+        0.0);
   }
 
   /**
@@ -134,7 +182,11 @@ public final class SyntheticSuite {
    * @param metrics which generated columns the detector sees and how (e.g. {@link #metricDefs()} or
    *     a config's metrics); each name must be a {@link ServiceMetric} name
    */
-  public List<CaseResult> run(List<String> models, List<Long> seeds, int smoothingSpan, List<MetricDef> metrics,
+  public List<CaseResult> run(
+      List<String> models,
+      List<Long> seeds,
+      int smoothingSpan,
+      List<MetricDef> metrics,
       Consumer<String> log) {
     List<CaseResult> out = new ArrayList<>();
     for (long seed : seeds) {
@@ -143,17 +195,35 @@ public final class SyntheticSuite {
         ModelBundle bundle = null;
         for (SyntheticCase c : cases()) {
           ScenarioData data = scenario(c, seed).generate();
-          if (bundle == null) { // the history depends on the seed only: train once per (seed, model)
+          if (bundle
+              == null) { // the history depends on the seed only: train once per (seed, model)
             long t0 = System.nanoTime();
             bundle = Backtest.train(table(data.history(), "history"), metrics, opts, STEP_MILLIS);
-            log.accept(String.format(java.util.Locale.ROOT, "seed %d %s trained in %.2f s", seed, kind,
-                (System.nanoTime() - t0) / 1e9));
+            log.accept(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "seed %d %s trained in %.2f s",
+                    seed,
+                    kind,
+                    (System.nanoTime() - t0) / 1e9));
           }
           List<String> names = bundle.metricNames();
-          ScoredSeries canary = Backtest.score(bundle, table(data.canary(), "canary").select(names), STEP_MILLIS,
-              smoothingSpan, 0, null);
-          ScoredSeries stable = Backtest.score(bundle, table(data.stable(), "stable").select(names), STEP_MILLIS,
-              smoothingSpan, 0, null);
+          ScoredSeries canary =
+              Backtest.score(
+                  bundle,
+                  table(data.canary(), "canary").select(names),
+                  STEP_MILLIS,
+                  smoothingSpan,
+                  0,
+                  null);
+          ScoredSeries stable =
+              Backtest.score(
+                  bundle,
+                  table(data.stable(), "stable").select(names),
+                  STEP_MILLIS,
+                  smoothingSpan,
+                  0,
+                  null);
           out.add(evaluate(c, kind, seed, canary, stable));
         }
       }
@@ -161,7 +231,8 @@ public final class SyntheticSuite {
     return out;
   }
 
-  static CaseResult evaluate(SyntheticCase c, String model, long seed, ScoredSeries canary, ScoredSeries stable) {
+  static CaseResult evaluate(
+      SyntheticCase c, String model, long seed, ScoredSeries canary, ScoredSeries stable) {
     int rows = canary.rows();
     int cleanEnd = c.regression() ? c.onset() : rows;
     int firstAlarm = -1;
@@ -184,7 +255,17 @@ public final class SyntheticSuite {
     for (double u : canary.unified()) {
       max = Math.max(max, u);
     }
-    return new CaseResult(c.name(), model, seed, c, firstAlarm, detected, falseRows, stable.alarmCount(), gateRows, max);
+    return new CaseResult(
+        c.name(),
+        model,
+        seed,
+        c,
+        firstAlarm,
+        detected,
+        falseRows,
+        stable.alarmCount(),
+        gateRows,
+        max);
   }
 
   /** Whether {@code series} alarmed at any of the {@code steps} rows ending at {@code t}. */

@@ -14,15 +14,17 @@ public final class ThresholdFreeMetrics {
 
   private ThresholdFreeMetrics() {}
 
-  /** Highest point-wise F1 of "alarm when score >= s" over every distinct score s; 0 if no positive. */
+  /**
+   * Highest point-wise F1 of "alarm when score >= s" over every distinct score s; 0 if no positive.
+   */
   public static double bestF1(double[] scores, boolean[] labels) {
     return bestCut(scores, labels)[0];
   }
 
   /**
    * The score s at which "alarm when score >= s" reaches the best F1 (the oracle threshold), NaN if
-   * nothing is labelled. A diagnostic: compared with the detector's own alert level it shows whether
-   * the label-free threshold is too strict or too loose.
+   * nothing is labelled. A diagnostic: compared with the detector's own alert level it shows
+   * whether the label-free threshold is too strict or too loose.
    */
   public static double bestF1Threshold(double[] scores, boolean[] labels) {
     return bestCut(scores, labels)[1];

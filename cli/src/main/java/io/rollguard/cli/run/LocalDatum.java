@@ -9,7 +9,8 @@ import java.util.Map;
  * directly instead of through gRPC.
  */
 record LocalDatum(String id, LocalMessage message, Instant watermark)
-    implements io.numaproj.numaflow.mapper.Datum, io.numaproj.numaflow.reducer.Datum,
+    implements io.numaproj.numaflow.mapper.Datum,
+        io.numaproj.numaflow.reducer.Datum,
         io.numaproj.numaflow.sinker.Datum {
 
   @Override

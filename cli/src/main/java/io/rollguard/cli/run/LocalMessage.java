@@ -21,19 +21,30 @@ record LocalMessage(String[] keys, byte[] value, String[] tags, long eventTimeMi
 
   @Override
   public String toString() {
-    return "LocalMessage[keys=" + Arrays.toString(keys) + ", tags=" + Arrays.toString(tags) + ", bytes="
-        + value.length + ", eventTime=" + eventTimeMillis + "]";
+    return "LocalMessage[keys="
+        + Arrays.toString(keys)
+        + ", tags="
+        + Arrays.toString(tags)
+        + ", bytes="
+        + value.length
+        + ", eventTime="
+        + eventTimeMillis
+        + "]";
   }
 
   // Records compare arrays by reference; messages are compared by content in tests.
   @Override
   public boolean equals(Object o) {
-    return o instanceof LocalMessage m && Arrays.equals(keys, m.keys) && Arrays.equals(value, m.value)
-        && Arrays.equals(tags, m.tags) && eventTimeMillis == m.eventTimeMillis;
+    return o instanceof LocalMessage m
+        && Arrays.equals(keys, m.keys)
+        && Arrays.equals(value, m.value)
+        && Arrays.equals(tags, m.tags)
+        && eventTimeMillis == m.eventTimeMillis;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(Arrays.hashCode(keys), Arrays.hashCode(value), Arrays.hashCode(tags), eventTimeMillis);
+    return Objects.hash(
+        Arrays.hashCode(keys), Arrays.hashCode(value), Arrays.hashCode(tags), eventTimeMillis);
   }
 }

@@ -7,15 +7,15 @@ import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.registry.BundleCache;
-import io.rollguard.inference.Inferencer;
-import io.rollguard.postprocess.Postprocessor;
-import io.rollguard.preprocess.Preprocessor;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.inference.InferenceMapper;
+import io.rollguard.inference.Inferencer;
 import io.rollguard.inference.TrainRequestLimiter;
 import io.rollguard.inference.trainer.TrainingService;
-import io.rollguard.inference.InferenceMapper;
 import io.rollguard.postprocess.PostprocessMapper;
+import io.rollguard.postprocess.Postprocessor;
 import io.rollguard.preprocess.PreprocessMapper;
+import io.rollguard.preprocess.Preprocessor;
 import io.rollguard.window.WindowReducerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,12 +32,13 @@ import java.util.Objects;
  *        --tag train--> trainer (TrainerStep -> TrainingService)
  * </pre>
  *
- * Messages travel between the handlers as Numaflow carries them - keys, encoded payload, tags, event
- * time - and are routed by tag like the Pipeline's edge conditions; the window step is Numaflow's
- * keyed sliding window (length = {@code window.lengthSteps} steps, slide = one step). One call of
- * {@link #step} is one source step: its samples go in, the watermark moves to the next step (what
- * {@code idleSource} makes Numaflow do for a quiet source), and every window that closed runs
- * through the rest of the pipeline before the call returns. Not thread-safe: one driver thread.
+ * Messages travel between the handlers as Numaflow carries them - keys, encoded payload, tags,
+ * event time - and are routed by tag like the Pipeline's edge conditions; the window step is
+ * Numaflow's keyed sliding window (length = {@code window.lengthSteps} steps, slide = one step).
+ * One call of {@link #step} is one source step: its samples go in, the watermark moves to the next
+ * step (what {@code idleSource} makes Numaflow do for a quiet source), and every window that closed
+ * runs through the rest of the pipeline before the call returns. Not thread-safe: one driver
+ * thread.
  */
 final class LocalPipeline {
 
@@ -54,26 +55,45 @@ final class LocalPipeline {
   private final TrainerStep trainer;
   private final PayloadCodec codec = PayloadCodec.shared();
 
-  LocalPipeline(RollguardConfig config, BundleCache bundles, TrainingService training, Sinker storeSink,
-      ReplayClock clock, PrometheusRegistry metrics) {
+  LocalPipeline(
+      RollguardConfig config,
+      BundleCache bundles,
+      TrainingService training,
+      Sinker storeSink,
+      ReplayClock clock,
+      PrometheusRegistry metrics) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.stepMillis = config.step().toMillis();
     ScoringShape shape = ScoringShape.of(config);
-    this.window = new SlidingWindowStep(
-        new WindowReducerFactory(config.windowSettings(), config.metricNames(), metrics),
-        config.windowSettings().lengthMillis(), stepMillis);
-    this.preprocess = new MapStep("preprocess", new PreprocessMapper(new Preprocessor(shape, bundles), metrics));
-    this.inference = new MapStep("inference", new InferenceMapper(
-        new Inferencer(shape, bundles, TrainRequestLimiter.of(config), config.training().retrainEvery(), clock),
-        config.metrics(), metrics));
-    this.postprocess = new MapStep("postprocess", new PostprocessMapper(new Postprocessor(shape, bundles), metrics));
+    this.window =
+        new SlidingWindowStep(
+            new WindowReducerFactory(config.windowSettings(), config.metricNames(), metrics),
+            config.windowSettings().lengthMillis(),
+            stepMillis);
+    this.preprocess =
+        new MapStep("preprocess", new PreprocessMapper(new Preprocessor(shape, bundles), metrics));
+    this.inference =
+        new MapStep(
+            "inference",
+            new InferenceMapper(
+                new Inferencer(
+                    shape,
+                    bundles,
+                    TrainRequestLimiter.of(config),
+                    config.training().retrainEvery(),
+                    clock),
+                config.metrics(),
+                metrics));
+    this.postprocess =
+        new MapStep(
+            "postprocess", new PostprocessMapper(new Postprocessor(shape, bundles), metrics));
     this.store = new SinkStep(storeSink);
     this.trainer = new TrainerStep(training, bundles, clock);
   }
 
   /**
-   * Feeds one source step (all samples share the timestamp {@code stepTimestamp}), then advances the
-   * watermark to the next step and runs every closed window through the pipeline.
+   * Feeds one source step (all samples share the timestamp {@code stepTimestamp}), then advances
+   * the watermark to the next step and runs every closed window through the pipeline.
    */
   StepOutput step(long stepTimestamp, List<LocalMessage> samples) {
     for (LocalMessage sample : samples) {
@@ -107,7 +127,8 @@ final class LocalPipeline {
         records.add(codec.decode(m.value(), AnomalyRecord.class));
       } catch (PayloadException e) {
         // Postprocess encoded it a moment ago and the store accepted it: this would be a bug.
-        throw new IllegalStateException("postprocess emitted a record that does not decode: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "postprocess emitted a record that does not decode: " + e.getMessage(), e);
       }
     }
     return new StepOutput(records, trainings);
@@ -115,10 +136,19 @@ final class LocalPipeline {
 
   /** Counters of every step, for the summary line. */
   String summary() {
-    return String.format("windows %d closed / %d emitted; preprocess %d in, %d dropped; inference %d in, %d dropped;"
+    return String.format(
+        "windows %d closed / %d emitted; preprocess %d in, %d dropped; inference %d in, %d dropped;"
             + " postprocess %d in, %d dropped; store %d written, %d failed%s",
-        window.windowsClosed(), window.emitted(), preprocess.in(), preprocess.dropped(), inference.in(),
-        inference.dropped(), postprocess.in(), postprocess.dropped(), store.written(), store.failed(),
+        window.windowsClosed(),
+        window.emitted(),
+        preprocess.in(),
+        preprocess.dropped(),
+        inference.in(),
+        inference.dropped(),
+        postprocess.in(),
+        postprocess.dropped(),
+        store.written(),
+        store.failed(),
         store.lastError() == null ? "" : " (last error: " + store.lastError() + ")");
   }
 

@@ -24,6 +24,7 @@ import io.rollguard.inference.trainer.RedisTrainingGuard;
 import io.rollguard.inference.trainer.TrainerMetrics;
 import io.rollguard.inference.trainer.TrainingGuard;
 import io.rollguard.inference.trainer.TrainingService;
+import io.rollguard.source.SourceMetrics;
 import io.rollguard.store.AnomalyScoreCollector;
 import io.rollguard.store.AnomalyStoreReader;
 import io.rollguard.store.AnomalyStoreSink;
@@ -39,7 +40,6 @@ import io.rollguard.store.StoreVertexMain;
 import io.rollguard.store.Verdict;
 import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
-import io.rollguard.source.SourceMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -72,11 +72,14 @@ final class LocalRun implements AutoCloseable {
 
   /** Entity and pod-template hashes of the demo; hashes look like the ones Argo Rollouts sets. */
   static final String NAMESPACE = "demo";
+
   static final String APP = "checkout";
   static final String STABLE_HASH = "5c7d9b8f6d";
   static final String CANARY_HASH = "8f4b6c5d7a";
 
-  /** Marks a registry directory this command created, so a later run may wipe it (and nothing else). */
+  /**
+   * Marks a registry directory this command created, so a later run may wipe it (and nothing else).
+   */
   static final String SCRATCH_MARKER = ".rollguard-run-scratch";
 
   /**
@@ -86,9 +89,15 @@ final class LocalRun implements AutoCloseable {
    * @param scenario which generated canary (ignored with {@code prometheus})
    * @param canaryMinutes steps to replay
    * @param port the store's HTTP port, 0 = any free port
-   * @param prometheus the rollout to read from a real Prometheus, or null for the generated scenario
+   * @param prometheus the rollout to read from a real Prometheus, or null for the generated
+   *     scenario
    */
-  record Options(DemoScenario.Kind scenario, long seed, int historyDays, int canaryMinutes, int port,
+  record Options(
+      DemoScenario.Kind scenario,
+      long seed,
+      int historyDays,
+      int canaryMinutes,
+      int port,
       PrometheusTarget prometheus) {
     Options {
       Objects.requireNonNull(scenario, "scenario");
@@ -109,14 +118,21 @@ final class LocalRun implements AutoCloseable {
   record PrometheusTarget(String namespace, String app, String canaryHash) {
     PrometheusTarget {
       if (namespace == null || namespace.isBlank() || app == null || app.isBlank()) {
-        throw new IllegalArgumentException("--prometheus-url needs --namespace and --app (the entity to replay)");
+        throw new IllegalArgumentException(
+            "--prometheus-url needs --namespace and --app (the entity to replay)");
       }
     }
   }
 
   /** Receives the run's progress (the console's live line). */
   interface Progress {
-    void step(int step, int steps, long atMillis, AnomalyRecord stable, AnomalyRecord canary, String verdict);
+    void step(
+        int step,
+        int steps,
+        long atMillis,
+        AnomalyRecord stable,
+        AnomalyRecord canary,
+        String verdict);
 
     void training(TrainerStep.Attempt attempt, RunResult.ModelInfo model);
   }
@@ -142,15 +158,35 @@ final class LocalRun implements AutoCloseable {
     PrometheusRegistry operational = new PrometheusRegistry();
     try {
       if (options.prometheus() == null) {
-        DemoScenario demo = DemoScenario.of(options.scenario(), options.seed(), options.historyDays(),
-            options.canaryMinutes(), config.step(), config.metricNames());
-        source = new ScenarioReplay(demo, new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_STABLE, STABLE_HASH),
-            new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_CANARY, CANARY_HASH), config, clock);
+        DemoScenario demo =
+            DemoScenario.of(
+                options.scenario(),
+                options.seed(),
+                options.historyDays(),
+                options.canaryMinutes(),
+                config.step(),
+                config.metricNames());
+        source =
+            new ScenarioReplay(
+                demo,
+                new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_STABLE, STABLE_HASH),
+                new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_CANARY, CANARY_HASH),
+                config,
+                clock);
       } else {
-        PrometheusClient client = new PrometheusClient(PrometheusClientSettings.from(config.prometheus()));
-        source = PrometheusReplay.fetch(config, client, options.prometheus().namespace(), options.prometheus().app(),
-            options.prometheus().canaryHash(), options.canaryMinutes(), Clock.systemUTC(), clock,
-            new SourceMetrics(operational));
+        PrometheusClient client =
+            new PrometheusClient(PrometheusClientSettings.from(config.prometheus()));
+        source =
+            PrometheusReplay.fetch(
+                config,
+                client,
+                options.prometheus().namespace(),
+                options.prometheus().app(),
+                options.prometheus().canaryHash(),
+                options.canaryMinutes(),
+                Clock.systemUTC(),
+                clock,
+                new SourceMetrics(operational));
       }
       clock.advanceTo(source.timestampOf(0));
       entity = new EntityId(source.canaryKey().namespace(), source.canaryKey().app());
@@ -167,14 +203,16 @@ final class LocalRun implements AutoCloseable {
           redis.ping();
         } catch (JedisException e) {
           throw new IOException(
-              "cannot reach Redis at " + printable(config.redis().url()) + ": " + e.getMessage(), e);
+              "cannot reach Redis at " + printable(config.redis().url()) + ": " + e.getMessage(),
+              e);
         }
         guard = new RedisTrainingGuard(redis, config.redis().keyPrefix(), "rollguard-run");
       } else {
         guard = new LocalTrainingGuard(clock);
       }
-      TrainingService training = new TrainingService(config, registry, source.history(), guard, clock,
-          new TrainerMetrics(operational));
+      TrainingService training =
+          new TrainingService(
+              config, registry, source.history(), guard, clock, new TrainerMetrics(operational));
       resources.add(training);
 
       StoreSettings store = config.store();
@@ -183,24 +221,41 @@ final class LocalRun implements AutoCloseable {
       ScoreWriter writer;
       if (redis != null) {
         StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
-        writer = new AnomalyStoreWriter(redis, keys, store.historyLength(), store.historyTtl(), clock, storeMetrics);
+        writer =
+            new AnomalyStoreWriter(
+                redis, keys, store.historyLength(), store.historyTtl(), clock, storeMetrics);
         reader = new AnomalyStoreReader(redis, keys);
         backends = "Redis registry and Redis store at " + printable(config.redis().url());
       } else {
-        InMemoryAnomalyStore memory = new InMemoryAnomalyStore(store.historyLength(), store.historyTtl(), clock);
+        InMemoryAnomalyStore memory =
+            new InMemoryAnomalyStore(store.historyLength(), store.historyTtl(), clock);
         writer = memory;
         reader = memory;
         backends = "directory registry " + config.registry().directory() + ", in-memory store";
       }
       verdicts = new VerdictService(reader, clock);
-      http = new StoreHttpServer(options.port(),
-          StoreVertexMain.storeRegistry(operational,
-              new AnomalyScoreCollector(reader, store.staleness(), clock, storeMetrics)),
-          verdicts, VerdictPolicy.DEFAULT, storeMetrics);
+      http =
+          new StoreHttpServer(
+              options.port(),
+              StoreVertexMain.storeRegistry(
+                  operational,
+                  new AnomalyScoreCollector(reader, store.staleness(), clock, storeMetrics)),
+              verdicts,
+              VerdictPolicy.DEFAULT,
+              storeMetrics);
       resources.add(http::stop);
-      pipeline = new LocalPipeline(config, bundles, training,
-          new AnomalyStoreSink(writer, MalformedRecordPolicy.FAILURE, storeMetrics, AnomalyStoreSink.DEFAULT_CHUNK_SIZE),
-          clock, operational);
+      pipeline =
+          new LocalPipeline(
+              config,
+              bundles,
+              training,
+              new AnomalyStoreSink(
+                  writer,
+                  MalformedRecordPolicy.FAILURE,
+                  storeMetrics,
+                  AnomalyStoreSink.DEFAULT_CHUNK_SIZE),
+              clock,
+              operational);
     } catch (IOException | PrometheusException | InterruptedException | RuntimeException e) {
       close();
       throw e;
@@ -229,8 +284,13 @@ final class LocalRun implements AutoCloseable {
   /** The verdict endpoint's URL for the replayed canary. */
   String verdictUrl() {
     ScoringKey canary = source.canaryKey();
-    return storeUrl() + "/api/v1/verdict?namespace=" + encode(canary.namespace()) + "&app=" + encode(canary.app())
-        + "&hash=" + encode(canary.podTemplateHash());
+    return storeUrl()
+        + "/api/v1/verdict?namespace="
+        + encode(canary.namespace())
+        + "&app="
+        + encode(canary.app())
+        + "&hash="
+        + encode(canary.podTemplateHash());
   }
 
   ReplaySource source() {
@@ -241,7 +301,9 @@ final class LocalRun implements AutoCloseable {
     return backends;
   }
 
-  /** Replays the canary phase through the pipeline and asks the store's HTTP API for the verdict. */
+  /**
+   * Replays the canary phase through the pipeline and asks the store's HTTP API for the verdict.
+   */
   RunResult replay(Progress progress) throws IOException, InterruptedException {
     ScoringKey canaryKey = source.canaryKey();
     RunTimeline timeline = new RunTimeline(source.stableKey(), canaryKey);
@@ -262,42 +324,71 @@ final class LocalRun implements AutoCloseable {
         progress.training(attempt, modelInfo().orElse(null));
       }
       // What an analysis run polling the verdict endpoint would see after this step.
-      Verdict now = verdicts.verdict(canaryKey.namespace(), canaryKey.app(), canaryKey.podTemplateHash(),
-          VerdictPolicy.DEFAULT);
-      timeline.addVerdict(new RunTimeline.VerdictPoint(clock.millis(), now.verdict(),
-          now.canary() == null ? null : now.canary().unifiedScore(),
-          now.stable() == null ? null : now.stable().unifiedScore()));
+      Verdict now =
+          verdicts.verdict(
+              canaryKey.namespace(),
+              canaryKey.app(),
+              canaryKey.podTemplateHash(),
+              VerdictPolicy.DEFAULT);
+      timeline.addVerdict(
+          new RunTimeline.VerdictPoint(
+              clock.millis(),
+              now.verdict(),
+              now.canary() == null ? null : now.canary().unifiedScore(),
+              now.stable() == null ? null : now.stable().unifiedScore()));
       progress.step(i + 1, steps, clock.millis(), lastStable, lastCanary, now.verdict());
     }
     if (pipeline.storeFailures() > 0) {
-      throw new IOException(pipeline.storeFailures() + " record(s) could not be written to the store: "
-          + pipeline.lastStoreError());
+      throw new IOException(
+          pipeline.storeFailures()
+              + " record(s) could not be written to the store: "
+              + pipeline.lastStoreError());
     }
     Verdict verdict = verdictOverHttp();
     int scoreSeries = scoreSeriesOverHttp();
-    return new RunResult(source, config.metricNames(), VerdictPolicy.DEFAULT.failScore(), verdict,
-        timeline, pipeline.trainings(), modelInfo().orElse(null), pipeline.summary(), backends, storeUrl(),
-        scoreSeries, (System.nanoTime() - startedNanos) / 1e9);
+    return new RunResult(
+        source,
+        config.metricNames(),
+        VerdictPolicy.DEFAULT.failScore(),
+        verdict,
+        timeline,
+        pipeline.trainings(),
+        modelInfo().orElse(null),
+        pipeline.summary(),
+        backends,
+        storeUrl(),
+        scoreSeries,
+        (System.nanoTime() - startedNanos) / 1e9);
   }
 
-  /** The final verdict through {@code GET /api/v1/verdict}, exactly as Argo Rollouts' web provider asks. */
+  /**
+   * The final verdict through {@code GET /api/v1/verdict}, exactly as Argo Rollouts' web provider
+   * asks.
+   */
   private Verdict verdictOverHttp() throws IOException, InterruptedException {
-    return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+    return new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
         .readValue(get(verdictUrl()), Verdict.class);
   }
 
-  /** How many {@code rollguard_anomaly_score} series {@code GET /metrics} exports, as Prometheus would scrape. */
+  /**
+   * How many {@code rollguard_anomaly_score} series {@code GET /metrics} exports, as Prometheus
+   * would scrape.
+   */
   private int scoreSeriesOverHttp() throws IOException, InterruptedException {
     String prefix = AnomalyScoreCollector.SCORE + "{";
     return (int) get(storeUrl() + "/metrics").lines().filter(l -> l.startsWith(prefix)).count();
   }
 
   private static String get(String url) throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+      throw new IOException(
+          "GET " + url + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }
@@ -309,9 +400,15 @@ final class LocalRun implements AutoCloseable {
     } catch (RegistryException e) {
       return Optional.empty();
     }
-    return latest.map(b -> new RunResult.ModelInfo(b.version().id(), b.bundle().summary().modelKind(),
-        b.bundle().summary().rows(), b.bundle().summary().firstTimestampMillis(),
-        b.bundle().summary().lastTimestampMillis(), b.bundle().summary().durationMillis()));
+    return latest.map(
+        b ->
+            new RunResult.ModelInfo(
+                b.version().id(),
+                b.bundle().summary().modelKind(),
+                b.bundle().summary().rows(),
+                b.bundle().summary().firstTimestampMillis(),
+                b.bundle().summary().lastTimestampMillis(),
+                b.bundle().summary().durationMillis()));
   }
 
   /** A URL to print: credentials in its user-info part stay out of the console and the report. */
@@ -325,7 +422,10 @@ final class LocalRun implements AutoCloseable {
     if (uri.getRawUserInfo() == null) {
       return url;
     }
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
@@ -340,8 +440,11 @@ final class LocalRun implements AutoCloseable {
   static void prepareScratchRegistry(Path dir) throws IOException {
     if (Files.exists(dir)) {
       if (!Files.exists(dir.resolve(SCRATCH_MARKER))) {
-        throw new IllegalArgumentException("registry directory " + dir + " exists and was not created by"
-            + " 'rollguard run'; choose another --work-dir");
+        throw new IllegalArgumentException(
+            "registry directory "
+                + dir
+                + " exists and was not created by"
+                + " 'rollguard run'; choose another --work-dir");
       }
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -350,7 +453,9 @@ final class LocalRun implements AutoCloseable {
       }
     }
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(SCRATCH_MARKER), "created by 'rollguard run'; deleted and recreated by the next run\n");
+    Files.writeString(
+        dir.resolve(SCRATCH_MARKER),
+        "created by 'rollguard run'; deleted and recreated by the next run\n");
   }
 
   @Override

@@ -36,8 +36,12 @@ final class MapStep {
         continue;
       }
       out++;
-      result.add(new LocalMessage(m.getKeys() == null ? new String[0] : m.getKeys(), m.getValue(), m.getTags(),
-          message.eventTimeMillis()));
+      result.add(
+          new LocalMessage(
+              m.getKeys() == null ? new String[0] : m.getKeys(),
+              m.getValue(),
+              m.getTags(),
+              message.eventTimeMillis()));
     }
     return result;
   }

@@ -25,11 +25,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code rollguard run --prometheus-url}: the last {@code steps} steps of one entity, read from a real
- * Prometheus with the source vertex's own classes ({@link StepFetcher}, {@link SampleAssembler}: the
- * configured queries, step-aligned {@code query_range}, one sample per scoring key and step), and the
- * trainer's history from the same Prometheus ({@link PrometheusHistorySource}) ending where the
- * replay starts, so the model never sees the canary phase it scores.
+ * {@code rollguard run --prometheus-url}: the last {@code steps} steps of one entity, read from a
+ * real Prometheus with the source vertex's own classes ({@link StepFetcher}, {@link
+ * SampleAssembler}: the configured queries, step-aligned {@code query_range}, one sample per
+ * scoring key and step), and the trainer's history from the same Prometheus ({@link
+ * PrometheusHistorySource}) ending where the replay starts, so the model never sees the canary
+ * phase it scores.
  *
  * <p>The queries are rendered for the one entity (the trainer's placeholders), not for every entity
  * as the source vertex does: a local run looks at one rollout.
@@ -46,8 +47,13 @@ final class PrometheusReplay implements ReplaySource {
   private final List<List<LocalMessage>> messages;
   private final HistorySource history;
 
-  private PrometheusReplay(String description, ScoringKey stableKey, ScoringKey canaryKey, StepGrid grid,
-      List<List<LocalMessage>> messages, HistorySource history) {
+  private PrometheusReplay(
+      String description,
+      ScoringKey stableKey,
+      ScoringKey canaryKey,
+      StepGrid grid,
+      List<List<LocalMessage>> messages,
+      HistorySource history) {
     this.description = description;
     this.stableKey = stableKey;
     this.canaryKey = canaryKey;
@@ -57,27 +63,42 @@ final class PrometheusReplay implements ReplaySource {
   }
 
   /**
-   * Reads the entity's last {@code steps} steps (ending {@code prometheus.ingestionDelay} before the
-   * wall clock's now).
+   * Reads the entity's last {@code steps} steps (ending {@code prometheus.ingestionDelay} before
+   * the wall clock's now).
    *
    * @param canaryHash the canary's pod-template hash, or null to take the only one in the range
    * @param runClock the run's clock, which the trainer's history source reads
    * @throws IllegalArgumentException when the range has no canary (or several and none was chosen)
    */
-  static PrometheusReplay fetch(RollguardConfig config, PrometheusClient client, String namespace, String app,
-      String canaryHash, int steps, Clock wallClock, Clock runClock, SourceMetrics metrics)
+  static PrometheusReplay fetch(
+      RollguardConfig config,
+      PrometheusClient client,
+      String namespace,
+      String app,
+      String canaryHash,
+      int steps,
+      Clock wallClock,
+      Clock runClock,
+      SourceMetrics metrics)
       throws PrometheusException, InterruptedException {
     long stepMillis = config.step().toMillis();
-    long last = Math.floorDiv(wallClock.instant().minus(config.prometheus().ingestionDelay()).toEpochMilli(), stepMillis)
-        * stepMillis;
+    long last =
+        Math.floorDiv(
+                wallClock.instant().minus(config.prometheus().ingestionDelay()).toEpochMilli(),
+                stepMillis)
+            * stepMillis;
     StepGrid grid = new StepGrid(last - (steps - 1L) * stepMillis, stepMillis, steps);
     Map<String, String> placeholders = config.queryPlaceholders(namespace, app);
     List<MetricQuery> queries = new ArrayList<>();
     for (MetricSpec spec : config.metrics()) {
       queries.add(new MetricQuery(spec.name(), spec.render(placeholders)));
     }
-    StepFetcher fetcher = new StepFetcher(client, queries,
-        new SampleAssembler(config.entity(), config.metricNames(), metrics), metrics);
+    StepFetcher fetcher =
+        new StepFetcher(
+            client,
+            queries,
+            new SampleAssembler(config.entity(), config.metricNames(), metrics),
+            metrics);
     List<List<Sample>> samples = fetcher.fetch(grid);
 
     Map<String, Integer> stableCounts = new TreeMap<>();
@@ -110,30 +131,63 @@ final class PrometheusReplay implements ReplaySource {
       }
     }
     ScoringKey canaryKey = new ScoringKey(namespace, app, ScoringKey.ROLE_CANARY, canary);
-    ScoringKey stableKey = stable == null ? null : new ScoringKey(namespace, app, ScoringKey.ROLE_STABLE, stable);
-    String description = String.format("Prometheus %s: %s/%s, canary %s vs %s, %d steps from %s",
-        LocalRun.printable(client.settings().baseUrl().toString()), namespace, app, canary,
-        stable == null ? "no stable" : "stable " + stable,
-        grid.points(), TIME.format(Instant.ofEpochMilli(grid.startMillis())));
-    return new PrometheusReplay(description, stableKey, canaryKey, grid, List.copyOf(messages),
+    ScoringKey stableKey =
+        stable == null ? null : new ScoringKey(namespace, app, ScoringKey.ROLE_STABLE, stable);
+    String description =
+        String.format(
+            "Prometheus %s: %s/%s, canary %s vs %s, %d steps from %s",
+            LocalRun.printable(client.settings().baseUrl().toString()),
+            namespace,
+            app,
+            canary,
+            stable == null ? "no stable" : "stable " + stable,
+            grid.points(),
+            TIME.format(Instant.ofEpochMilli(grid.startMillis())));
+    return new PrometheusReplay(
+        description,
+        stableKey,
+        canaryKey,
+        grid,
+        List.copyOf(messages),
         new PrometheusHistorySource(client, config, runClock));
   }
 
-  private static String chooseCanary(String wanted, TreeSet<String> seen, String namespace, String app,
-      StepGrid grid) {
-    String range = TIME.format(Instant.ofEpochMilli(grid.startMillis())) + " to "
-        + TIME.format(Instant.ofEpochMilli(grid.endMillis()));
+  private static String chooseCanary(
+      String wanted, TreeSet<String> seen, String namespace, String app, StepGrid grid) {
+    String range =
+        TIME.format(Instant.ofEpochMilli(grid.startMillis()))
+            + " to "
+            + TIME.format(Instant.ofEpochMilli(grid.endMillis()));
     if (wanted != null) {
       if (!seen.contains(wanted)) {
-        throw new IllegalArgumentException("--canary-hash " + wanted + ": no canary series of " + namespace + "/" + app
-            + " with that hash from " + range + " (seen: " + seen + ")");
+        throw new IllegalArgumentException(
+            "--canary-hash "
+                + wanted
+                + ": no canary series of "
+                + namespace
+                + "/"
+                + app
+                + " with that hash from "
+                + range
+                + " (seen: "
+                + seen
+                + ")");
       }
       return wanted;
     }
     if (seen.size() != 1) {
-      throw new IllegalArgumentException((seen.isEmpty() ? "no canary series" : "several canaries " + seen)
-          + " of " + namespace + "/" + app + " from " + range + "; "
-          + (seen.isEmpty() ? "check --namespace/--app and the entity labels of the config" : "choose one with --canary-hash"));
+      throw new IllegalArgumentException(
+          (seen.isEmpty() ? "no canary series" : "several canaries " + seen)
+              + " of "
+              + namespace
+              + "/"
+              + app
+              + " from "
+              + range
+              + "; "
+              + (seen.isEmpty()
+                  ? "check --namespace/--app and the entity labels of the config"
+                  : "choose one with --canary-hash"));
     }
     return seen.first();
   }

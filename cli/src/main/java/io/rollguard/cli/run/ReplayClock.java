@@ -7,8 +7,8 @@ import java.time.ZoneOffset;
 
 /**
  * The local run's notion of "now": the event time of the replay. Every component that asks the time
- * (registry, inference's staleness check, the store's TTLs, the verdict's range) gets this clock, so a
- * replay of a scenario dated in the past behaves exactly as if it ran live, only faster.
+ * (registry, inference's staleness check, the store's TTLs, the verdict's range) gets this clock,
+ * so a replay of a scenario dated in the past behaves exactly as if it ran live, only faster.
  */
 final class ReplayClock extends Clock {
 
@@ -21,7 +21,8 @@ final class ReplayClock extends Clock {
   /** Moves time to {@code newMillis}; never backwards, as a watermark never goes back. */
   void advanceTo(long newMillis) {
     if (newMillis < millis) {
-      throw new IllegalArgumentException("replay time cannot go back from " + millis + " to " + newMillis);
+      throw new IllegalArgumentException(
+          "replay time cannot go back from " + millis + " to " + newMillis);
     }
     millis = newMillis;
   }

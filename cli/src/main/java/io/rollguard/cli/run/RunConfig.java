@@ -33,8 +33,13 @@ import java.util.Map;
  */
 final class RunConfig {
 
-  static final List<String> CREDENTIAL_VARIABLES = List.of("REDIS_USERNAME", "REDIS_PASSWORD",
-      "PROMETHEUS_BEARER_TOKEN", "PROMETHEUS_USERNAME", "PROMETHEUS_PASSWORD");
+  static final List<String> CREDENTIAL_VARIABLES =
+      List.of(
+          "REDIS_USERNAME",
+          "REDIS_PASSWORD",
+          "PROMETHEUS_BEARER_TOKEN",
+          "PROMETHEUS_USERNAME",
+          "PROMETHEUS_PASSWORD");
 
   private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -46,7 +51,11 @@ final class RunConfig {
    * @param redisUrl a real Redis for registry and store, or null
    * @param prometheusUrl a real Prometheus for samples and history, or null
    */
-  static RollguardConfig build(Path configFile, Path registryDirectory, String redisUrl, String prometheusUrl,
+  static RollguardConfig build(
+      Path configFile,
+      Path registryDirectory,
+      String redisUrl,
+      String prometheusUrl,
       Map<String, String> env)
       throws ConfigException {
     String text;
@@ -89,7 +98,8 @@ final class RunConfig {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return ConfigLoader.parse(edited, source + " with the flags of 'rollguard run'", credentials(env));
+    return ConfigLoader.parse(
+        edited, source + " with the flags of 'rollguard run'", credentials(env));
   }
 
   private static Map<String, String> credentials(Map<String, String> env) {
@@ -115,10 +125,14 @@ final class RunConfig {
   }
 
   private static String bundledDefault() throws IOException, ConfigException {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.DEFAULT_CONFIG_RESOURCE)) {
+    try (InputStream in =
+        ConfigLoader.class.getResourceAsStream(ConfigLoader.DEFAULT_CONFIG_RESOURCE)) {
       if (in == null) {
-        throw new ConfigException("", "the bundled default config " + ConfigLoader.DEFAULT_CONFIG_RESOURCE
-            + " is missing from the classpath");
+        throw new ConfigException(
+            "",
+            "the bundled default config "
+                + ConfigLoader.DEFAULT_CONFIG_RESOURCE
+                + " is missing from the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -14,9 +14,11 @@ import java.util.List;
  * @param trainings the trainer's attempts
  * @param model the bundle scoring ended with, or null when none was trained
  * @param pipelineSummary the vertices' counters in one line
- * @param backends where registry and store lived, e.g. "directory registry target/..., in-memory store"
+ * @param backends where registry and store lived, e.g. "directory registry target/..., in-memory
+ *     store"
  * @param storeUrl the store's HTTP base URL
- * @param scoreSeries how many {@code rollguard_anomaly_score} series the store's {@code /metrics} served at the end
+ * @param scoreSeries how many {@code rollguard_anomaly_score} series the store's {@code /metrics}
+ *     served at the end
  * @param wallSeconds the run's wall time (generation, training, replay), without JVM start
  */
 record RunResult(
@@ -34,5 +36,6 @@ record RunResult(
     double wallSeconds) {
 
   /** The bundle in use at the end of the run. */
-  record ModelInfo(String version, String kind, int rows, long firstMillis, long lastMillis, long trainMillis) {}
+  record ModelInfo(
+      String version, String kind, int rows, long firstMillis, long lastMillis, long trainMillis) {}
 }

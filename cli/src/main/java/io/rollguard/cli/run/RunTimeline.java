@@ -21,7 +21,9 @@ final class RunTimeline {
   private final List<AnomalyRecord> canary = new ArrayList<>();
   private final List<VerdictPoint> verdicts = new ArrayList<>();
 
-  /** @param stableKey the stable compared against, or null when there is none */
+  /**
+   * @param stableKey the stable compared against, or null when there is none
+   */
   RunTimeline(ScoringKey stableKey, ScoringKey canaryKey) {
     this.stableKey = stableKey;
     this.canaryKey = canaryKey;

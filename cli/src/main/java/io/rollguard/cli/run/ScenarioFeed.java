@@ -1,9 +1,9 @@
 package io.rollguard.cli.run;
 
+import io.rollguard.cli.scenario.SeriesRows;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
-import io.rollguard.cli.scenario.SeriesRows;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.rollguard.cli.run;
 
-import io.rollguard.common.registry.EntityId;
 import io.rollguard.cli.scenario.SeriesRows;
+import io.rollguard.common.registry.EntityId;
 import io.rollguard.inference.trainer.History;
 import io.rollguard.inference.trainer.HistorySource;
 import java.time.Clock;
@@ -13,9 +13,9 @@ import java.util.Objects;
 /**
  * The trainer's history in the local run: what {@code PrometheusHistorySource} would return for the
  * scenario's entity. The window ends {@code ingestionDelay} before now and reaches back at most
- * {@code lookback}; rows come from the stable role (the stable-only history, then the stable's rows of
- * the canary phase that are already in the past), since the Prometheus source prefers the stable key
- * at every step. Any other entity has no history.
+ * {@code lookback}; rows come from the stable role (the stable-only history, then the stable's rows
+ * of the canary phase that are already in the past), since the Prometheus source prefers the stable
+ * key at every step. Any other entity has no history.
  */
 final class ScenarioHistorySource implements HistorySource {
 
@@ -25,8 +25,12 @@ final class ScenarioHistorySource implements HistorySource {
   private final Duration ingestionDelay;
   private final Clock clock;
 
-  ScenarioHistorySource(EntityId entity, List<SeriesRows> stableParts, Duration lookback,
-      Duration ingestionDelay, Clock clock) {
+  ScenarioHistorySource(
+      EntityId entity,
+      List<SeriesRows> stableParts,
+      Duration lookback,
+      Duration ingestionDelay,
+      Clock clock) {
     this.entity = Objects.requireNonNull(entity, "entity");
     this.stableParts = List.copyOf(stableParts);
     this.lookback = Objects.requireNonNull(lookback, "lookback");

@@ -1,15 +1,17 @@
 package io.rollguard.cli.run;
 
+import io.rollguard.cli.scenario.ScenarioData;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.registry.EntityId;
-import io.rollguard.cli.scenario.ScenarioData;
 import io.rollguard.inference.trainer.HistorySource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 
-/** The embedded default: a generated {@link DemoScenario}, its stable history and its canary phase. */
+/**
+ * The embedded default: a generated {@link DemoScenario}, its stable history and its canary phase.
+ */
 final class ScenarioReplay implements ReplaySource {
 
   private final DemoScenario demo;
@@ -18,15 +20,24 @@ final class ScenarioReplay implements ReplaySource {
   private final ScenarioFeed feed;
   private final HistorySource history;
 
-  ScenarioReplay(DemoScenario demo, ScoringKey stableKey, ScoringKey canaryKey, RollguardConfig config, Clock clock) {
+  ScenarioReplay(
+      DemoScenario demo,
+      ScoringKey stableKey,
+      ScoringKey canaryKey,
+      RollguardConfig config,
+      Clock clock) {
     this.demo = demo;
     this.stableKey = stableKey;
     this.canaryKey = canaryKey;
     ScenarioData data = demo.scenario().generate();
     this.feed = new ScenarioFeed(stableKey, canaryKey, data.stable(), data.canary());
-    this.history = new ScenarioHistorySource(new EntityId(stableKey.namespace(), stableKey.app()),
-        List.of(data.history(), data.stable()), config.training().lookback(), config.prometheus().ingestionDelay(),
-        clock);
+    this.history =
+        new ScenarioHistorySource(
+            new EntityId(stableKey.namespace(), stableKey.app()),
+            List.of(data.history(), data.stable()),
+            config.training().lookback(),
+            config.prometheus().ingestionDelay(),
+            clock);
   }
 
   @Override
@@ -76,6 +87,8 @@ final class ScenarioReplay implements ReplaySource {
 
   @Override
   public long regressionOnsetMillis() {
-    return demo.onsetStep() < 0 ? -1 : demo.scenario().canaryStart().toEpochMilli() + demo.onsetStep() * stepMillis();
+    return demo.onsetStep() < 0
+        ? -1
+        : demo.scenario().canaryStart().toEpochMilli() + demo.onsetStep() * stepMillis();
   }
 }

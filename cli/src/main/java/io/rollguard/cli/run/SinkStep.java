@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * A sink vertex of the local pipeline: hands a batch to the vertex's own {@link Sinker}, as the SDK
- * does, and checks that every datum got exactly one answer. A failure answer is kept (Numaflow would
- * retry it; the local run reports it instead of looping).
+ * does, and checks that every datum got exactly one answer. A failure answer is kept (Numaflow
+ * would retry it; the local run reports it instead of looping).
  */
 final class SinkStep {
 
@@ -33,20 +33,22 @@ final class SinkStep {
     }
     List<String> sent = new ArrayList<>(batch.size());
     Iterator<LocalMessage> messages = batch.iterator();
-    DatumIterator datums = new DatumIterator() {
-      @Override
-      public Datum next() {
-        if (!messages.hasNext()) {
-          return null;
-        }
-        String id = "sink-" + (++ids);
-        sent.add(id);
-        return new LocalDatum(id, messages.next(), watermark);
-      }
-    };
+    DatumIterator datums =
+        new DatumIterator() {
+          @Override
+          public Datum next() {
+            if (!messages.hasNext()) {
+              return null;
+            }
+            String id = "sink-" + (++ids);
+            sent.add(id);
+            return new LocalDatum(id, messages.next(), watermark);
+          }
+        };
     List<Response> responses = sinker.processMessages(datums).getResponses();
     if (responses.size() != sent.size()) {
-      throw new IllegalStateException("the sink answered " + responses.size() + " of " + sent.size() + " datums");
+      throw new IllegalStateException(
+          "the sink answered " + responses.size() + " of " + sent.size() + " datums");
     }
     for (Response r : responses) {
       if (Boolean.TRUE.equals(r.getSuccess())) {

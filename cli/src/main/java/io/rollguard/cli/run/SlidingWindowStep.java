@@ -14,15 +14,15 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A keyed sliding-window reduce vertex of the local pipeline, with Numaflow's semantics
- * ({@code window.sliding: {length, slide}}, {@code keyed: true}):
+ * A keyed sliding-window reduce vertex of the local pipeline, with Numaflow's semantics ({@code
+ * window.sliding: {length, slide}}, {@code keyed: true}):
  *
  * <ul>
  *   <li>windows are {@code [start, start + length)} with {@code start} a multiple of {@code slide};
  *       a message belongs to every window that contains its event time (length / slide of them);
  *   <li>one reducer instance per (window, key set), created by the vertex's own {@link
- *       ReducerFactory}; {@code addMessage} for each message, {@code getOutput} once when the window
- *       closes;
+ *       ReducerFactory}; {@code addMessage} for each message, {@code getOutput} once when the
+ *       window closes;
  *   <li>a window closes when the watermark reaches its end; a message older than the watermark is
  *       late and dropped, as Numaflow drops late data for a closed window;
  *   <li>the output's event time is the window's end minus 1 ms (Numaflow's convention: it belongs
@@ -51,11 +51,16 @@ final class SlidingWindowStep {
   private long windowsClosed;
   private long emitted;
 
-  SlidingWindowStep(ReducerFactory<? extends Reducer> factory, long lengthMillis, long slideMillis) {
+  SlidingWindowStep(
+      ReducerFactory<? extends Reducer> factory, long lengthMillis, long slideMillis) {
     this.factory = Objects.requireNonNull(factory, "factory");
     if (slideMillis <= 0 || lengthMillis < slideMillis || lengthMillis % slideMillis != 0) {
-      throw new IllegalArgumentException("sliding window length " + lengthMillis
-          + " ms must be a positive multiple of the slide " + slideMillis + " ms");
+      throw new IllegalArgumentException(
+          "sliding window length "
+              + lengthMillis
+              + " ms must be a positive multiple of the slide "
+              + slideMillis
+              + " ms");
     }
     this.lengthMillis = lengthMillis;
     this.slideMillis = slideMillis;
@@ -70,15 +75,28 @@ final class SlidingWindowStep {
     }
     String joined = String.join("\u0000", message.keys());
     long lastStart = Math.floorDiv(t, slideMillis) * slideMillis;
-    for (long start = lastStart - lengthMillis + slideMillis; start <= lastStart; start += slideMillis) {
-      Open window = open.computeIfAbsent(new WindowKey(start, joined),
-          k -> new Open(message.keys().clone(), factory.createReducer()));
-      window.reducer().addMessage(window.keys(), new LocalDatum("w-" + start + "-" + joined, message,
-          Instant.ofEpochMilli(watermark == Long.MIN_VALUE ? 0 : watermark)), metadata(start));
+    for (long start = lastStart - lengthMillis + slideMillis;
+        start <= lastStart;
+        start += slideMillis) {
+      Open window =
+          open.computeIfAbsent(
+              new WindowKey(start, joined),
+              k -> new Open(message.keys().clone(), factory.createReducer()));
+      window
+          .reducer()
+          .addMessage(
+              window.keys(),
+              new LocalDatum(
+                  "w-" + start + "-" + joined,
+                  message,
+                  Instant.ofEpochMilli(watermark == Long.MIN_VALUE ? 0 : watermark)),
+              metadata(start));
     }
   }
 
-  /** Moves the watermark to {@code newWatermark} and returns the output of every window that closed. */
+  /**
+   * Moves the watermark to {@code newWatermark} and returns the output of every window that closed.
+   */
   List<LocalMessage> advanceWatermark(long newWatermark) {
     watermark = Math.max(watermark, newWatermark);
     List<LocalMessage> out = new ArrayList<>();
@@ -86,13 +104,22 @@ final class SlidingWindowStep {
       Map.Entry<WindowKey, Open> first = open.pollFirstEntry();
       long start = first.getKey().start();
       windowsClosed++;
-      for (Message m : first.getValue().reducer().getOutput(first.getValue().keys(), metadata(start)).getMessages()) {
+      for (Message m :
+          first
+              .getValue()
+              .reducer()
+              .getOutput(first.getValue().keys(), metadata(start))
+              .getMessages()) {
         if (m.getTags() != null && Arrays.asList(m.getTags()).contains(Message.DROP)) {
           continue;
         }
         emitted++;
-        out.add(new LocalMessage(m.getKeys() == null ? new String[0] : m.getKeys(), m.getValue(), m.getTags(),
-            start + lengthMillis - 1));
+        out.add(
+            new LocalMessage(
+                m.getKeys() == null ? new String[0] : m.getKeys(),
+                m.getValue(),
+                m.getTags(),
+                start + lengthMillis - 1));
       }
     }
     return out;
@@ -101,17 +128,18 @@ final class SlidingWindowStep {
   private Metadata metadata(long start) {
     Instant from = Instant.ofEpochMilli(start);
     Instant to = Instant.ofEpochMilli(start + lengthMillis);
-    IntervalWindow window = new IntervalWindow() {
-      @Override
-      public Instant getStartTime() {
-        return from;
-      }
+    IntervalWindow window =
+        new IntervalWindow() {
+          @Override
+          public Instant getStartTime() {
+            return from;
+          }
 
-      @Override
-      public Instant getEndTime() {
-        return to;
-      }
-    };
+          @Override
+          public Instant getEndTime() {
+            return to;
+          }
+        };
     return () -> window;
   }
 

@@ -25,9 +25,11 @@ final class SvgCharts {
   record Bar(long x, double[] segments) {}
 
   static final String[] PALETTE = {
-      "#d64545", "#7b5cc4", "#2f855a", "#b7791f", "#2b6cb0", "#c05621", "#0f766e", "#b83280"};
+    "#d64545", "#7b5cc4", "#2f855a", "#b7791f", "#2b6cb0", "#c05621", "#0f766e", "#b83280"
+  };
 
-  private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HHMM =
+      DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final int LEFT = 46;
   private static final int RIGHT = 16;
   private static final int TOP = 14;
@@ -36,33 +38,69 @@ final class SvgCharts {
   private SvgCharts() {}
 
   /** A time chart on a fixed 0..{@code yMax} axis. */
-  static String lineChart(int width, int height, double yMax, long xFrom, long xTo, List<Series> series,
-      List<Marker> markers, List<Threshold> thresholds, String ariaLabel) {
+  static String lineChart(
+      int width,
+      int height,
+      double yMax,
+      long xFrom,
+      long xTo,
+      List<Series> series,
+      List<Marker> markers,
+      List<Threshold> thresholds,
+      String ariaLabel) {
     StringBuilder svg = open(width, height, ariaLabel);
     Frame f = new Frame(width, height, xFrom, xTo, yMax);
     axes(svg, f, yMax);
     for (Marker m : markers) {
       double x = f.x(m.x());
-      svg.append(String.format(Locale.ROOT,
-          "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" fill-opacity=\"0.07\"/>",
-          x, TOP, f.right() - x, f.plotHeight(), m.color()));
-      svg.append(String.format(Locale.ROOT,
-          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>",
-          x, TOP, x, TOP + f.plotHeight(), m.color()));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" fill-opacity=\"0.07\"/>",
+              x,
+              TOP,
+              f.right() - x,
+              f.plotHeight(),
+              m.color()));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>",
+              x,
+              TOP,
+              x,
+              TOP + f.plotHeight(),
+              m.color()));
       if (!m.label().isEmpty()) {
-        svg.append(String.format(Locale.ROOT,
-            "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>", x + 4, TOP + 12, m.color(),
-            HtmlReport.escape(m.label())));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>",
+                x + 4,
+                TOP + 12,
+                m.color(),
+                HtmlReport.escape(m.label())));
       }
     }
     for (Threshold t : thresholds) {
       double y = f.y(t.y());
-      svg.append(String.format(Locale.ROOT,
-          "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>",
-          LEFT, y, f.right(), y, t.color()));
-      svg.append(String.format(Locale.ROOT,
-          "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"%s\">%s</text>",
-          f.right() - 4, y - 4, t.color(), HtmlReport.escape(t.label())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>",
+              LEFT,
+              y,
+              f.right(),
+              y,
+              t.color()));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"%s\">%s</text>",
+              f.right() - 4,
+              y - 4,
+              t.color(),
+              HtmlReport.escape(t.label())));
     }
     for (Series s : series) {
       path(svg, f, s);
@@ -71,13 +109,20 @@ final class SvgCharts {
   }
 
   /** Stacked bars on a 0..{@code yMax} axis, one bar per x. */
-  static String stackedBars(int width, int height, double yMax, List<Bar> bars, String[] colors, String ariaLabel) {
+  static String stackedBars(
+      int width, int height, double yMax, List<Bar> bars, String[] colors, String ariaLabel) {
     StringBuilder svg = open(width, height, ariaLabel);
     if (bars.isEmpty()) {
       return svg.append("</svg>").toString();
     }
     long step = bars.size() > 1 ? bars.get(1).x() - bars.get(0).x() : 60_000;
-    Frame f = new Frame(width, height, bars.get(0).x() - step / 2, bars.get(bars.size() - 1).x() + step / 2, yMax);
+    Frame f =
+        new Frame(
+            width,
+            height,
+            bars.get(0).x() - step / 2,
+            bars.get(bars.size() - 1).x() + step / 2,
+            yMax);
     axes(svg, f, yMax);
     double barWidth = Math.max(2, (f.x(bars.get(0).x() + step) - f.x(bars.get(0).x())) * 0.7);
     for (Bar bar : bars) {
@@ -90,9 +135,15 @@ final class SvgCharts {
         }
         double y0 = f.y(base);
         double y1 = f.y(Math.min(yMax, base + v));
-        svg.append(String.format(Locale.ROOT,
-            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-            cx - barWidth / 2, y1, barWidth, Math.max(0, y0 - y1), colors[k % colors.length]));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+                cx - barWidth / 2,
+                y1,
+                barWidth,
+                Math.max(0, y0 - y1),
+                colors[k % colors.length]));
         base += v;
       }
     }
@@ -118,47 +169,85 @@ final class SvgCharts {
       if (x1 <= x0) {
         continue;
       }
-      svg.append(String.format(Locale.ROOT,
-          "<rect x=\"%.1f\" y=\"2\" width=\"%.1f\" height=\"%d\" fill=\"%s\" shape-rendering=\"crispEdges\">"
-              + "<title>%s</title></rect>",
-          // Half a pixel of overlap, so neighbouring cells of one colour show no seam.
-          x0, x1 - x0 + 0.5, height - 4, c.color(), HtmlReport.escape(c.title())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.1f\" y=\"2\" width=\"%.1f\" height=\"%d\" fill=\"%s\" shape-rendering=\"crispEdges\">"
+                  + "<title>%s</title></rect>",
+              // Half a pixel of overlap, so neighbouring cells of one colour show no seam.
+              x0,
+              x1 - x0 + 0.5,
+              height - 4,
+              c.color(),
+              HtmlReport.escape(c.title())));
     }
     return svg.append("</svg>").toString();
   }
 
   private static StringBuilder open(int width, int height, String ariaLabel) {
-    return new StringBuilder(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
-            + " aria-label=\"%s\" font-family=\"system-ui, sans-serif\">",
-        width, height, width, height, HtmlReport.escape(ariaLabel)));
+    return new StringBuilder(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
+                + " aria-label=\"%s\" font-family=\"system-ui, sans-serif\">",
+            width,
+            height,
+            width,
+            height,
+            HtmlReport.escape(ariaLabel)));
   }
 
   private static void axes(StringBuilder svg, Frame f, double yMax) {
     double yStep = yMax <= 10 ? 2 : Math.ceil(yMax / 5);
     for (double v = 0; v <= yMax + 1e-9; v += yStep) {
       double y = f.y(v);
-      svg.append(String.format(Locale.ROOT,
-          "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e2e8f0\"/>", LEFT, y, f.right(), y));
-      svg.append(String.format(Locale.ROOT,
-          "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"#4a5568\">%s</text>",
-          LEFT - 6, y + 4, v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e2e8f0\"/>",
+              LEFT,
+              y,
+              f.right(),
+              y));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"#4a5568\">%s</text>",
+              LEFT - 6,
+              y + 4,
+              v == Math.rint(v)
+                  ? String.valueOf((long) v)
+                  : String.format(Locale.ROOT, "%.1f", v)));
     }
     long span = Math.max(1, f.xTo - f.xFrom);
     long tick = niceTick(span);
     long firstTick = Math.floorDiv(f.xFrom + tick - 1, tick) * tick;
     for (long t = firstTick; t <= f.xTo; t += tick) {
       double x = f.x(t);
-      svg.append(String.format(Locale.ROOT,
-          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#a0aec0\"/>", x, TOP + f.plotHeight(), x,
-          TOP + f.plotHeight() + 4));
-      svg.append(String.format(Locale.ROOT,
-          "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#4a5568\">%s</text>",
-          x, TOP + f.plotHeight() + 17, HHMM.format(Instant.ofEpochMilli(t))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#a0aec0\"/>",
+              x,
+              TOP + f.plotHeight(),
+              x,
+              TOP + f.plotHeight() + 4));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#4a5568\">%s</text>",
+              x,
+              TOP + f.plotHeight() + 17,
+              HHMM.format(Instant.ofEpochMilli(t))));
     }
-    svg.append(String.format(Locale.ROOT,
-        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a0aec0\"/>", LEFT, TOP + f.plotHeight(), f.right(),
-        TOP + f.plotHeight()));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a0aec0\"/>",
+            LEFT,
+            TOP + f.plotHeight(),
+            f.right(),
+            TOP + f.plotHeight()));
   }
 
   /** 5, 10, 15, 30 or 60 minutes (or whole hours), about eight ticks across. */
@@ -184,10 +273,15 @@ final class SvgCharts {
       d.append(String.format(Locale.ROOT, "%s%.1f %.1f ", pen ? "L" : "M", f.x(s.x()[i]), f.y(v)));
       pen = true;
     }
-    svg.append(String.format(Locale.ROOT,
-        "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-linejoin=\"round\"%s>"
-            + "<title>%s</title></path>",
-        d.toString().trim(), s.color(), s.dashed() ? " stroke-dasharray=\"5 3\"" : "", HtmlReport.escape(s.name())));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-linejoin=\"round\"%s>"
+                + "<title>%s</title></path>",
+            d.toString().trim(),
+            s.color(),
+            s.dashed() ? " stroke-dasharray=\"5 3\"" : "",
+            HtmlReport.escape(s.name())));
   }
 
   private static final class Frame {

@@ -15,15 +15,16 @@ import java.util.Objects;
  * The trainer vertex of the local pipeline, on the inference vertex's {@code train} edge. It does
  * what the trainer sink ({@code io.rollguard.inference.trainer.TrainerSink}) does with a {@code
  * TrainRequest} - decode it and hand the entity to the {@link TrainingService} (lease, back-off,
- * freshness check, history, {@code DetectorTrainer}, registry) - with two differences that only make
- * sense in one process:
+ * freshness check, history, {@code DetectorTrainer}, registry) - with two differences that only
+ * make sense in one process:
  *
  * <ul>
- *   <li>the training runs synchronously ({@link TrainingService#trainNow}) instead of in the pool, so
- *       a replay gives the same result on every run however fast the machine is (replay time does
- *       not pass while the model trains);
- *   <li>after a save, the shared {@link BundleCache} forgets the entity, so the next window finds the
- *       new bundle; in a cluster the other pods pick it up after {@code registry.cache.refreshAfter}.
+ *   <li>the training runs synchronously ({@link TrainingService#trainNow}) instead of in the pool,
+ *       so a replay gives the same result on every run however fast the machine is (replay time
+ *       does not pass while the model trains);
+ *   <li>after a save, the shared {@link BundleCache} forgets the entity, so the next window finds
+ *       the new bundle; in a cluster the other pods pick it up after {@code
+ *       registry.cache.refreshAfter}.
  * </ul>
  */
 final class TrainerStep {
@@ -43,7 +44,9 @@ final class TrainerStep {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Handles one {@code train}-tagged message; returns the attempt, or null when it did not decode. */
+  /**
+   * Handles one {@code train}-tagged message; returns the attempt, or null when it did not decode.
+   */
   Attempt handle(LocalMessage message) {
     TrainRequest request;
     EntityId entity;
@@ -59,7 +62,9 @@ final class TrainerStep {
     if (outcome == TrainingOutcome.TRAINED) {
       bundles.invalidate(entity);
     }
-    Attempt attempt = new Attempt(clock.millis(), entity.toString(), outcome, (System.nanoTime() - started) / 1e9);
+    Attempt attempt =
+        new Attempt(
+            clock.millis(), entity.toString(), outcome, (System.nanoTime() - started) / 1e9);
     attempts.add(attempt);
     return attempt;
   }

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param kind what changes, and how {@code magnitude} is read
  * @param onsetStep first affected step of the canary phase, >= 0
- * @param durationSteps how many steps the effect lasts; {@link #UNTIL_END} = to the end of the series
+ * @param durationSteps how many steps the effect lasts; {@link #UNTIL_END} = to the end of the
+ *     series
  * @param magnitude size of the effect, see {@link EffectKind}
  */
 public record Effect(EffectKind kind, int onsetStep, int durationSteps, double magnitude) {
@@ -22,16 +23,19 @@ public record Effect(EffectKind kind, int onsetStep, int durationSteps, double m
       throw new IllegalArgumentException("effect field 'onsetStep' must be >= 0, got " + onsetStep);
     }
     if (durationSteps <= 0) {
-      throw new IllegalArgumentException("effect field 'durationSteps' must be > 0, got " + durationSteps);
+      throw new IllegalArgumentException(
+          "effect field 'durationSteps' must be > 0, got " + durationSteps);
     }
     if (!Double.isFinite(magnitude)) {
-      throw new IllegalArgumentException("effect field 'magnitude' must be finite, got " + magnitude);
+      throw new IllegalArgumentException(
+          "effect field 'magnitude' must be finite, got " + magnitude);
     }
     switch (kind) {
       case ERROR_RATIO -> requireRange(magnitude, 0, 1, true);
       case THROUGHPUT_DROP -> requireRange(magnitude, 0, 1, false);
-      case TRAFFIC_SURGE, MEMORY_LEAK_PER_HOUR -> requireRange(magnitude, 0, Double.MAX_VALUE, false);
-      default -> { } // latency shifts may be negative (an improvement)
+      case TRAFFIC_SURGE, MEMORY_LEAK_PER_HOUR ->
+          requireRange(magnitude, 0, Double.MAX_VALUE, false);
+      default -> {} // latency shifts may be negative (an improvement)
     }
   }
 
@@ -73,8 +77,15 @@ public record Effect(EffectKind kind, int onsetStep, int durationSteps, double m
     boolean ok = (closedLow ? v >= lo : v > lo) && v < hi;
     if (!ok) {
       throw new IllegalArgumentException(
-          "effect field 'magnitude' for " + kind + " must be in " + (closedLow ? "[" : "(") + lo + ", "
-              + hi + "), got " + v);
+          "effect field 'magnitude' for "
+              + kind
+              + " must be in "
+              + (closedLow ? "[" : "(")
+              + lo
+              + ", "
+              + hi
+              + "), got "
+              + v);
     }
   }
 }

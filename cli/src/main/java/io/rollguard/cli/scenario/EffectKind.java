@@ -2,13 +2,18 @@ package io.rollguard.cli.scenario;
 
 /** What an {@link Effect} does to the generated series; the meaning of its magnitude per kind. */
 public enum EffectKind {
-  /** Adds {@code magnitude} ms to every latency quantile (e.g. 400 = "+400 ms" = +0.4 in the series). */
+  /**
+   * Adds {@code magnitude} ms to every latency quantile (e.g. 400 = "+400 ms" = +0.4 in the
+   * series).
+   */
   LATENCY_INCREASE_MS(true),
   /** Adds {@code magnitude} standard deviations of each latency quantile's per-step noise. */
   LATENCY_SHIFT_SIGMAS(true),
   /** Replaces the baseline error ratio by {@code magnitude} (e.g. 0.08 = 8% of requests fail). */
   ERROR_RATIO(true),
-  /** Memory grows by {@code magnitude} x the baseline memory per hour since onset, without bound. */
+  /**
+   * Memory grows by {@code magnitude} x the baseline memory per hour since onset, without bound.
+   */
   MEMORY_LEAK_PER_HOUR(true),
   /** Served requests (and the CPU they cost) drop by the fraction {@code magnitude}, in (0, 1). */
   THROUGHPUT_DROP(true),

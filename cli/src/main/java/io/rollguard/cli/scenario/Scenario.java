@@ -7,9 +7,10 @@ import java.util.Objects;
 
 /**
  * A reproducible stable-vs-canary experiment: {@code historySteps} of stable-only history (what a
- * model trains on), then {@code canarySteps} where a stable and a canary run side by side on the same
- * traffic. Shared effects (e.g. a traffic surge) hit both roles; canary effects (the regressions)
- * hit only the canary and label its rows. Same spec and seed = same numbers, on any JVM.
+ * model trains on), then {@code canarySteps} where a stable and a canary run side by side on the
+ * same traffic. Shared effects (e.g. a traffic surge) hit both roles; canary effects (the
+ * regressions) hit only the canary and label its rows. Same spec and seed = same numbers, on any
+ * JVM.
  *
  * @param name short identifier, used in reports
  * @param seed seeds every random stream of the scenario
@@ -45,17 +46,24 @@ public record Scenario(
       throw new IllegalArgumentException("scenario field 'step' must be > 0, got " + step);
     }
     if (historySteps < 0) {
-      throw new IllegalArgumentException("scenario field 'historySteps' must be >= 0, got " + historySteps);
+      throw new IllegalArgumentException(
+          "scenario field 'historySteps' must be >= 0, got " + historySteps);
     }
     if (canarySteps <= 0) {
-      throw new IllegalArgumentException("scenario field 'canarySteps' must be > 0, got " + canarySteps);
+      throw new IllegalArgumentException(
+          "scenario field 'canarySteps' must be > 0, got " + canarySteps);
     }
     metrics = List.copyOf(Objects.requireNonNull(metrics, "scenario field 'metrics' is null"));
     if (metrics.isEmpty() || metrics.stream().distinct().count() != metrics.size()) {
-      throw new IllegalArgumentException("scenario field 'metrics' must be non-empty without duplicates");
+      throw new IllegalArgumentException(
+          "scenario field 'metrics' must be non-empty without duplicates");
     }
-    sharedEffects = List.copyOf(Objects.requireNonNull(sharedEffects, "scenario field 'sharedEffects' is null"));
-    canaryEffects = List.copyOf(Objects.requireNonNull(canaryEffects, "scenario field 'canaryEffects' is null"));
+    sharedEffects =
+        List.copyOf(
+            Objects.requireNonNull(sharedEffects, "scenario field 'sharedEffects' is null"));
+    canaryEffects =
+        List.copyOf(
+            Objects.requireNonNull(canaryEffects, "scenario field 'canaryEffects' is null"));
     if (!(missingFraction >= 0 && missingFraction < 1)) {
       throw new IllegalArgumentException(
           "scenario field 'missingFraction' must be in [0, 1), got " + missingFraction);
@@ -67,26 +75,69 @@ public record Scenario(
    * cycle starts at its trough), the web-service profile, all eight metrics, no missing cells.
    */
   public static Scenario of(
-      String name, long seed, int historySteps, int canarySteps, List<Effect> sharedEffects,
+      String name,
+      long seed,
+      int historySteps,
+      int canarySteps,
+      List<Effect> sharedEffects,
       List<Effect> canaryEffects) {
     return new Scenario(
-        name, seed, Instant.parse("2026-01-05T00:00:00Z"), Duration.ofMinutes(1), historySteps,
-        canarySteps, ServiceProfile.webService(), ServiceMetric.all(), sharedEffects, canaryEffects, 0.0);
+        name,
+        seed,
+        Instant.parse("2026-01-05T00:00:00Z"),
+        Duration.ofMinutes(1),
+        historySteps,
+        canarySteps,
+        ServiceProfile.webService(),
+        ServiceMetric.all(),
+        sharedEffects,
+        canaryEffects,
+        0.0);
   }
 
   public Scenario withMetrics(List<ServiceMetric> newMetrics) {
-    return new Scenario(name, seed, start, step, historySteps, canarySteps, profile, newMetrics,
-        sharedEffects, canaryEffects, missingFraction);
+    return new Scenario(
+        name,
+        seed,
+        start,
+        step,
+        historySteps,
+        canarySteps,
+        profile,
+        newMetrics,
+        sharedEffects,
+        canaryEffects,
+        missingFraction);
   }
 
   public Scenario withMissingFraction(double fraction) {
-    return new Scenario(name, seed, start, step, historySteps, canarySteps, profile, metrics,
-        sharedEffects, canaryEffects, fraction);
+    return new Scenario(
+        name,
+        seed,
+        start,
+        step,
+        historySteps,
+        canarySteps,
+        profile,
+        metrics,
+        sharedEffects,
+        canaryEffects,
+        fraction);
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, newSeed, start, step, historySteps, canarySteps, profile, metrics,
-        sharedEffects, canaryEffects, missingFraction);
+    return new Scenario(
+        name,
+        newSeed,
+        start,
+        step,
+        historySteps,
+        canarySteps,
+        profile,
+        metrics,
+        sharedEffects,
+        canaryEffects,
+        missingFraction);
   }
 
   /** Timestamp of the first canary-phase row. */

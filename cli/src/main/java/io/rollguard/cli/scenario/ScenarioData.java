@@ -10,4 +10,5 @@ package io.rollguard.cli.scenario;
  * @param canary the canary role during the canary phase, labelled where a canary effect is a
  *     regression
  */
-public record ScenarioData(Scenario scenario, SeriesRows history, SeriesRows stable, SeriesRows canary) {}
+public record ScenarioData(
+    Scenario scenario, SeriesRows history, SeriesRows stable, SeriesRows canary) {}

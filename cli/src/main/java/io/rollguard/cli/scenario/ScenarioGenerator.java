@@ -10,16 +10,17 @@ import java.util.Random;
  * <ul>
  *   <li>offered traffic = mean rate x daily cycle (trough at 00:00 UTC, peak at 12:00) x active
  *       surges; served traffic = offered x (1 - active throughput drops) x (1 + noise);
- *   <li>latency quantiles (emitted in seconds) = baseline x (1 + sensitivity x (offered load - 1)) + additive noise of
- *       sd {@code latencyNoise x baseline} (correlated across quantiles), plus latency effects;
+ *   <li>latency quantiles (emitted in seconds) = baseline x (1 + sensitivity x (offered load - 1))
+ *       + additive noise of sd {@code latencyNoise x baseline} (correlated across quantiles), plus
+ *       latency effects;
  *   <li>error ratio = baseline (or the effect's ratio) + binomial-sized noise for the served count;
  *   <li>CPU = idle + cost x served, with relative noise; memory = baseline (slightly load
  *       dependent) + noise + leak; in-flight requests = served x p50 latency (Little's law).
  * </ul>
  *
- * <p>Every row draws its random numbers in a fixed order whatever metrics are selected, so a metric's
- * values do not depend on which other metrics are emitted. {@link java.util.Random} is used because
- * its algorithm is specified, so a seed gives the same numbers on every JVM.
+ * <p>Every row draws its random numbers in a fixed order whatever metrics are selected, so a
+ * metric's values do not depend on which other metrics are emitted. {@link java.util.Random} is
+ * used because its algorithm is specified, so a seed gives the same numbers on every JVM.
  */
 final class ScenarioGenerator {
 
@@ -28,13 +29,21 @@ final class ScenarioGenerator {
   private static final long CANARY_SALT = 0x3C4D5E6FL;
   private static final long MISSING_SALT = 0x5DEECE66DL;
   private static final double SECONDS_PER_DAY = 86_400.0;
+
   /** Weight of the noise shared by the three latency quantiles (they move together in reality). */
   private static final double LATENCY_SHARED = 0.7;
+
   private static final double LATENCY_OWN = Math.sqrt(1 - LATENCY_SHARED * LATENCY_SHARED);
+
   /** Memory grows by 2% per unit of relative load above the mean (caches, buffers). */
   private static final double MEMORY_LOAD_SENSITIVITY = 0.02;
+
   private static final double INFLIGHT_NOISE = 0.05;
-  /** The profile and effects speak milliseconds; series are emitted in seconds like the default config. */
+
+  /**
+   * The profile and effects speak milliseconds; series are emitted in seconds like the default
+   * config.
+   */
   private static final double MS_PER_SECOND = 1000.0;
 
   private ScenarioGenerator() {}
@@ -46,13 +55,19 @@ final class ScenarioGenerator {
     List<Effect> canaryAll = new ArrayList<>(s.sharedEffects());
     canaryAll.addAll(s.canaryEffects());
     SeriesRows history = series(s, historyStart, s.historySteps(), List.of(), HISTORY_SALT, false);
-    SeriesRows stable = series(s, canaryStart, s.canarySteps(), s.sharedEffects(), STABLE_SALT, false);
+    SeriesRows stable =
+        series(s, canaryStart, s.canarySteps(), s.sharedEffects(), STABLE_SALT, false);
     SeriesRows canary = series(s, canaryStart, s.canarySteps(), canaryAll, CANARY_SALT, true);
     return new ScenarioData(s, history, stable, canary);
   }
 
   private static SeriesRows series(
-      Scenario s, long firstTs, int rows, List<Effect> effects, long salt, boolean labelRegressions) {
+      Scenario s,
+      long firstTs,
+      int rows,
+      List<Effect> effects,
+      long salt,
+      boolean labelRegressions) {
     Random noise = new Random(s.seed() * 0x9E3779B97F4A7C15L + salt);
     Random missing = new Random(s.seed() * 0x9E3779B97F4A7C15L + salt + MISSING_SALT);
     long stepMs = s.step().toMillis();
@@ -85,7 +100,12 @@ final class ScenarioGenerator {
 
   /** Fills {@code out} (indexed by ServiceMetric ordinal) with the values of one row. */
   private static void healthyRow(
-      ServiceProfile p, long tsMs, double stepSeconds, List<Effect> effects, int step, Random rnd,
+      ServiceProfile p,
+      long tsMs,
+      double stepSeconds,
+      List<Effect> effects,
+      int step,
+      Random rnd,
       double[] out) {
     // Fixed draw order: every row consumes exactly these nine Gaussians.
     double nRate = rnd.nextGaussian();
@@ -123,24 +143,55 @@ final class ScenarioGenerator {
     }
 
     double offeredLoad = cycle * surge; // relative to the mean rate
-    double served = Math.max(0, p.requestRate() * offeredLoad * keep * (1 + p.requestRateNoise() * nRate));
+    double served =
+        Math.max(0, p.requestRate() * offeredLoad * keep * (1 + p.requestRateNoise() * nRate));
     double latencyFactor = 1 + p.latencyLoadSensitivity() * (offeredLoad - 1);
 
-    double p50 = latency(p.latencyP50Ms(), latencyFactor, p.latencyNoise(), nLatShared, nP50,
-        latencyAddMs, latencySigmas);
-    double p95 = latency(p.latencyP95Ms(), latencyFactor, p.latencyNoise(), nLatShared, nP95,
-        latencyAddMs, latencySigmas);
-    double p99 = latency(p.latencyP99Ms(), latencyFactor, p.latencyNoise(), nLatShared, nP99,
-        latencyAddMs, latencySigmas);
+    double p50 =
+        latency(
+            p.latencyP50Ms(),
+            latencyFactor,
+            p.latencyNoise(),
+            nLatShared,
+            nP50,
+            latencyAddMs,
+            latencySigmas);
+    double p95 =
+        latency(
+            p.latencyP95Ms(),
+            latencyFactor,
+            p.latencyNoise(),
+            nLatShared,
+            nP95,
+            latencyAddMs,
+            latencySigmas);
+    double p99 =
+        latency(
+            p.latencyP99Ms(),
+            latencyFactor,
+            p.latencyNoise(),
+            nLatShared,
+            nP99,
+            latencyAddMs,
+            latencySigmas);
 
     double requestsInStep = Math.max(1, served * stepSeconds);
     double errSd = Math.sqrt(errorRatio * (1 - errorRatio) / requestsInStep);
     double errors = clamp(errorRatio + errSd * nErr, 0, 1);
 
-    double cpu = Math.max(0, (p.cpuCoresIdle() + p.cpuCoresPerRequestPerSecond() * served)
-        * (1 + p.cpuNoise() * nCpu));
-    double memory = Math.max(0, p.memoryBytes() * (1 + MEMORY_LOAD_SENSITIVITY * (offeredLoad - 1)
-        + p.memoryNoise() * nMem + leakFraction));
+    double cpu =
+        Math.max(
+            0,
+            (p.cpuCoresIdle() + p.cpuCoresPerRequestPerSecond() * served)
+                * (1 + p.cpuNoise() * nCpu));
+    double memory =
+        Math.max(
+            0,
+            p.memoryBytes()
+                * (1
+                    + MEMORY_LOAD_SENSITIVITY * (offeredLoad - 1)
+                    + p.memoryNoise() * nMem
+                    + leakFraction));
     double inflight = Math.max(0, served * p50 / 1000.0 * (1 + INFLIGHT_NOISE * nInflight));
 
     out[ServiceMetric.REQUEST_RATE.ordinal()] = served;
@@ -154,7 +205,12 @@ final class ScenarioGenerator {
   }
 
   private static double latency(
-      double base, double loadFactor, double relNoise, double nShared, double nOwn, double addMs,
+      double base,
+      double loadFactor,
+      double relNoise,
+      double nShared,
+      double nOwn,
+      double addMs,
       double addSigmas) {
     double sigma = relNoise * base;
     double noise = sigma * (LATENCY_SHARED * nShared + LATENCY_OWN * nOwn);

@@ -5,15 +5,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A generated multivariate series: one row per step, one column per metric, NaN where missing,
- * plus a 0/1 anomaly label per row (true while an injected regression is active).
+ * A generated multivariate series: one row per step, one column per metric, NaN where missing, plus
+ * a 0/1 anomaly label per row (true while an injected regression is active).
  *
  * @param metrics column names
  * @param timestamps epoch milliseconds of each row
  * @param values {@code [row][metric]}
  * @param labels true where the row is under an injected regression
  */
-public record SeriesRows(List<String> metrics, long[] timestamps, double[][] values, boolean[] labels) {
+public record SeriesRows(
+    List<String> metrics, long[] timestamps, double[][] values, boolean[] labels) {
 
   public SeriesRows {
     metrics = List.copyOf(metrics);
@@ -21,7 +22,8 @@ public record SeriesRows(List<String> metrics, long[] timestamps, double[][] val
     Objects.requireNonNull(values, "values");
     Objects.requireNonNull(labels, "labels");
     if (timestamps.length != values.length || labels.length != values.length) {
-      throw new IllegalArgumentException("timestamps, values and labels must have one entry per row");
+      throw new IllegalArgumentException(
+          "timestamps, values and labels must have one entry per row");
     }
     for (double[] row : values) {
       if (row.length != metrics.size()) {
@@ -69,8 +71,8 @@ public record SeriesRows(List<String> metrics, long[] timestamps, double[][] val
 
   @Override
   public int hashCode() {
-    return Objects.hash(metrics, Arrays.hashCode(timestamps), Arrays.deepHashCode(values),
-        Arrays.hashCode(labels));
+    return Objects.hash(
+        metrics, Arrays.hashCode(timestamps), Arrays.deepHashCode(values), Arrays.hashCode(labels));
   }
 
   @Override

@@ -7,9 +7,9 @@ import java.util.List;
  *
  * <p>Names and units are those of Rollguard's default config ({@code
  * pipelines/config/rollguard-config.yaml}: {@code latency_p99} in seconds, {@code error_ratio},
- * {@code request_rate} per second and pod, {@code cpu_usage} in cores, {@code memory_working_set} in
- * bytes), so generated rows can be scored with the default config or backfilled without renaming.
- * The other three are extra signals for multivariate tests.
+ * {@code request_rate} per second and pod, {@code cpu_usage} in cores, {@code memory_working_set}
+ * in bytes), so generated rows can be scored with the default config or backfilled without
+ * renaming. The other three are extra signals for multivariate tests.
  */
 public enum ServiceMetric {
   /** Requests per second. */

@@ -16,8 +16,8 @@ package io.rollguard.cli.scenario;
  * @param latencyP50Ms median latency at mean traffic
  * @param latencyP95Ms 95th percentile latency at mean traffic
  * @param latencyP99Ms 99th percentile latency at mean traffic
- * @param latencyLoadSensitivity relative latency increase per unit of relative traffic above the mean
- *     (0.2 = 20% slower at twice the mean traffic)
+ * @param latencyLoadSensitivity relative latency increase per unit of relative traffic above the
+ *     mean (0.2 = 20% slower at twice the mean traffic)
  * @param latencyNoise relative noise of every latency quantile
  * @param cpuCoresIdle CPU used with no traffic
  * @param cpuCoresPerRequestPerSecond CPU cost of one request per second
@@ -48,10 +48,12 @@ public record ServiceProfile(
     requireInRange(errorRatio, 0, 1, "errorRatio");
     requirePositive(latencyP50Ms, "latencyP50Ms");
     if (!(latencyP95Ms >= latencyP50Ms)) {
-      throw new IllegalArgumentException("service profile field 'latencyP95Ms' must be >= latencyP50Ms");
+      throw new IllegalArgumentException(
+          "service profile field 'latencyP95Ms' must be >= latencyP50Ms");
     }
     if (!(latencyP99Ms >= latencyP95Ms)) {
-      throw new IllegalArgumentException("service profile field 'latencyP99Ms' must be >= latencyP95Ms");
+      throw new IllegalArgumentException(
+          "service profile field 'latencyP99Ms' must be >= latencyP95Ms");
     }
     requireNonNegative(latencyLoadSensitivity, "latencyLoadSensitivity");
     requireNonNegative(latencyNoise, "latencyNoise");
@@ -68,7 +70,20 @@ public record ServiceProfile(
    */
   public static ServiceProfile webService() {
     return new ServiceProfile(
-        200, 0.5, 0.03, 0.005, 80, 250, 600, 0.3, 0.05, 0.1, 0.004, 0.04, 512.0 * 1024 * 1024, 0.01);
+        200,
+        0.5,
+        0.03,
+        0.005,
+        80,
+        250,
+        600,
+        0.3,
+        0.05,
+        0.1,
+        0.004,
+        0.04,
+        512.0 * 1024 * 1024,
+        0.01);
   }
 
   /**
@@ -86,20 +101,29 @@ public record ServiceProfile(
 
   private static void requirePositive(double v, String field) {
     if (!(v > 0) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException("service profile field '" + field + "' must be > 0, got " + v);
+      throw new IllegalArgumentException(
+          "service profile field '" + field + "' must be > 0, got " + v);
     }
   }
 
   private static void requireNonNegative(double v, String field) {
     if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException("service profile field '" + field + "' must be >= 0, got " + v);
+      throw new IllegalArgumentException(
+          "service profile field '" + field + "' must be >= 0, got " + v);
     }
   }
 
   private static void requireInRange(double v, double lo, double hiExclusive, String field) {
     if (!(v >= lo && v < hiExclusive)) {
       throw new IllegalArgumentException(
-          "service profile field '" + field + "' must be in [" + lo + ", " + hiExclusive + "), got " + v);
+          "service profile field '"
+              + field
+              + "' must be in ["
+              + lo
+              + ", "
+              + hiExclusive
+              + "), got "
+              + v);
     }
   }
 }

@@ -39,16 +39,33 @@ class BacktestCommandTest {
 
   @BeforeAll
   static void generateAndRunOnce() throws IOException {
-    data = Scenario.of("latency", 11, HISTORY, CANARY, List.of(), List.of(Effect.latencyIncreaseMs(ONSET, 400)))
-        .withMetrics(ServiceMetric.core())
-        .generate();
+    data =
+        Scenario.of(
+                "latency",
+                11,
+                HISTORY,
+                CANARY,
+                List.of(),
+                List.of(Effect.latencyIncreaseMs(ONSET, 400)))
+            .withMetrics(ServiceMetric.core())
+            .generate();
     train = dir.resolve("train.csv");
     test = dir.resolve("test.csv");
     SeriesCsvWriter.write(data.history(), train);
     SeriesCsvWriter.write(data.canary(), test);
     outFull = dir.resolve("out-full.csv");
-    assertEquals(0, run("backtest", "--train", train.toString(), "--test", test.toString(), "--out",
-        outFull.toString(), "--quiet").code);
+    assertEquals(
+        0,
+        run(
+                "backtest",
+                "--train",
+                train.toString(),
+                "--test",
+                test.toString(),
+                "--out",
+                outFull.toString(),
+                "--quiet")
+            .code);
   }
 
   record Result(int code, String out, String err) {}
@@ -66,7 +83,9 @@ class BacktestCommandTest {
   @Test
   void outputHasHeaderAndOneLinePerTestRowWithZeroBeforeTheFirstFullWindow() throws IOException {
     List<String> lines = Files.readAllLines(outFull);
-    assertEquals("row,score,alarm,latency_p99,error_ratio,request_rate,cpu_usage,memory_working_set", lines.get(0));
+    assertEquals(
+        "row,score,alarm,latency_p99,error_ratio,request_rate,cpu_usage,memory_working_set",
+        lines.get(0));
     assertEquals(CANARY + 1, lines.size());
     for (int t = 0; t < WINDOW - 1; t++) {
       assertEquals(t + ",0,0,0,0,0,0,0", lines.get(t + 1), "row " + t);
@@ -101,13 +120,24 @@ class BacktestCommandTest {
 
   @Test
   void scoreOfRowTDoesNotDependOnLaterRows() throws IOException {
-    int keep = ONSET + 3; // cut right after the regression starts: the most look-ahead-sensitive spot
+    int keep =
+        ONSET + 3; // cut right after the regression starts: the most look-ahead-sensitive spot
     Path truncated = dir.resolve("test-head.csv");
     List<String> testLines = Files.readAllLines(test);
     Files.write(truncated, testLines.subList(0, keep + 1)); // header + keep rows
     Path outHead = dir.resolve("out-head.csv");
-    assertEquals(0, run("backtest", "--train", train.toString(), "--test", truncated.toString(), "--out",
-        outHead.toString(), "--quiet").code);
+    assertEquals(
+        0,
+        run(
+                "backtest",
+                "--train",
+                train.toString(),
+                "--test",
+                truncated.toString(),
+                "--out",
+                outHead.toString(),
+                "--quiet")
+            .code);
     List<String> full = Files.readAllLines(outFull);
     List<String> head = Files.readAllLines(outHead);
     assertEquals(keep + 1, head.size());
@@ -121,8 +151,15 @@ class BacktestCommandTest {
     writeHeaderless(data.history(), trainNoHeader);
     writeHeaderless(data.canary(), testNoHeader);
     Path out = dir.resolve("out-nh.csv");
-    Result r = run("backtest", "--train", trainNoHeader.toString(), "--test", testNoHeader.toString(), "--out",
-        out.toString());
+    Result r =
+        run(
+            "backtest",
+            "--train",
+            trainNoHeader.toString(),
+            "--test",
+            testNoHeader.toString(),
+            "--out",
+            out.toString());
     assertEquals(0, r.code, r.err);
     List<String> lines = Files.readAllLines(out);
     assertEquals("row,score,alarm,m1,m2,m3,m4,m5", lines.get(0));
@@ -143,35 +180,71 @@ class BacktestCommandTest {
     Path gappedFile = dir.resolve("test-gap.csv");
     Files.write(gappedFile, gapped);
     Path out = dir.resolve("out-gap.csv");
-    assertEquals(0, run("backtest", "--train", train.toString(), "--test", gappedFile.toString(), "--out",
-        out.toString(), "--quiet").code);
+    assertEquals(
+        0,
+        run(
+                "backtest",
+                "--train",
+                train.toString(),
+                "--test",
+                gappedFile.toString(),
+                "--out",
+                out.toString(),
+                "--quiet")
+            .code);
     List<String> lines = Files.readAllLines(out);
     assertEquals(gapped.size(), lines.size());
     List<String> full = Files.readAllLines(outFull);
     // Rows before the gap are unchanged; the first row after it differs from the gap-free run.
     assertEquals(full.subList(1, 51), lines.subList(1, 51));
-    assertFalse(lines.get(51).substring(lines.get(51).indexOf(','))
-        .equals(full.get(56).substring(full.get(56).indexOf(','))));
+    assertFalse(
+        lines
+            .get(51)
+            .substring(lines.get(51).indexOf(','))
+            .equals(full.get(56).substring(full.get(56).indexOf(','))));
   }
 
   @Test
   void badInputFailsWithExitCode2AndAMessage() throws IOException {
     Path ragged = dir.resolve("ragged.csv");
     Files.writeString(ragged, "a,b\n1,2\n3\n");
-    Result r = run("backtest", "--train", ragged.toString(), "--test", test.toString(), "--out",
-        dir.resolve("x.csv").toString());
+    Result r =
+        run(
+            "backtest",
+            "--train",
+            ragged.toString(),
+            "--test",
+            test.toString(),
+            "--out",
+            dir.resolve("x.csv").toString());
     assertEquals(RollguardCli.EXIT_BAD_INPUT, r.code);
     assertTrue(r.err.contains("ragged.csv:3"), r.err);
 
-    Result badModel = run("backtest", "--train", train.toString(), "--test", test.toString(), "--out",
-        dir.resolve("x.csv").toString(), "--model", "svm");
+    Result badModel =
+        run(
+            "backtest",
+            "--train",
+            train.toString(),
+            "--test",
+            test.toString(),
+            "--out",
+            dir.resolve("x.csv").toString(),
+            "--model",
+            "svm");
     assertEquals(RollguardCli.EXIT_BAD_INPUT, badModel.code);
     assertTrue(badModel.err.contains("--model"), badModel.err);
 
     Path otherColumns = dir.resolve("other.csv");
     Files.writeString(otherColumns, "timestamp,foo\n1700000000,1\n");
-    Result missing = run("backtest", "--train", train.toString(), "--test", otherColumns.toString(), "--out",
-        dir.resolve("x.csv").toString());
+    Result missing =
+        run(
+            "backtest",
+            "--train",
+            train.toString(),
+            "--test",
+            otherColumns.toString(),
+            "--out",
+            dir.resolve("x.csv").toString());
     assertEquals(RollguardCli.EXIT_BAD_INPUT, missing.code);
     assertTrue(missing.err.contains("latency_p99"), missing.err);
   }
@@ -179,7 +252,8 @@ class BacktestCommandTest {
   private static void writeHeaderless(SeriesRows rows, Path file) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (double[] r : rows.values()) {
-      sb.append(String.join(",", Arrays.stream(r).mapToObj(Double::toString).toList())).append('\n');
+      sb.append(String.join(",", Arrays.stream(r).mapToObj(Double::toString).toList()))
+          .append('\n');
     }
     Files.writeString(file, sb);
   }

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.cli.csv.MetricTable;
+import io.rollguard.cli.scenario.Effect;
+import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.cli.scenario.ScenarioData;
+import io.rollguard.cli.scenario.ServiceMetric;
 import io.rollguard.common.detect.MetricDef;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.ScoreSmoother;
 import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.detect.WindowScore;
-import io.rollguard.cli.scenario.Effect;
-import io.rollguard.cli.scenario.Scenario;
-import io.rollguard.cli.scenario.ScenarioData;
-import io.rollguard.cli.scenario.ServiceMetric;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,11 @@ class CausalScorerTest {
 
   @Test
   void eachRowScoresExactlyLikeTheBundleOnTheWindowEndingThere() {
-    ScenarioData d = Scenario.of("e", 3, 2 * 1440, 120, List.of(), List.of(Effect.errorRatio(60, 0.08)))
-        .withMetrics(ServiceMetric.core()).withMissingFraction(0.02).generate();
+    ScenarioData d =
+        Scenario.of("e", 3, 2 * 1440, 120, List.of(), List.of(Effect.errorRatio(60, 0.08)))
+            .withMetrics(ServiceMetric.core())
+            .withMissingFraction(0.02)
+            .generate();
     List<MetricDef> metrics = d.history().metrics().stream().map(MetricDef::of).toList();
     MetricTable train = table(d.history());
     ModelBundle bundle = Backtest.train(train, metrics, TrainingOptions.defaults("pca"), 60_000);
@@ -46,21 +49,35 @@ class CausalScorerTest {
         assertEquals(ref.perMetric()[j], s.perMetric()[t][j], 0.0, "row " + t + " metric " + j);
       }
     }
-    assertTrue(alarms > 0, "the error-ratio jump must alarm, or the alarm comparison proves nothing");
+    assertTrue(
+        alarms > 0, "the error-ratio jump must alarm, or the alarm comparison proves nothing");
   }
 
   @Test
   void stepGridRejectsTimestampsThatDoNotIncrease() {
-    MetricTable t = new MetricTable("dup.csv", List.of("a"), new long[] {0, 60_000, 60_000},
-        new double[][] {{1}, {2}, {3}}, 0, true);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepGrid.of(t, 60_000));
+    MetricTable t =
+        new MetricTable(
+            "dup.csv",
+            List.of("a"),
+            new long[] {0, 60_000, 60_000},
+            new double[][] {{1}, {2}, {3}},
+            0,
+            true);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StepGrid.of(t, 60_000));
     assertEquals(true, e.getMessage().contains("dup.csv"));
   }
 
   @Test
   void stepGridPlacesRowsAndFillsGapsWithNaN() {
-    MetricTable t = new MetricTable("g", List.of("a"), new long[] {0, 60_000, 240_000},
-        new double[][] {{1}, {2}, {5}}, 0, true);
+    MetricTable t =
+        new MetricTable(
+            "g",
+            List.of("a"),
+            new long[] {0, 60_000, 240_000},
+            new double[][] {{1}, {2}, {5}},
+            0,
+            true);
     StepGrid g = StepGrid.of(t, 60_000);
     assertEquals(4, g.slot(2));
     double[][] grid = g.regrid(t.values(), 1);

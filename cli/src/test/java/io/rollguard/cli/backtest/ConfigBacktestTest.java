@@ -4,21 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.cli.RollguardCli;
-import io.rollguard.common.config.ConfigLoader;
-import io.rollguard.common.detect.Direction;
-import io.rollguard.common.detect.MetricDef;
-import io.rollguard.common.detect.TransformKind;
-import io.rollguard.common.detect.MetricDefs;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import io.rollguard.cli.csv.SeriesCsvWriter;
 import io.rollguard.cli.scenario.Effect;
 import io.rollguard.cli.scenario.Scenario;
 import io.rollguard.cli.scenario.ScenarioData;
 import io.rollguard.cli.scenario.ServiceMetric;
+import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.detect.Direction;
+import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.MetricDefs;
+import io.rollguard.common.detect.TransformKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code backtest --config}: the config's metrics choose and define the scored columns. */
 class ConfigBacktestTest {
 
-  static final String YAML = """
+  static final String YAML =
+      """
       step: 60s
       metrics:
         - name: latency_p99
@@ -50,8 +51,16 @@ class ConfigBacktestTest {
 
   @BeforeAll
   static void writeScenario() throws IOException {
-    ScenarioData data = Scenario.of("latency", 5, 3 * 1440, CANARY, List.of(),
-        List.of(Effect.latencyIncreaseMs(ONSET, 400))).withMetrics(ServiceMetric.core()).generate();
+    ScenarioData data =
+        Scenario.of(
+                "latency",
+                5,
+                3 * 1440,
+                CANARY,
+                List.of(),
+                List.of(Effect.latencyIncreaseMs(ONSET, 400)))
+            .withMetrics(ServiceMetric.core())
+            .generate();
     train = dir.resolve("train.csv");
     test = dir.resolve("test.csv");
     SeriesCsvWriter.write(data.history(), train);
@@ -61,8 +70,11 @@ class ConfigBacktestTest {
   @Test
   void configMetricsMapOntoDetectorDefinitions() throws Exception {
     List<MetricDef> defs = MetricDefs.of(ConfigLoader.parse(YAML, "test.yaml", Map.of()).metrics());
-    assertEquals(List.of(new MetricDef("latency_p99", 2, Direction.UP, TransformKind.LOG1P),
-        new MetricDef("request_rate", 1, Direction.DOWN, TransformKind.NONE)), defs);
+    assertEquals(
+        List.of(
+            new MetricDef("latency_p99", 2, Direction.UP, TransformKind.LOG1P),
+            new MetricDef("request_rate", 1, Direction.DOWN, TransformKind.NONE)),
+        defs);
   }
 
   @Test
@@ -70,8 +82,19 @@ class ConfigBacktestTest {
     Path cfg = dir.resolve("rollguard.yaml");
     Files.writeString(cfg, YAML);
     Path out = dir.resolve("out.csv");
-    int code = RollguardCli.newCommandLine().execute("backtest", "--train", train.toString(),
-        "--test", test.toString(), "--out", out.toString(), "--config", cfg.toString(), "--quiet");
+    int code =
+        RollguardCli.newCommandLine()
+            .execute(
+                "backtest",
+                "--train",
+                train.toString(),
+                "--test",
+                test.toString(),
+                "--out",
+                out.toString(),
+                "--config",
+                cfg.toString(),
+                "--quiet");
     assertEquals(0, code);
     List<String> lines = Files.readAllLines(out);
     assertEquals("row,score,alarm,latency_p99,request_rate", lines.get(0));
@@ -92,8 +115,17 @@ class ConfigBacktestTest {
     var err = new java.io.StringWriter();
     var cl = RollguardCli.newCommandLine();
     cl.setErr(new java.io.PrintWriter(err));
-    int code = cl.execute("backtest", "--train", train.toString(), "--test",
-        test.toString(), "--out", dir.resolve("o.csv").toString(), "--config", cfg.toString());
+    int code =
+        cl.execute(
+            "backtest",
+            "--train",
+            train.toString(),
+            "--test",
+            test.toString(),
+            "--out",
+            dir.resolve("o.csv").toString(),
+            "--config",
+            cfg.toString());
     assertEquals(RollguardCli.EXIT_BAD_INPUT, code);
     assertTrue(err.toString().contains("metrics[1].direction"), err.toString());
   }

@@ -18,16 +18,37 @@ class BenchCommandTest {
     StringWriter text = new StringWriter();
     CommandLine cli = RollguardCli.newCommandLine();
     cli.setOut(new PrintWriter(text));
-    int code = cli.execute("bench", "--entities", "4", "--metrics", "3", "--seconds", "1",
-        "--grpc-windows", "20", "--history-days", "2");
+    int code =
+        cli.execute(
+            "bench",
+            "--entities",
+            "4",
+            "--metrics",
+            "3",
+            "--seconds",
+            "1",
+            "--grpc-windows",
+            "20",
+            "--history-days",
+            "2");
 
     assertEquals(0, code, text.toString());
     String out = text.toString();
-    for (String label : new String[] {"training (2 days x 3 metrics, model=pca): ", "heap per cached bundle: ",
-        "in-process: ", "in-process latency per window: p50 ", "grpc: ", "grpc latency per window: p50 "}) {
-      assertTrue(Pattern.compile("(?m)^" + Pattern.quote(label) + "[0-9]").matcher(out).find(), label + " missing in\n" + out);
+    for (String label :
+        new String[] {
+          "training (2 days x 3 metrics, model=pca): ",
+          "heap per cached bundle: ",
+          "in-process: ",
+          "in-process latency per window: p50 ",
+          "grpc: ",
+          "grpc latency per window: p50 "
+        }) {
+      assertTrue(
+          Pattern.compile("(?m)^" + Pattern.quote(label) + "[0-9]").matcher(out).find(),
+          label + " missing in\n" + out);
     }
-    assertTrue(SdkServerExit.haltRequired(), "the gRPC part started SDK servers, so main must halt");
+    assertTrue(
+        SdkServerExit.haltRequired(), "the gRPC part started SDK servers, so main must halt");
   }
 
   @Test

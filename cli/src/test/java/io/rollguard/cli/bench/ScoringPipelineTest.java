@@ -1,15 +1,5 @@
 package io.rollguard.cli.bench;
 
-import io.rollguard.testsupport.ScoringFixtures;
-import io.rollguard.preprocess.Preprocessor;
-import io.rollguard.postprocess.Postprocessor;
-import io.rollguard.inference.TrainRequestLimiter;
-import io.rollguard.inference.Inferencer;
-import io.rollguard.inference.InferenceOutcome;
-import io.rollguard.common.stage.StageResult;
-import io.rollguard.common.stage.ScoringShape;
-import io.rollguard.common.stage.Rejection;
-import io.rollguard.common.detect.MetricDefs;
 import static io.rollguard.testsupport.ScoringFixtures.WINDOW;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PreprocessedWindow;
@@ -29,6 +20,15 @@ import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
+import io.rollguard.common.stage.Rejection;
+import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.stage.StageResult;
+import io.rollguard.inference.InferenceOutcome;
+import io.rollguard.inference.Inferencer;
+import io.rollguard.inference.TrainRequestLimiter;
+import io.rollguard.postprocess.Postprocessor;
+import io.rollguard.preprocess.Preprocessor;
+import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,7 +63,8 @@ class ScoringPipelineTest {
   @BeforeAll
   static void trainAndSave() throws Exception {
     config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
-    registry = new DirectoryModelRegistry(dir.resolve("models"), Duration.ofDays(7), Clock.systemUTC());
+    registry =
+        new DirectoryModelRegistry(dir.resolve("models"), Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 7));
     live = ScoringFixtures.history(99, LIVE_START, 240);
   }
@@ -91,8 +92,10 @@ class ScoringPipelineTest {
   private static ScoringPipeline pipeline() {
     BundleCache cache = ScoringFixtures.cache(registry);
     ScoringShape shape = ScoringShape.of(config);
-    TrainRequestLimiter limiter = new TrainRequestLimiter(Duration.ofMinutes(1), 100, Ticker.systemTicker());
-    return new ScoringPipeline(new Preprocessor(shape, cache),
+    TrainRequestLimiter limiter =
+        new TrainRequestLimiter(Duration.ofMinutes(1), 100, Ticker.systemTicker());
+    return new ScoringPipeline(
+        new Preprocessor(shape, cache),
         new Inferencer(shape, cache, limiter, config.training().retrainEvery(), clock()),
         new Postprocessor(shape, cache));
   }
@@ -122,16 +125,27 @@ class ScoringPipelineTest {
     for (int i = WINDOW - 4; i < WINDOW; i++) {
       values[i][latency] *= 4;
     }
-    Window regressed = new Window(1, TRAINED, healthy.start(), healthy.end(), healthy.stepMillis(),
-        healthy.metrics(), values, 1.0, 0);
+    Window regressed =
+        new Window(
+            1,
+            TRAINED,
+            healthy.start(),
+            healthy.end(),
+            healthy.stepMillis(),
+            healthy.metrics(),
+            values,
+            1.0,
+            0);
     AnomalyRecord baseline = pipeline.score(ScoringFixtures.window(TRAINED, live, 150)).record();
     AnomalyRecord record = pipeline.score(regressed).record();
     assertEquals(AnomalyRecord.Source.MODEL, record.source());
     assertTrue(record.unifiedScore() >= 5, "4x latency must alarm: " + record);
     assertTrue(record.unifiedScore() > baseline.unifiedScore());
     String latencyName = config.metricNames().get(latency);
-    double top = record.attribution().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    assertEquals(top, record.attribution().get(latencyName), "latency carries the largest share: " + record);
+    double top =
+        record.attribution().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    assertEquals(
+        top, record.attribution().get(latencyName), "latency carries the largest share: " + record);
     double sum = record.attribution().values().stream().mapToDouble(Double::doubleValue).sum();
     assertEquals(1.0, sum, 1e-6);
   }
@@ -162,8 +176,20 @@ class ScoringPipelineTest {
     for (int i = WINDOW - 3; i < WINDOW; i++) {
       values[i][latency] *= 5;
     }
-    AnomalyRecord shifted = pipeline.score(new Window(1, UNTRAINED, healthy.start(), healthy.end(),
-        healthy.stepMillis(), healthy.metrics(), values, 1.0, 0)).record();
+    AnomalyRecord shifted =
+        pipeline
+            .score(
+                new Window(
+                    1,
+                    UNTRAINED,
+                    healthy.start(),
+                    healthy.end(),
+                    healthy.stepMillis(),
+                    healthy.metrics(),
+                    values,
+                    1.0,
+                    0))
+            .record();
     assertEquals(AnomalyRecord.Source.FALLBACK, shifted.source());
     assertTrue(calm.unifiedScore() < 5, "calm: " + calm);
     assertTrue(shifted.unifiedScore() >= 5, "shifted: " + shifted);
@@ -191,22 +217,38 @@ class ScoringPipelineTest {
     double[][] values = healthy.values();
     int errors = ScoringFixtures.column("error");
     values[WINDOW - 1][errors] = 0.35;
-    AnomalyRecord record = pipeline.score(new Window(1, TRAINED, healthy.start(), healthy.end(),
-        healthy.stepMillis(), healthy.metrics(), values, 1.0, 0)).record();
+    AnomalyRecord record =
+        pipeline
+            .score(
+                new Window(
+                    1,
+                    TRAINED,
+                    healthy.start(),
+                    healthy.end(),
+                    healthy.stepMillis(),
+                    healthy.metrics(),
+                    values,
+                    1.0,
+                    0))
+            .record();
     String name = config.metricNames().get(errors);
     assertEquals(AnomalyRecord.Source.STATIC, record.source());
     assertEquals(10.0, record.unifiedScore());
     assertEquals(10.0, record.metricScores().get(name));
     assertEquals(1.0, record.attribution().get(name), 1e-9);
-    assertEquals(config.metricNames(), List.copyOf(record.metricScores().keySet()), "configuration order");
+    assertEquals(
+        config.metricNames(), List.copyOf(record.metricScores().keySet()), "configuration order");
   }
 
   @Test
   void aMissingPinnedVersionFallsBackOnTheNormalisedValues() {
     ScoringPipeline pipeline = pipeline();
     Window window = ScoringFixtures.window(TRAINED, live, 110);
-    PreprocessedWindow pinnedGone = PreprocessedWindow.ok(window, "20200101T000000000Z-000000000000",
-        saved.bundle().transforms().apply(window.values()));
+    PreprocessedWindow pinnedGone =
+        PreprocessedWindow.ok(
+            window,
+            "20200101T000000000Z-000000000000",
+            saved.bundle().transforms().apply(window.values()));
     StageResult<InferenceOutcome> result = pipeline.inferencer().process(pinnedGone);
     InferenceOutcome outcome = ((StageResult.Accepted<InferenceOutcome>) result).value();
     assertEquals(Inferencer.FALLBACK_PINNED_MISSING, outcome.path());
@@ -218,22 +260,51 @@ class ScoringPipelineTest {
   void badInputIsRejectedWithItsReasonAndNeverScored() {
     ScoringPipeline pipeline = pipeline();
     Window good = ScoringFixtures.window(TRAINED, live, 100);
-    Window fewerMetrics = new Window(1, TRAINED, good.start(), good.end(), good.stepMillis(),
-        good.metrics().subList(0, 4), trimColumns(good.values(), 4), 1.0, 0);
+    Window fewerMetrics =
+        new Window(
+            1,
+            TRAINED,
+            good.start(),
+            good.end(),
+            good.stepMillis(),
+            good.metrics().subList(0, 4),
+            trimColumns(good.values(), 4),
+            1.0,
+            0);
     assertEquals(Rejection.METRIC_MISMATCH, pipeline.score(fewerMetrics).rejection().reason());
 
     double[][] shortValues = java.util.Arrays.copyOf(good.values(), WINDOW - 1);
-    Window shortWindow = new Window(1, TRAINED, good.start(), good.end(), good.stepMillis(),
-        good.metrics(), shortValues, 1.0, 0);
-    assertEquals(Rejection.WINDOW_LENGTH_MISMATCH, pipeline.score(shortWindow).rejection().reason());
+    Window shortWindow =
+        new Window(
+            1,
+            TRAINED,
+            good.start(),
+            good.end(),
+            good.stepMillis(),
+            good.metrics(),
+            shortValues,
+            1.0,
+            0);
+    assertEquals(
+        Rejection.WINDOW_LENGTH_MISMATCH, pipeline.score(shortWindow).rejection().reason());
 
     double[][] infinite = good.values();
     infinite[2][1] = Double.POSITIVE_INFINITY;
-    Window withInfinity = new Window(1, TRAINED, good.start(), good.end(), good.stepMillis(),
-        good.metrics(), infinite, 1.0, 0);
+    Window withInfinity =
+        new Window(
+            1,
+            TRAINED,
+            good.start(),
+            good.end(),
+            good.stepMillis(),
+            good.metrics(),
+            infinite,
+            1.0,
+            0);
     assertEquals(Rejection.NON_FINITE, pipeline.score(withInfinity).rejection().reason());
 
-    Window badEntity = ScoringFixtures.window(new ScoringKey("shop", "../etc", "stable", "x"), live, 100);
+    Window badEntity =
+        ScoringFixtures.window(new ScoringKey("shop", "../etc", "stable", "x"), live, 100);
     assertEquals(Rejection.UNKNOWN_ENTITY, pipeline.score(badEntity).rejection().reason());
   }
 
@@ -246,8 +317,20 @@ class ScoringPipelineTest {
     for (double[] row : values) {
       row[cpu] = Double.NaN;
     }
-    AnomalyRecord record = pipeline.score(new Window(1, TRAINED, good.start(), good.end(),
-        good.stepMillis(), good.metrics(), values, 0.8, 0)).record();
+    AnomalyRecord record =
+        pipeline
+            .score(
+                new Window(
+                    1,
+                    TRAINED,
+                    good.start(),
+                    good.end(),
+                    good.stepMillis(),
+                    good.metrics(),
+                    values,
+                    0.8,
+                    0))
+            .record();
     String cpuName = config.metricNames().get(cpu);
     assertTrue(!record.metricScores().containsKey(cpuName), "no made-up score for " + cpuName);
     assertEquals(config.metricNames().size() - 1, record.metricScores().size());
@@ -270,12 +353,23 @@ class ScoringPipelineTest {
     Window window = ScoringFixtures.window(TRAINED, live, 100);
     double[][] raw = window.values();
     raw[0][0] = Double.NaN;
-    InferenceResult result = new InferenceResult(TRAINED, window.start(), window.end(),
-        window.stepMillis(), window.metrics(), new double[WINDOW][window.metrics().size()],
-        InferenceResult.Source.FALLBACK, null).withRawValues(raw);
-    io.rollguard.common.payload.PayloadCodec codec = io.rollguard.common.payload.PayloadCodec.shared();
+    InferenceResult result =
+        new InferenceResult(
+                TRAINED,
+                window.start(),
+                window.end(),
+                window.stepMillis(),
+                window.metrics(),
+                new double[WINDOW][window.metrics().size()],
+                InferenceResult.Source.FALLBACK,
+                null)
+            .withRawValues(raw);
+    io.rollguard.common.payload.PayloadCodec codec =
+        io.rollguard.common.payload.PayloadCodec.shared();
     byte[] encoded = codec.encode(result);
-    assertTrue(new String(encoded, java.nio.charset.StandardCharsets.UTF_8).contains("\"rawValues\":[[null,"));
+    assertTrue(
+        new String(encoded, java.nio.charset.StandardCharsets.UTF_8)
+            .contains("\"rawValues\":[[null,"));
     InferenceResult back = codec.decode(encoded, InferenceResult.class);
     assertEquals(result, back);
     assertTrue(Double.isNaN(back.rawValues()[0][0]));
@@ -284,9 +378,15 @@ class ScoringPipelineTest {
 
   @Test
   void zeroWeightsBecomeNegligibleButValidWeights() {
-    var spec = new io.rollguard.common.config.MetricSpec("x", "q", "1", 0.0,
-        io.rollguard.common.config.MetricSpec.Direction.DOWN,
-        io.rollguard.common.config.MetricSpec.Transform.LOG1P, null);
+    var spec =
+        new io.rollguard.common.config.MetricSpec(
+            "x",
+            "q",
+            "1",
+            0.0,
+            io.rollguard.common.config.MetricSpec.Direction.DOWN,
+            io.rollguard.common.config.MetricSpec.Transform.LOG1P,
+            null);
     var def = MetricDefs.of(spec);
     assertEquals(MetricDefs.ZERO_WEIGHT, def.weight());
     assertEquals(io.rollguard.common.detect.Direction.DOWN, def.direction());
@@ -301,7 +401,8 @@ class ScoringPipelineTest {
     var defs = MetricDefs.of(config.metrics());
     assertNotNull(io.rollguard.common.detect.DetectorTrainer.train(rows.values(), defs, options));
     double[][] tooFew = java.util.Arrays.copyOf(rows.values(), minimum - 1);
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
         () -> io.rollguard.common.detect.DetectorTrainer.train(tooFew, defs, options));
   }
 

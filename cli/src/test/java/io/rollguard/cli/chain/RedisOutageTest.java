@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.cli.bench.ScoringPipeline;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
@@ -13,16 +14,15 @@ import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.testsupport.ServiceSeries;
 import io.rollguard.inference.Inferencer;
-import io.rollguard.testsupport.ScoringFixtures;
-import io.rollguard.cli.bench.ScoringPipeline;
 import io.rollguard.inference.trainer.HistorySource;
 import io.rollguard.inference.trainer.RedisTrainingGuard;
 import io.rollguard.inference.trainer.TrainerMetrics;
 import io.rollguard.inference.trainer.TrainingOutcome;
 import io.rollguard.inference.trainer.TrainingService;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.ScoringFixtures;
+import io.rollguard.testsupport.ServiceSeries;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,32 +50,46 @@ class RedisOutageTest {
     ServiceSeries live = ScoringFixtures.history(41, Instant.parse("2026-01-12T00:00:00Z"), 60);
     try (RedisServer redis = RedisServer.start();
         JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
-      RedisModelRegistry registry = new RedisModelRegistry(jedis, "rg:", Duration.ofDays(7), Clock.systemUTC());
-      StoredBundle saved = registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 43));
+      RedisModelRegistry registry =
+          new RedisModelRegistry(jedis, "rg:", Duration.ofDays(7), Clock.systemUTC());
+      StoredBundle saved =
+          registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 43));
       BundleCache cache = ScoringFixtures.cache(registry);
       ScoringPipeline pipeline = ScoringPipeline.create(config, cache, Clock.systemUTC());
-      assertEquals(AnomalyRecord.Source.MODEL, pipeline.score(ScoringFixtures.window(TRAINED, live, 20)).record().source());
+      assertEquals(
+          AnomalyRecord.Source.MODEL,
+          pipeline.score(ScoringFixtures.window(TRAINED, live, 20)).record().source());
 
       redis.stop();
       for (int i = 0; i < 5; i++) {
         Thread.sleep(150); // past the cache's refresh: every access now triggers a failing reload
         ScoringPipeline.Result r = pipeline.score(ScoringFixtures.window(TRAINED, live, 21 + i));
-        assertEquals(AnomalyRecord.Source.MODEL, r.record().source(), "the cached bundle keeps serving");
+        assertEquals(
+            AnomalyRecord.Source.MODEL, r.record().source(), "the cached bundle keeps serving");
         assertEquals(saved.version().id(), r.record().modelVersion());
       }
-      ScoringPipeline.Result untrained = pipeline.score(ScoringFixtures.window(UNTRAINED, live, 30));
+      ScoringPipeline.Result untrained =
+          pipeline.score(ScoringFixtures.window(UNTRAINED, live, 30));
       assertEquals(Inferencer.FALLBACK_NO_MODEL, untrained.path());
       assertNotNull(untrained.record(), "still scored, by the fallback");
 
       PrometheusRegistry metrics = new PrometheusRegistry();
-      HistorySource unused = entity -> {
-        throw new AssertionError("no history is fetched without a lease");
-      };
-      try (TrainingService trainer = new TrainingService(config, registry, unused,
-          new RedisTrainingGuard(jedis, "rg:", "pod-a"), Clock.systemUTC(), new TrainerMetrics(metrics))) {
+      HistorySource unused =
+          entity -> {
+            throw new AssertionError("no history is fetched without a lease");
+          };
+      try (TrainingService trainer =
+          new TrainingService(
+              config,
+              registry,
+              unused,
+              new RedisTrainingGuard(jedis, "rg:", "pod-a"),
+              Clock.systemUTC(),
+              new TrainerMetrics(metrics))) {
         assertEquals(TrainingOutcome.FAILED_LEASE, trainer.trainNow(EntityId.of(UNTRAINED)));
       }
-      assertEquals(1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "failed_lease"));
+      assertEquals(
+          1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "failed_lease"));
     }
   }
 }

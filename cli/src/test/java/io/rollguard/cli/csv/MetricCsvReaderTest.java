@@ -49,7 +49,8 @@ class MetricCsvReaderTest {
     assertEquals(expected, TimestampParser.parseMillis("2023-11-14 22:13:20"));
     assertEquals(expected + 250, TimestampParser.parseMillis("2023-11-14T22:13:20.250Z"));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> TimestampParser.parseMillis("yesterday"));
+        assertThrows(
+            IllegalArgumentException.class, () -> TimestampParser.parseMillis("yesterday"));
     assertTrue(e.getMessage().contains("yesterday"));
   }
 
@@ -81,8 +82,9 @@ class MetricCsvReaderTest {
 
   @Test
   void badTimestampFailsWithLineNumber() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> parse("timestamp,a\n1700000000,1\nsoon,2\n"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> parse("timestamp,a\n1700000000,1\nsoon,2\n"));
     assertTrue(e.getMessage().contains("test.csv:3"), e.getMessage());
   }
 

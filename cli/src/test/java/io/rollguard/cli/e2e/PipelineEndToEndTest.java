@@ -27,6 +27,12 @@ import io.numaproj.numaflow.sourcer.Message;
 import io.numaproj.numaflow.sourcer.Offset;
 import io.numaproj.numaflow.sourcer.SourcerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.cli.scenario.Effect;
+import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.cli.scenario.ScenarioData;
+import io.rollguard.cli.scenario.SeriesRows;
+import io.rollguard.cli.scenario.ServiceMetric;
+import io.rollguard.cli.scenario.ServiceProfile;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
@@ -42,25 +48,19 @@ import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
-import io.rollguard.cli.scenario.Effect;
-import io.rollguard.cli.scenario.Scenario;
-import io.rollguard.cli.scenario.ScenarioData;
-import io.rollguard.cli.scenario.SeriesRows;
-import io.rollguard.cli.scenario.ServiceMetric;
-import io.rollguard.cli.scenario.ServiceProfile;
-import io.rollguard.inference.Inferencer;
-import io.rollguard.postprocess.Postprocessor;
-import io.rollguard.preprocess.Preprocessor;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.inference.InferenceMapper;
+import io.rollguard.inference.Inferencer;
 import io.rollguard.inference.TrainRequestLimiter;
 import io.rollguard.inference.trainer.PrometheusHistorySource;
 import io.rollguard.inference.trainer.RedisTrainingGuard;
 import io.rollguard.inference.trainer.TrainerMetrics;
 import io.rollguard.inference.trainer.TrainingOutcome;
 import io.rollguard.inference.trainer.TrainingService;
-import io.rollguard.inference.InferenceMapper;
 import io.rollguard.postprocess.PostprocessMapper;
+import io.rollguard.postprocess.Postprocessor;
 import io.rollguard.preprocess.PreprocessMapper;
+import io.rollguard.preprocess.Preprocessor;
 import io.rollguard.source.AckedOffsetStore;
 import io.rollguard.source.MetricQuery;
 import io.rollguard.source.PrometheusSourcer;
@@ -153,6 +153,7 @@ class PipelineEndToEndTest {
   static final int ONSET = 8;
   static final String PREFIX = "rg-e2e:";
   static final List<ServiceMetric> METRICS = ServiceMetric.core();
+
   /** The tag of {@code Message.toDrop()}: numa discards such a result. */
   static final String DROP_TAG = io.numaproj.numaflow.reducer.Message.toDrop().getTags()[0];
 
@@ -163,10 +164,13 @@ class PipelineEndToEndTest {
 
   /** UTC midnight three days ago: history of two days, then the canary phase yesterday at 00:00. */
   static final long START = Math.floorDiv(System.currentTimeMillis(), DAY) * DAY - 3 * DAY;
+
   static final long CANARY_START = START + HISTORY_STEPS * STEP;
   static final long LAST_STEP = CANARY_START + (CANARY_STEPS - 1) * STEP;
+
   /** The source reads from one window length before the canary, so stable windows are full. */
   static final long READ_FROM = CANARY_START - W * STEP;
+
   static final Duration INGESTION_DELAY = Duration.ofSeconds(30);
 
   static final SimulatedClock clock = new SimulatedClock(CANARY_START);
@@ -181,8 +185,12 @@ class PipelineEndToEndTest {
   @BeforeAll
   static void startServers() throws Exception {
     OpenMetricsText text = new OpenMetricsText();
-    ScenarioData checkout = scenario("checkout", 7, List.of(
-        Effect.latencyIncreaseMs(ONSET, 300), Effect.errorRatio(ONSET, 0.05))).generate();
+    ScenarioData checkout =
+        scenario(
+                "checkout",
+                7,
+                List.of(Effect.latencyIncreaseMs(ONSET, 300), Effect.errorRatio(ONSET, 0.05)))
+            .generate();
     ScenarioData payments = scenario("payments", 8, List.of()).generate();
     backfill(text, CHECKOUT_STABLE, checkout.history());
     backfill(text, CHECKOUT_STABLE, checkout.stable());
@@ -194,7 +202,9 @@ class PipelineEndToEndTest {
     prometheus = PrometheusServer.builder().openMetrics(text.build()).start();
     redis = RedisServer.start();
     jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()));
-    config = ConfigLoader.parse(configYaml(prometheus.url(), redis.url()), "PipelineEndToEndTest", Map.of());
+    config =
+        ConfigLoader.parse(
+            configYaml(prometheus.url(), redis.url()), "PipelineEndToEndTest", Map.of());
     registry = new RedisModelRegistry(jedis, PREFIX, config.registry().bundleTtl(), clock);
   }
 
@@ -217,31 +227,60 @@ class PipelineEndToEndTest {
   }
 
   static Scenario scenario(String app, long seed, List<Effect> canaryEffects) {
-    return new Scenario(app, seed, Instant.ofEpochMilli(START), Duration.ofMillis(STEP), HISTORY_STEPS,
-        CANARY_STEPS, ServiceProfile.webService(), METRICS, List.of(), canaryEffects, 0.0);
+    return new Scenario(
+        app,
+        seed,
+        Instant.ofEpochMilli(START),
+        Duration.ofMillis(STEP),
+        HISTORY_STEPS,
+        CANARY_STEPS,
+        ServiceProfile.webService(),
+        METRICS,
+        List.of(),
+        canaryEffects,
+        0.0);
   }
 
   static void backfill(OpenMetricsText text, ScoringKey key, SeriesRows rows) {
-    Map<String, String> labels = Map.of("namespace", key.namespace(), "app", key.app(), "role", key.role(),
-        "rollouts_pod_template_hash", key.podTemplateHash());
+    Map<String, String> labels =
+        Map.of(
+            "namespace",
+            key.namespace(),
+            "app",
+            key.app(),
+            "role",
+            key.role(),
+            "rollouts_pod_template_hash",
+            key.podTemplateHash());
     for (int j = 0; j < rows.metrics().size(); j++) {
       for (int i = 0; i < rows.rows(); i++) {
-        text.gauge("rg_" + rows.metrics().get(j), labels, rows.timestamps()[i], rows.values()[i][j]);
+        text.gauge(
+            "rg_" + rows.metrics().get(j), labels, rows.timestamps()[i], rows.values()[i][j]);
       }
     }
   }
 
-  /** The shipped config's shape (names, units, directions, transforms, weights) on the test's gauges. */
+  /**
+   * The shipped config's shape (names, units, directions, transforms, weights) on the test's
+   * gauges.
+   */
   static String configYaml(URI prometheusUrl, URI redisUrl) {
     StringBuilder yaml = new StringBuilder("step: 60s\nmetrics:\n");
     for (ServiceMetric m : METRICS) {
       String name = m.metricName();
-      yaml.append("  - name: ").append(name).append('\n')
-          .append("    query: 'max by ({{by}}) (rg_").append(name).append("{ {{selector}} })'\n")
-          .append("    unit: '1'\n")
-          .append("    weight: ").append(name.startsWith("latency") || name.startsWith("error") ? "1" : "0.5")
+      yaml.append("  - name: ")
+          .append(name)
           .append('\n')
-          .append("    direction: ").append(m == ServiceMetric.REQUEST_RATE ? "down" : "up").append('\n');
+          .append("    query: 'max by ({{by}}) (rg_")
+          .append(name)
+          .append("{ {{selector}} })'\n")
+          .append("    unit: '1'\n")
+          .append("    weight: ")
+          .append(name.startsWith("latency") || name.startsWith("error") ? "1" : "0.5")
+          .append('\n')
+          .append("    direction: ")
+          .append(m == ServiceMetric.REQUEST_RATE ? "down" : "up")
+          .append('\n');
       if (name.startsWith("latency") || m == ServiceMetric.REQUEST_RATE) {
         yaml.append("    transform: log1p\n");
       }
@@ -249,12 +288,21 @@ class PipelineEndToEndTest {
         yaml.append("    staticLimit:\n      max: 0.2\n");
       }
     }
-    return yaml.append("window:\n  lengthSteps: ").append(W).append("\n  minCoverage: 0.5\n  maxFillSteps: 2\n")
+    return yaml.append("window:\n  lengthSteps: ")
+        .append(W)
+        .append("\n  minCoverage: 0.5\n  maxFillSteps: 2\n")
         .append("training:\n  lookback: 3d\n  retrainEvery: 24h\n  retryBackoff: 1m\n  seed: 42\n")
         .append("registry:\n  backend: redis\n")
-        .append("redis:\n  url: '").append(redisUrl).append("'\n  keyPrefix: '").append(PREFIX).append("'\n")
-        .append("prometheus:\n  url: '").append(prometheusUrl).append("'\n  ingestionDelay: ")
-        .append(INGESTION_DELAY.toSeconds()).append("s\n  timeout: 10s\n")
+        .append("redis:\n  url: '")
+        .append(redisUrl)
+        .append("'\n  keyPrefix: '")
+        .append(PREFIX)
+        .append("'\n")
+        .append("prometheus:\n  url: '")
+        .append(prometheusUrl)
+        .append("'\n  ingestionDelay: ")
+        .append(INGESTION_DELAY.toSeconds())
+        .append("s\n  timeout: 10s\n")
         .append("vertex:\n  metricsPort: 0\n")
         .toString();
   }
@@ -263,62 +311,124 @@ class PipelineEndToEndTest {
   void aRegressedCanaryFailsAndACleanCanaryPassesFromSourceToStoreAndThroughThePrometheusGate()
       throws Exception {
     // 1. The trainer: history from the real Prometheus as of the canary's start, bundle to Redis.
-    try (TrainingService trainer = new TrainingService(config, registry,
-        new PrometheusHistorySource(new PrometheusClient(PrometheusClientSettings.from(config.prometheus())),
-            config, clock),
-        new RedisTrainingGuard(jedis, PREFIX, "e2e-trainer"), clock,
-        new TrainerMetrics(new PrometheusRegistry()))) {
+    try (TrainingService trainer =
+        new TrainingService(
+            config,
+            registry,
+            new PrometheusHistorySource(
+                new PrometheusClient(PrometheusClientSettings.from(config.prometheus())),
+                config,
+                clock),
+            new RedisTrainingGuard(jedis, PREFIX, "e2e-trainer"),
+            clock,
+            new TrainerMetrics(new PrometheusRegistry()))) {
       assertEquals(TrainingOutcome.TRAINED, trainer.trainNow(EntityId.of(CHECKOUT_STABLE)));
       assertEquals(TrainingOutcome.TRAINED, trainer.trainNow(EntityId.of(PAYMENTS_STABLE)));
     }
 
     // 2. Every vertex's gRPC server.
     SourceMetrics sourceMetrics = new SourceMetrics(new PrometheusRegistry());
-    PrometheusClient sourceClient = new PrometheusClient(
-        PrometheusClientSettings.from(config.prometheus()), sourceMetrics.clientListener());
-    StepFetcher fetcher = new StepFetcher(sourceClient,
-        MetricQuery.renderAll(config.metrics(), config.entity(), config.prometheus().rateRange()),
-        new SampleAssembler(config.entity(), config.metricNames(), sourceMetrics), sourceMetrics);
-    AckedOffsetStore offsets = new AckedOffsetStore(jedis,
-        AckedOffsetStore.key(PREFIX, "e2e", "source", 0), Duration.ofHours(1));
+    PrometheusClient sourceClient =
+        new PrometheusClient(
+            PrometheusClientSettings.from(config.prometheus()), sourceMetrics.clientListener());
+    StepFetcher fetcher =
+        new StepFetcher(
+            sourceClient,
+            MetricQuery.renderAll(
+                config.metrics(), config.entity(), config.prometheus().rateRange()),
+            new SampleAssembler(config.entity(), config.metricNames(), sourceMetrics),
+            sourceMetrics);
+    AckedOffsetStore offsets =
+        new AckedOffsetStore(
+            jedis, AckedOffsetStore.key(PREFIX, "e2e", "source", 0), Duration.ofHours(1));
     offsets.save(READ_FROM - STEP); // as if the pipeline had run up to here
     clock.set(LAST_STEP + INGESTION_DELAY.toMillis()); // the newest ready step is the last one
-    PrometheusSourcer source = new PrometheusSourcer(new SourceSettings(config.step(), INGESTION_DELAY,
-        SourceSettings.DEFAULT_MAX_STEPS_PER_FETCH, SourceSettings.DEFAULT_MAX_CATCH_UP,
-        Duration.ofSeconds(1), Duration.ofHours(1)), fetcher, offsets, sourceMetrics, clock, 0);
-    SourcerTestKit sourceKit = new SourcerTestKit(source,
-        io.numaproj.numaflow.sourcer.GRPCConfig.newBuilder().isLocal(true).port(SOURCE_PORT).build());
+    PrometheusSourcer source =
+        new PrometheusSourcer(
+            new SourceSettings(
+                config.step(),
+                INGESTION_DELAY,
+                SourceSettings.DEFAULT_MAX_STEPS_PER_FETCH,
+                SourceSettings.DEFAULT_MAX_CATCH_UP,
+                Duration.ofSeconds(1),
+                Duration.ofHours(1)),
+            fetcher,
+            offsets,
+            sourceMetrics,
+            clock,
+            0);
+    SourcerTestKit sourceKit =
+        new SourcerTestKit(
+            source,
+            io.numaproj.numaflow.sourcer.GRPCConfig.newBuilder()
+                .isLocal(true)
+                .port(SOURCE_PORT)
+                .build());
     sourceKit.startServer();
     stops.add(() -> quietly(sourceKit::stopServer));
     SourcerTestKit.Client sourceGrpc = new SourcerTestKit.Client("localhost", SOURCE_PORT);
     stops.add(() -> quietly(sourceGrpc::close));
 
-    WindowReduceServer windowServer = new WindowReduceServer(
-        new WindowReducerFactory(config.windowSettings(), config.metricNames(), new PrometheusRegistry()),
-        io.numaproj.numaflow.reducer.GRPCConfig.newBuilder().isLocal(true).port(WINDOW_PORT).build());
+    WindowReduceServer windowServer =
+        new WindowReduceServer(
+            new WindowReducerFactory(
+                config.windowSettings(), config.metricNames(), new PrometheusRegistry()),
+            io.numaproj.numaflow.reducer.GRPCConfig.newBuilder()
+                .isLocal(true)
+                .port(WINDOW_PORT)
+                .build());
     windowServer.start();
     stops.add(() -> quietly(windowServer::stop));
-    ManagedChannel windowChannel = ManagedChannelBuilder.forAddress("localhost", WINDOW_PORT).usePlaintext().build();
-    stops.add(() -> quietly(() -> windowChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS)));
+    ManagedChannel windowChannel =
+        ManagedChannelBuilder.forAddress("localhost", WINDOW_PORT).usePlaintext().build();
+    stops.add(
+        () -> quietly(() -> windowChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS)));
     ReduceGrpc.ReduceStub window = ReduceGrpc.newStub(windowChannel);
 
     ScoringShape shape = ScoringShape.of(config);
-    MapperTestKit.Client preprocess = mapper(new PreprocessMapper(new Preprocessor(shape, cache()),
-        new PrometheusRegistry()), PREPROCESS_PORT);
-    MapperTestKit.Client inference = mapper(new InferenceMapper(new Inferencer(shape, cache(),
-        TrainRequestLimiter.of(config), config.training().retrainEvery(), clock), config.metrics(),
-        new PrometheusRegistry()), INFERENCE_PORT);
-    MapperTestKit.Client postprocess = mapper(new PostprocessMapper(new Postprocessor(shape, cache()),
-        new PrometheusRegistry()), POSTPROCESS_PORT);
+    MapperTestKit.Client preprocess =
+        mapper(
+            new PreprocessMapper(new Preprocessor(shape, cache()), new PrometheusRegistry()),
+            PREPROCESS_PORT);
+    MapperTestKit.Client inference =
+        mapper(
+            new InferenceMapper(
+                new Inferencer(
+                    shape,
+                    cache(),
+                    TrainRequestLimiter.of(config),
+                    config.training().retrainEvery(),
+                    clock),
+                config.metrics(),
+                new PrometheusRegistry()),
+            INFERENCE_PORT);
+    MapperTestKit.Client postprocess =
+        mapper(
+            new PostprocessMapper(new Postprocessor(shape, cache()), new PrometheusRegistry()),
+            POSTPROCESS_PORT);
 
     PrometheusRegistry storeOperational = new PrometheusRegistry();
     StoreMetrics storeMetrics = new StoreMetrics(storeOperational);
     StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
-    AnomalyStoreSink sink = new AnomalyStoreSink(new AnomalyStoreWriter(jedis, keys,
-        config.store().historyLength(), config.store().historyTtl(), clock, storeMetrics),
-        MalformedRecordPolicy.FAILURE, storeMetrics, AnomalyStoreSink.DEFAULT_CHUNK_SIZE);
-    SinkerTestKit sinkKit = new SinkerTestKit(sink,
-        io.numaproj.numaflow.sinker.GRPCConfig.newBuilder().isLocal(true).port(STORE_PORT).build());
+    AnomalyStoreSink sink =
+        new AnomalyStoreSink(
+            new AnomalyStoreWriter(
+                jedis,
+                keys,
+                config.store().historyLength(),
+                config.store().historyTtl(),
+                clock,
+                storeMetrics),
+            MalformedRecordPolicy.FAILURE,
+            storeMetrics,
+            AnomalyStoreSink.DEFAULT_CHUNK_SIZE);
+    SinkerTestKit sinkKit =
+        new SinkerTestKit(
+            sink,
+            io.numaproj.numaflow.sinker.GRPCConfig.newBuilder()
+                .isLocal(true)
+                .port(STORE_PORT)
+                .build());
     sinkKit.startServer();
     stops.add(() -> quietly(sinkKit::stopServer));
     SinkerTestKit.Client store = new SinkerTestKit.Client("localhost", STORE_PORT);
@@ -330,7 +440,11 @@ class PipelineEndToEndTest {
     int samples = 0;
     while (true) {
       SourcerTestKit.TestListBasedObserver read = new SourcerTestKit.TestListBasedObserver();
-      source.read(SourcerTestKit.TestReadRequest.builder().count(500).timeout(Duration.ofMillis(200)).build(),
+      source.read(
+          SourcerTestKit.TestReadRequest.builder()
+              .count(500)
+              .timeout(Duration.ofMillis(200))
+              .build(),
           read);
       List<Message> batch = read.getMessages();
       if (batch.isEmpty()) {
@@ -345,19 +459,24 @@ class PipelineEndToEndTest {
       source.ack(SourcerTestKit.TestAckRequest.builder().offsets(acked).build());
     }
     windows.closeAll();
-    // Stable keys from READ_FROM, canary keys from the canary start, every step: 4 keys per canary step.
-    assertEquals(2 * (W + CANARY_STEPS) + 2 * CANARY_STEPS, samples, "samples read from Prometheus");
+    // Stable keys from READ_FROM, canary keys from the canary start, every step: 4 keys per canary
+    // step.
+    assertEquals(
+        2 * (W + CANARY_STEPS) + 2 * CANARY_STEPS, samples, "samples read from Prometheus");
     assertEquals(LAST_STEP, source.ackedOffset(), "every step acknowledged");
     assertEquals(LAST_STEP, offsets.load().getAsLong(), "and the offset saved in Redis");
-    assertEquals(0, sourceGrpc.sendPendingRequest(), "nothing pending over the source's gRPC server");
+    assertEquals(
+        0, sourceGrpc.sendPendingRequest(), "nothing pending over the source's gRPC server");
     assertEquals(List.of(0), sourceGrpc.sendGetPartitionsRequest());
 
     // Windows close W steps after their start; the last ends one step after the last sample.
     long lastEnd = LAST_STEP + STEP;
     assertEquals(CANARY_STEPS + 1, windows.closed, "one stream per sliding window");
-    // A canary's first five windows hold 1-5 of 12 rows (coverage below 0.5): dropped by the window vertex.
+    // A canary's first five windows hold 1-5 of 12 rows (coverage below 0.5): dropped by the window
+    // vertex.
     assertEquals(2 * 5, windows.dropped, "dropped windows");
-    assertEquals(2 * (CANARY_STEPS + 1) + 2 * (CANARY_STEPS - 5), chain.records.size(), "records stored");
+    assertEquals(
+        2 * (CANARY_STEPS + 1) + 2 * (CANARY_STEPS - 5), chain.records.size(), "records stored");
     assertEquals(List.of(READ_FROM + W * STEP, lastEnd), chain.endsOf(CHECKOUT_STABLE));
     assertEquals(List.of(READ_FROM + W * STEP, lastEnd), chain.endsOf(PAYMENTS_STABLE));
     assertTrue(chain.trainRequests == 0, "trained entities ask for no training");
@@ -365,21 +484,39 @@ class PipelineEndToEndTest {
       assertEquals(AnomalyRecord.Source.MODEL, r.source(), "scored by the trained model: " + r);
       assertNotNull(r.modelVersion());
     }
-    System.out.printf("e2e: %d samples, %d windows, %d records; unified scores: checkout canary %s;"
-        + " checkout stable %s; payments canary %s; payments stable %s%n",
-        samples, windows.closed, chain.records.size(), chain.scores(CHECKOUT_CANARY),
-        chain.scores(CHECKOUT_STABLE), chain.scores(PAYMENTS_CANARY), chain.scores(PAYMENTS_STABLE));
+    System.out.printf(
+        "e2e: %d samples, %d windows, %d records; unified scores: checkout canary %s;"
+            + " checkout stable %s; payments canary %s; payments stable %s%n",
+        samples,
+        windows.closed,
+        chain.records.size(),
+        chain.scores(CHECKOUT_CANARY),
+        chain.scores(CHECKOUT_STABLE),
+        chain.scores(PAYMENTS_CANARY),
+        chain.scores(PAYMENTS_STABLE));
 
     // 4. The store's verdict API, at the time of the newest window.
     clock.set(lastEnd);
-    PrometheusRegistry exported = StoreVertexMain.storeRegistry(storeOperational, new AnomalyScoreCollector(
-        new AnomalyStoreReader(jedis, keys), config.store().staleness(), clock, storeMetrics));
-    storeHttp = new StoreHttpServer(0, exported, new VerdictService(new AnomalyStoreReader(jedis, keys), clock),
-        VerdictPolicy.DEFAULT, storeMetrics);
+    PrometheusRegistry exported =
+        StoreVertexMain.storeRegistry(
+            storeOperational,
+            new AnomalyScoreCollector(
+                new AnomalyStoreReader(jedis, keys),
+                config.store().staleness(),
+                clock,
+                storeMetrics));
+    storeHttp =
+        new StoreHttpServer(
+            0,
+            exported,
+            new VerdictService(new AnomalyStoreReader(jedis, keys), clock),
+            VerdictPolicy.DEFAULT,
+            storeMetrics);
     JsonNode failing = verdict(CHECKOUT_CANARY);
     assertEquals("fail", failing.get("verdict").asText(), failing.toString());
     assertEquals(CHECKOUT_STABLE.podTemplateHash(), failing.get("stableHash").asText());
-    assertTrue(failing.get("stable").get("unifiedScore").asDouble() < VerdictPolicy.DEFAULT.failScore(),
+    assertTrue(
+        failing.get("stable").get("unifiedScore").asDouble() < VerdictPolicy.DEFAULT.failScore(),
         "the stable is healthy: " + failing);
     String top = failing.get("topMetrics").get(0).get("metric").asText();
     assertTrue(top.startsWith("latency") || top.startsWith("error"), "top metric " + top);
@@ -390,21 +527,32 @@ class PipelineEndToEndTest {
     // 5. The AnalysisTemplate's PromQL, evaluated by a real Prometheus scraping the store.
     AnalysisTemplate template = AnalysisTemplate.read();
     double maxScore = Double.parseDouble(template.defaults().get("max-score"));
-    assertEquals(VerdictPolicy.DEFAULT.failScore(), maxScore, "the template and the verdict API agree");
-    try (PrometheusServer gate = PrometheusServer.builder()
-        .scrapeConfigs("  - job_name: anomaly-store\n"
-            + "    static_configs:\n"
-            + "      - targets: ['127.0.0.1:" + storeHttp.port() + "']\n", Duration.ofSeconds(1))
-        .start()) {
+    assertEquals(
+        VerdictPolicy.DEFAULT.failScore(), maxScore, "the template and the verdict API agree");
+    try (PrometheusServer gate =
+        PrometheusServer.builder()
+            .scrapeConfigs(
+                "  - job_name: anomaly-store\n"
+                    + "    static_configs:\n"
+                    + "      - targets: ['127.0.0.1:"
+                    + storeHttp.port()
+                    + "']\n",
+                Duration.ofSeconds(1))
+            .start()) {
       PrometheusClient gateClient = new PrometheusClient(PrometheusClientSettings.of(gate.url()));
       double regressed = evaluate(gateClient, template.query(CHECKOUT_CANARY, CHECKOUT_STABLE));
       double clean = evaluate(gateClient, template.query(PAYMENTS_CANARY, PAYMENTS_STABLE));
-      assertEquals(chain.latest(CHECKOUT_CANARY).unifiedScore(), regressed, 1e-9,
+      assertEquals(
+          chain.latest(CHECKOUT_CANARY).unifiedScore(),
+          regressed,
+          1e-9,
           "the gate reads the canary's latest unified score");
-      assertTrue(regressed >= maxScore, "failureCondition result[0] >= " + maxScore + ": " + regressed);
+      assertTrue(
+          regressed >= maxScore, "failureCondition result[0] >= " + maxScore + ": " + regressed);
       assertEquals(chain.latest(PAYMENTS_CANARY).unifiedScore(), clean, 1e-9);
       assertTrue(clean < maxScore, "successCondition result[0] < " + maxScore + ": " + clean);
-      System.out.printf("e2e: gate value regressed canary %.3f, clean canary %.3f (max-score %.1f)%n",
+      System.out.printf(
+          "e2e: gate value regressed canary %.3f, clean canary %.3f (max-score %.1f)%n",
           regressed, clean, maxScore);
     }
   }
@@ -414,8 +562,8 @@ class PipelineEndToEndTest {
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {
       Thread.sleep(500);
-      List<RangeSeries> result = client.queryRange(query,
-          new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
+      List<RangeSeries> result =
+          client.queryRange(query, new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
       if (!result.isEmpty() && result.get(0).size() > 0) {
         assertEquals(1, result.size(), "one value: " + query);
         return result.get(0).values()[0];
@@ -425,23 +573,43 @@ class PipelineEndToEndTest {
   }
 
   static JsonNode verdict(ScoringKey canary) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-        "http://127.0.0.1:" + storeHttp.port() + "/api/v1/verdict?namespace=" + canary.namespace()
-            + "&app=" + canary.app() + "&hash=" + canary.podTemplateHash())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + storeHttp.port()
+                                + "/api/v1/verdict?namespace="
+                                + canary.namespace()
+                                + "&app="
+                                + canary.app()
+                                + "&hash="
+                                + canary.podTemplateHash()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return new ObjectMapper().readTree(response.body());
   }
 
   static BundleCache cache() {
     // Each vertex has its own cache, as in separate pods.
-    return new BundleCache(registry, 1000, Duration.ofSeconds(10), Duration.ofHours(1),
-        ForkJoinPool.commonPool(), Ticker.systemTicker(), new PrometheusRegistry());
+    return new BundleCache(
+        registry,
+        1000,
+        Duration.ofSeconds(10),
+        Duration.ofHours(1),
+        ForkJoinPool.commonPool(),
+        Ticker.systemTicker(),
+        new PrometheusRegistry());
   }
 
-  static MapperTestKit.Client mapper(io.numaproj.numaflow.mapper.Mapper mapper, int port) throws Exception {
-    MapperTestKit kit = new MapperTestKit(mapper,
-        io.numaproj.numaflow.mapper.GRPCConfig.newBuilder().isLocal(true).port(port).build());
+  static MapperTestKit.Client mapper(io.numaproj.numaflow.mapper.Mapper mapper, int port)
+      throws Exception {
+    MapperTestKit kit =
+        new MapperTestKit(
+            mapper,
+            io.numaproj.numaflow.mapper.GRPCConfig.newBuilder().isLocal(true).port(port).build());
     kit.startServer();
     stops.add(() -> quietly(kit::stopServer));
     MapperTestKit.Client client = new MapperTestKit.Client("localhost", port);
@@ -510,7 +678,9 @@ class PipelineEndToEndTest {
           dropped++; // too little coverage (a canary's first minutes): numa discards it
           continue;
         }
-        Window w = PayloadCodec.shared().decode(response.getResult().getValue().toByteArray(), Window.class);
+        Window w =
+            PayloadCodec.shared()
+                .decode(response.getResult().getValue().toByteArray(), Window.class);
         assertEquals(List.of(w.key().toKeys()), response.getResult().getKeysList());
         assertEquals(stream.start, w.start());
         assertEquals(stream.end, w.end());
@@ -533,38 +703,49 @@ class PipelineEndToEndTest {
     WindowStream(ReduceGrpc.ReduceStub stub, long start, long end) {
       this.start = start;
       this.end = end;
-      this.requests = stub.reduceFn(new StreamObserver<>() {
-        @Override
-        public void onNext(ReduceResponse response) {
-          responses.add(response);
-        }
+      this.requests =
+          stub.reduceFn(
+              new StreamObserver<>() {
+                @Override
+                public void onNext(ReduceResponse response) {
+                  responses.add(response);
+                }
 
-        @Override
-        public void onError(Throwable t) {
-          done.completeExceptionally(t);
-        }
+                @Override
+                public void onError(Throwable t) {
+                  done.completeExceptionally(t);
+                }
 
-        @Override
-        public void onCompleted() {
-          done.complete(List.copyOf(responses));
-        }
-      });
+                @Override
+                public void onCompleted() {
+                  done.complete(List.copyOf(responses));
+                }
+              });
     }
 
     void send(String[] keys, byte[] value, long eventTime) {
-      ReduceOuterClass.Window window = ReduceOuterClass.Window.newBuilder()
-          .setStart(timestamp(start)).setEnd(timestamp(end)).setSlot("0").build();
-      requests.onNext(ReduceRequest.newBuilder()
-          .setPayload(ReduceRequest.Payload.newBuilder()
-              .addAllKeys(List.of(keys))
-              .setValue(ByteString.copyFrom(value))
-              .setEventTime(timestamp(eventTime))
-              .setWatermark(timestamp(eventTime - STEP)))
-          .setOperation(ReduceRequest.WindowOperation.newBuilder()
-              .setEvent(opened ? ReduceRequest.WindowOperation.Event.APPEND
-                  : ReduceRequest.WindowOperation.Event.OPEN)
-              .addWindows(window))
-          .build());
+      ReduceOuterClass.Window window =
+          ReduceOuterClass.Window.newBuilder()
+              .setStart(timestamp(start))
+              .setEnd(timestamp(end))
+              .setSlot("0")
+              .build();
+      requests.onNext(
+          ReduceRequest.newBuilder()
+              .setPayload(
+                  ReduceRequest.Payload.newBuilder()
+                      .addAllKeys(List.of(keys))
+                      .setValue(ByteString.copyFrom(value))
+                      .setEventTime(timestamp(eventTime))
+                      .setWatermark(timestamp(eventTime - STEP)))
+              .setOperation(
+                  ReduceRequest.WindowOperation.newBuilder()
+                      .setEvent(
+                          opened
+                              ? ReduceRequest.WindowOperation.Event.APPEND
+                              : ReduceRequest.WindowOperation.Event.OPEN)
+                      .addWindows(window))
+              .build());
       opened = true;
     }
 
@@ -574,8 +755,10 @@ class PipelineEndToEndTest {
     }
 
     static Timestamp timestamp(long epochMillis) {
-      return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMillis, 1000))
-          .setNanos(Math.floorMod(epochMillis, 1000) * 1_000_000).build();
+      return Timestamp.newBuilder()
+          .setSeconds(Math.floorDiv(epochMillis, 1000))
+          .setNanos(Math.floorMod(epochMillis, 1000) * 1_000_000)
+          .build();
     }
   }
 
@@ -589,7 +772,10 @@ class PipelineEndToEndTest {
     int trainRequests;
     private int nextId;
 
-    Chain(MapperTestKit.Client preprocess, MapperTestKit.Client inference, MapperTestKit.Client postprocess,
+    Chain(
+        MapperTestKit.Client preprocess,
+        MapperTestKit.Client inference,
+        MapperTestKit.Client postprocess,
         SinkerTestKit.Client store) {
       this.preprocess = preprocess;
       this.inference = inference;
@@ -602,11 +788,11 @@ class PipelineEndToEndTest {
       List<AnomalyRecord> scored = new ArrayList<>();
       for (Window w : windows) {
         Instant eventTime = Instant.ofEpochMilli(w.end() - 1);
-        io.numaproj.numaflow.mapper.Message pre = only(send(preprocess, w.key().toKeys(),
-            PayloadCodec.shared().encode(w), eventTime));
+        io.numaproj.numaflow.mapper.Message pre =
+            only(send(preprocess, w.key().toKeys(), PayloadCodec.shared().encode(w), eventTime));
         io.numaproj.numaflow.mapper.Message score = null;
-        for (io.numaproj.numaflow.mapper.Message m : send(inference, pre.getKeys(), pre.getValue(), eventTime)
-            .getMessages()) {
+        for (io.numaproj.numaflow.mapper.Message m :
+            send(inference, pre.getKeys(), pre.getValue(), eventTime).getMessages()) {
           if (InferenceMapper.TAG_SCORE.equals(m.getTags()[0])) {
             score = m;
           } else if (InferenceMapper.TAG_TRAIN.equals(m.getTags()[0])) {
@@ -614,14 +800,21 @@ class PipelineEndToEndTest {
           }
         }
         assertNotNull(score, "inference emits a score message for " + w.key());
-        io.numaproj.numaflow.mapper.Message post = only(send(postprocess, score.getKeys(), score.getValue(),
-            eventTime));
+        io.numaproj.numaflow.mapper.Message post =
+            only(send(postprocess, score.getKeys(), score.getValue(), eventTime));
         assertEquals(List.of(w.key().toKeys()), List.of(post.getKeys()));
         AnomalyRecord record = PayloadCodec.shared().decode(post.getValue(), AnomalyRecord.class);
         assertEquals(w.end(), record.timestamp());
         scored.add(record);
-        batch.addDatum(SinkerTestKit.TestDatum.builder().id("r" + nextId++).keys(post.getKeys())
-            .value(post.getValue()).eventTime(eventTime).watermark(eventTime).headers(Map.of()).build());
+        batch.addDatum(
+            SinkerTestKit.TestDatum.builder()
+                .id("r" + nextId++)
+                .keys(post.getKeys())
+                .value(post.getValue())
+                .eventTime(eventTime)
+                .watermark(eventTime)
+                .headers(Map.of())
+                .build());
       }
       if (scored.isEmpty()) {
         return;
@@ -634,9 +827,11 @@ class PipelineEndToEndTest {
       records.addAll(scored);
     }
 
-    private static MessageList send(MapperTestKit.Client client, String[] keys, byte[] value, Instant time) {
-      return client.sendRequest(keys, MapperTestKit.TestDatum.builder()
-          .value(value).eventTime(time).watermark(time).build());
+    private static MessageList send(
+        MapperTestKit.Client client, String[] keys, byte[] value, Instant time) {
+      return client.sendRequest(
+          keys,
+          MapperTestKit.TestDatum.builder().value(value).eventTime(time).watermark(time).build());
     }
 
     private static io.numaproj.numaflow.mapper.Message only(MessageList list) {
@@ -677,9 +872,11 @@ class PipelineEndToEndTest {
         dir = dir.getParent();
       }
       assertNotNull(dir, "pipelines/argo-rollouts not found above " + Path.of("").toAbsolutePath());
-      JsonNode spec = new ObjectMapper(new YAMLFactory())
-          .readTree(dir.resolve("pipelines/argo-rollouts/analysistemplate-prometheus.yaml").toFile())
-          .get("spec");
+      JsonNode spec =
+          new ObjectMapper(new YAMLFactory())
+              .readTree(
+                  dir.resolve("pipelines/argo-rollouts/analysistemplate-prometheus.yaml").toFile())
+              .get("spec");
       Map<String, String> defaults = new LinkedHashMap<>();
       for (JsonNode arg : spec.get("args")) {
         if (arg.has("value")) {
@@ -687,7 +884,8 @@ class PipelineEndToEndTest {
         }
       }
       JsonNode metric = spec.get("metrics").get(0);
-      return new AnalysisTemplate(metric.get("provider").get("prometheus").get("query").asText(), defaults);
+      return new AnalysisTemplate(
+          metric.get("provider").get("prometheus").get("query").asText(), defaults);
     }
 
     String query(ScoringKey canary, ScoringKey stable) {

@@ -35,8 +35,10 @@ class EvaluateCommandsTest {
   @Test
   void smdCommandReportsEveryDetectorOnAnSmdShapedFolder(@TempDir Path dir) throws IOException {
     // An SMD-shaped machine: headerless train/test, one 0/1 label per test row.
-    ScenarioData d = Scenario.of("m", 2, 2 * 1440, 600, List.of(), List.of(Effect.errorRatio(300, 0.08)))
-        .withMetrics(ServiceMetric.core()).generate();
+    ScenarioData d =
+        Scenario.of("m", 2, 2 * 1440, 600, List.of(), List.of(Effect.errorRatio(300, 0.08)))
+            .withMetrics(ServiceMetric.core())
+            .generate();
     for (String sub : List.of("train", "test", "test_label")) {
       Files.createDirectories(dir.resolve(sub));
     }
@@ -48,8 +50,17 @@ class EvaluateCommandsTest {
     }
     Files.writeString(dir.resolve("test_label/machine-x.txt"), labels);
     Path report = dir.resolve("report.md");
-    String out = run(0, "evaluate", "smd", "--data", dir.toString(), "--models", "baseline,pca", "--report",
-        report.toString());
+    String out =
+        run(
+            0,
+            "evaluate",
+            "smd",
+            "--data",
+            dir.toString(),
+            "--models",
+            "baseline,pca",
+            "--report",
+            report.toString());
     String md = Files.readString(report);
     for (String det : List.of("| baseline |", "| pca |", "| pca-anchor |", "| random |")) {
       assertTrue(md.contains(det), det + " missing in\n" + md);
@@ -62,17 +73,36 @@ class EvaluateCommandsTest {
   @Test
   void smdCommandRejectsUnknownMachineAndModel(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("test_label"));
-    assertTrue(run(RollguardCli.EXIT_BAD_INPUT, "evaluate", "smd", "--data", dir.toString(), "--machines", "nope")
-        .contains("nope"));
-    assertTrue(run(RollguardCli.EXIT_BAD_INPUT, "evaluate", "smd", "--data", dir.toString(), "--models", "svm")
-        .contains("svm"));
+    assertTrue(
+        run(
+                RollguardCli.EXIT_BAD_INPUT,
+                "evaluate",
+                "smd",
+                "--data",
+                dir.toString(),
+                "--machines",
+                "nope")
+            .contains("nope"));
+    assertTrue(
+        run(
+                RollguardCli.EXIT_BAD_INPUT,
+                "evaluate",
+                "smd",
+                "--data",
+                dir.toString(),
+                "--models",
+                "svm")
+            .contains("svm"));
   }
 
   @Test
   void generateWritesBacktestReadyFiles(@TempDir Path dir) throws IOException {
     run(0, "generate", "--out-dir", dir.toString(), "--case", "1", "--seed", "4");
     List<String> history = Files.readAllLines(dir.resolve("history.csv"));
-    assertEquals("timestamp," + String.join(",", ServiceMetric.all().stream().map(ServiceMetric::metricName).toList()),
+    assertEquals(
+        "timestamp,"
+            + String.join(
+                ",", ServiceMetric.all().stream().map(ServiceMetric::metricName).toList()),
         history.get(0));
     assertEquals(8 * 1440 + 1, history.size());
     List<String> labels = Files.readAllLines(dir.resolve("canary_labels.txt"));

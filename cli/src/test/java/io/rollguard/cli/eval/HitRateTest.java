@@ -25,16 +25,20 @@ class HitRateTest {
     assertArrayEquals(new int[] {8, 9}, l.get(0).dims());
     assertEquals(List.of(), Interpretation.read(dir.resolve("absent.txt")));
     Files.writeString(f, "12:3\n");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Interpretation.read(f)).getMessage().contains(":1"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Interpretation.read(f))
+            .getMessage()
+            .contains(":1"));
   }
 
   @Test
   void hitRateCountsBlamedMetricsAmongTheTopRanked() {
-    // Segment rows 1..2 blame metrics {0, 2}; row 0 is outside the segment; row 2 has no attribution.
+    // Segment rows 1..2 blame metrics {0, 2}; row 0 is outside the segment; row 2 has no
+    // attribution.
     double[][] attribution = {
-        {0.9, 0.1, 0.0},
-        {0.5, 0.3, 0.2}, // top-2 = {0, 1}: 1 of 2 hits; top-3 (floor 1.5 x 2) = all: 2 of 2
-        null,
+      {0.9, 0.1, 0.0},
+      {0.5, 0.3, 0.2}, // top-2 = {0, 1}: 1 of 2 hits; top-3 (floor 1.5 x 2) = all: 2 of 2
+      null,
     };
     List<Interpretation> labels = List.of(new Interpretation(1, 3, new int[] {0, 2}));
     assertEquals(0.5, HitRate.of(attribution, labels, 100), 1e-12);
@@ -45,7 +49,8 @@ class HitRateTest {
   void tiesKeepColumnOrderAndNaNRanksLast() {
     double[][] attribution = {{Double.NaN, 0.0, 0.0}};
     List<Interpretation> labels = List.of(new Interpretation(0, 1, new int[] {0}));
-    assertEquals(0.0, HitRate.of(attribution, labels, 100), 1e-12); // top-1 is column 1, not the NaN
+    assertEquals(
+        0.0, HitRate.of(attribution, labels, 100), 1e-12); // top-1 is column 1, not the NaN
     assertTrue(Double.isNaN(HitRate.of(new double[][] {null}, labels, 100)));
   }
 }

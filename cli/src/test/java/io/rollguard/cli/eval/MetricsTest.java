@@ -81,7 +81,10 @@ class MetricsTest {
   @Test
   void tiedScoresAreOneThreshold() {
     assertEquals(0.4, ThresholdFreeMetrics.bestF1(new double[] {1, 1, 1, 1}, b(1, 0, 0, 0)), 1e-12);
-    assertEquals(0.25, ThresholdFreeMetrics.averagePrecision(new double[] {1, 1, 1, 1}, b(1, 0, 0, 0)), 1e-12);
+    assertEquals(
+        0.25,
+        ThresholdFreeMetrics.averagePrecision(new double[] {1, 1, 1, 1}, b(1, 0, 0, 0)),
+        1e-12);
     double[] s = {0.5, 0.5, 0.2};
     boolean[] l = b(1, 0, 1);
     assertEquals(0.8, ThresholdFreeMetrics.bestF1(s, l), 1e-12);

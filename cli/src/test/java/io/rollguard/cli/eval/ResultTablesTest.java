@@ -10,10 +10,34 @@ class ResultTablesTest {
 
   @Test
   void meansAreMacroOverEntitiesAndDelaysArePooled() {
-    EntityResult a = new EntityResult("a", "pca", new PointMetrics(1, 1, 0), 0.8, 5.0, 0.6,
-        new EventMetrics(2, 1, List.of(4), 2, 1, 1440, 1440), 10, 1, "", 0.5, 1.0);
-    EntityResult b = new EntityResult("b", "pca", new PointMetrics(0, 0, 2), 0.4, 4.0, 0.2,
-        new EventMetrics(3, 2, List.of(0, 2), 0, 0, 2880, 1440), 30, 1, "", Double.NaN, Double.NaN);
+    EntityResult a =
+        new EntityResult(
+            "a",
+            "pca",
+            new PointMetrics(1, 1, 0),
+            0.8,
+            5.0,
+            0.6,
+            new EventMetrics(2, 1, List.of(4), 2, 1, 1440, 1440),
+            10,
+            1,
+            "",
+            0.5,
+            1.0);
+    EntityResult b =
+        new EntityResult(
+            "b",
+            "pca",
+            new PointMetrics(0, 0, 2),
+            0.4,
+            4.0,
+            0.2,
+            new EventMetrics(3, 2, List.of(0, 2), 0, 0, 2880, 1440),
+            30,
+            1,
+            "",
+            Double.NaN,
+            Double.NaN);
     ResultTables.Mean m = ResultTables.mean("pca", List.of(a, b));
     assertEquals((2 / 3.0 + 0) / 2, m.f1(), 1e-12);
     assertEquals(0.6, m.bestF1(), 1e-12);

@@ -30,28 +30,34 @@ class SyntheticSuiteTest {
   @Test
   void alarmFiveStepsAfterOnsetCountsSixDoesNot() {
     assertTrue(SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 15), alarmsAt(30)).detected());
-    SyntheticSuite.CaseResult late = SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 16), alarmsAt(30));
+    SyntheticSuite.CaseResult late =
+        SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 16), alarmsAt(30));
     assertFalse(late.detected());
     assertEquals(6, late.delayFromOnset());
-    SyntheticSuite.CaseResult none = SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30), alarmsAt(30));
+    SyntheticSuite.CaseResult none =
+        SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30), alarmsAt(30));
     assertFalse(none.detected());
     assertEquals(-1, none.delayFromOnset());
   }
 
   @Test
   void gradualCaseIsJudgedFromItsTwoSigmaPoint() {
-    SyntheticSuite.SyntheticCase leak = new SyntheticSuite.SyntheticCase("leak", List.of(), List.of(), 10, 16);
-    SyntheticSuite.CaseResult r = SyntheticSuite.evaluate(leak, "pca", 1, alarmsAt(40, 21), alarmsAt(40));
+    SyntheticSuite.SyntheticCase leak =
+        new SyntheticSuite.SyntheticCase("leak", List.of(), List.of(), 10, 16);
+    SyntheticSuite.CaseResult r =
+        SyntheticSuite.evaluate(leak, "pca", 1, alarmsAt(40, 21), alarmsAt(40));
     assertTrue(r.detected());
     assertEquals(11, r.delayFromOnset());
   }
 
   @Test
   void falseAlarmsCountBeforeOnsetAndGateIgnoresAlarmsSharedWithStable() {
-    SyntheticSuite.CaseResult r = SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 2, 3, 12), alarmsAt(30, 3));
+    SyntheticSuite.CaseResult r =
+        SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 2, 3, 12), alarmsAt(30, 3));
     assertEquals(2, r.canaryFalseAlarmRows());
     assertEquals(1, r.gateAlarmRows());
-    SyntheticSuite.CaseResult clean = SyntheticSuite.evaluate(CLEAN, "pca", 1, alarmsAt(30, 5, 20), alarmsAt(30, 20));
+    SyntheticSuite.CaseResult clean =
+        SyntheticSuite.evaluate(CLEAN, "pca", 1, alarmsAt(30, 5, 20), alarmsAt(30, 20));
     assertEquals(2, clean.canaryFalseAlarmRows());
     assertEquals(1, clean.gateAlarmRows());
     assertEquals(1, clean.stableAlarmRows());
@@ -73,8 +79,13 @@ class SyntheticSuiteTest {
     assertEquals(5, cases.stream().filter(SyntheticSuite.SyntheticCase::regression).count());
     assertEquals(2, cases.stream().filter(c -> !c.regression()).count());
     for (EffectKind k : EffectKind.values()) {
-      assertTrue(cases.stream().anyMatch(c -> c.canary().stream().anyMatch(e -> e.kind() == k)
-          || c.shared().stream().anyMatch(e -> e.kind() == k)), "no case for " + k);
+      assertTrue(
+          cases.stream()
+              .anyMatch(
+                  c ->
+                      c.canary().stream().anyMatch(e -> e.kind() == k)
+                          || c.shared().stream().anyMatch(e -> e.kind() == k)),
+          "no case for " + k);
     }
     ScenarioData d = suite.scenario(cases.get(0), 1).generate();
     assertEquals(8 * 1440, d.history().rows());

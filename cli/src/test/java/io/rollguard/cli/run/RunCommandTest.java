@@ -20,8 +20,7 @@ import picocli.CommandLine;
  */
 class RunCommandTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private record Outcome(int exitCode, String out, String err) {}
 
@@ -38,16 +37,28 @@ class RunCommandTest {
   @Test
   void regressionScenarioFailsWithLatencyAmongTheTopMetricsAndWritesTheReport() throws Exception {
     Path report = tmp.resolve("report.html");
-    Outcome o = run("--scenario", "regression", "--expect", "fail", "--work-dir", tmp.resolve("work").toString(),
-        "--report", report.toString());
+    Outcome o =
+        run(
+            "--scenario",
+            "regression",
+            "--expect",
+            "fail",
+            "--work-dir",
+            tmp.resolve("work").toString(),
+            "--report",
+            report.toString());
 
     assertEquals(0, o.exitCode(), o.out() + o.err());
     assertTrue(o.out().contains("Verdict: FAIL - canary unified score"), o.out());
     String topMetrics = o.out().substring(o.out().indexOf("top contributing metrics:"));
     List<String> top = topMetrics.lines().skip(1).limit(3).map(String::strip).toList();
-    assertTrue(top.stream().anyMatch(l -> l.startsWith("latency_p99")), "latency among the top metrics: " + top);
-    assertTrue(o.out().contains("trainer (tag train from inference): demo/checkout trained"), o.out());
-    assertTrue(o.out().contains("the store's /metrics serves 12 rollguard_anomaly_score series"),
+    assertTrue(
+        top.stream().anyMatch(l -> l.startsWith("latency_p99")),
+        "latency among the top metrics: " + top);
+    assertTrue(
+        o.out().contains("trainer (tag train from inference): demo/checkout trained"), o.out());
+    assertTrue(
+        o.out().contains("the store's /metrics serves 12 rollguard_anomaly_score series"),
         "stable and canary: 5 metrics + unified each: " + o.out());
 
     String html = Files.readString(report, StandardCharsets.UTF_8);
@@ -60,8 +71,16 @@ class RunCommandTest {
 
   @Test
   void cleanScenarioPasses() {
-    Outcome o = run("--scenario", "clean", "--expect", "pass", "--work-dir", tmp.resolve("work").toString(),
-        "--report", tmp.resolve("clean.html").toString());
+    Outcome o =
+        run(
+            "--scenario",
+            "clean",
+            "--expect",
+            "pass",
+            "--work-dir",
+            tmp.resolve("work").toString(),
+            "--report",
+            tmp.resolve("clean.html").toString());
 
     assertEquals(0, o.exitCode(), o.out() + o.err());
     assertTrue(o.out().contains("Verdict: PASS"), o.out());
@@ -70,8 +89,20 @@ class RunCommandTest {
   @Test
   void expectFailsTheExitCodeWhenTheVerdictDiffers() {
     // Shorter than the default so the test stays quick; still enough history to train.
-    Outcome o = run("--scenario", "regression", "--expect", "pass", "--history-days", "2", "--canary-minutes", "40",
-        "--work-dir", tmp.resolve("work").toString(), "--report", tmp.resolve("r.html").toString());
+    Outcome o =
+        run(
+            "--scenario",
+            "regression",
+            "--expect",
+            "pass",
+            "--history-days",
+            "2",
+            "--canary-minutes",
+            "40",
+            "--work-dir",
+            tmp.resolve("work").toString(),
+            "--report",
+            tmp.resolve("r.html").toString());
 
     assertEquals(RunCommand.EXIT_UNEXPECTED_VERDICT, o.exitCode(), o.out() + o.err());
     assertTrue(o.err().contains("expected verdict pass, got fail"), o.err());
@@ -81,7 +112,9 @@ class RunCommandTest {
   void badFlagsAreRejectedNamingTheFlag() {
     Outcome scenario = run("--scenario", "outage", "--work-dir", tmp.toString());
     assertEquals(RunCommand.EXIT_BAD_INPUT, scenario.exitCode());
-    assertTrue(scenario.err().contains("--scenario must be regression or clean, got 'outage'"), scenario.err());
+    assertTrue(
+        scenario.err().contains("--scenario must be regression or clean, got 'outage'"),
+        scenario.err());
 
     Outcome expect = run("--expect", "maybe", "--work-dir", tmp.toString());
     assertEquals(RunCommand.EXIT_BAD_INPUT, expect.exitCode());
@@ -98,7 +131,12 @@ class RunCommandTest {
     Files.createDirectories(foreign);
     Files.writeString(foreign.resolve("keep.txt"), "someone's file");
 
-    Outcome o = run("--work-dir", tmp.resolve("work").toString(), "--report", tmp.resolve("r.html").toString());
+    Outcome o =
+        run(
+            "--work-dir",
+            tmp.resolve("work").toString(),
+            "--report",
+            tmp.resolve("r.html").toString());
 
     assertEquals(RunCommand.EXIT_BAD_INPUT, o.exitCode(), o.out() + o.err());
     assertTrue(o.err().contains("was not created by 'rollguard run'"), o.err());

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RunConfigTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void embeddedRunUsesTheDirectoryRegistryWhateverTheShellSays() throws Exception {
-    RollguardConfig config = RunConfig.build(null, tmp.resolve("registry"), null, null,
-        Map.of("ROLLGUARD_REGISTRY_BACKEND", "redis", "REDIS_URL", "redis://elsewhere:6379"));
+    RollguardConfig config =
+        RunConfig.build(
+            null,
+            tmp.resolve("registry"),
+            null,
+            null,
+            Map.of("ROLLGUARD_REGISTRY_BACKEND", "redis", "REDIS_URL", "redis://elsewhere:6379"));
     assertEquals(RegistrySettings.Backend.DIRECTORY, config.registry().backend());
     assertEquals(tmp.resolve("registry").toAbsolutePath(), config.registry().directory());
     assertEquals(5, config.metrics().size(), "the bundled default's metrics");
@@ -29,8 +33,9 @@ class RunConfigTest {
 
   @Test
   void redisUrlSelectsTheRedisRegistryAndKeepsCredentialsFromTheEnvironment() throws Exception {
-    RollguardConfig config = RunConfig.build(null, tmp, "redis://127.0.0.1:6390", null,
-        Map.of("REDIS_PASSWORD", "s3cret"));
+    RollguardConfig config =
+        RunConfig.build(
+            null, tmp, "redis://127.0.0.1:6390", null, Map.of("REDIS_PASSWORD", "s3cret"));
     assertEquals(RegistrySettings.Backend.REDIS, config.registry().backend());
     assertEquals("redis://127.0.0.1:6390", config.redis().url());
     assertTrue(config.redis().password() != null, "the password came from REDIS_PASSWORD");
@@ -40,13 +45,15 @@ class RunConfigTest {
   void anInvalidConfigFileFailsNamingTheField() throws Exception {
     Path file = tmp.resolve("bad.yaml");
     Files.writeString(file, "step: 60s\nwindow:\n  lengthSteps: -3\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.build(file, tmp, null, null, Map.of()));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> RunConfig.build(file, tmp, null, null, Map.of()));
     assertEquals("metrics", e.field(), e.getMessage());
   }
 
   @Test
   void printedUrlsLeaveOutCredentials() {
-    assertEquals("redis://db.example:6380/0", LocalRun.printable("redis://user:s3cret@db.example:6380/0"));
+    assertEquals(
+        "redis://db.example:6380/0", LocalRun.printable("redis://user:s3cret@db.example:6380/0"));
     assertEquals("http://prom:9090", LocalRun.printable("http://prom:9090"));
   }
 }

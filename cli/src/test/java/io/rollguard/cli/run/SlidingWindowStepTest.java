@@ -28,28 +28,37 @@ class SlidingWindowStepTest {
 
     @Override
     public MessageList getOutput(String[] keys, Metadata md) {
-      String text = md.getIntervalWindow().getStartTime().toEpochMilli() + "-"
-          + md.getIntervalWindow().getEndTime().toEpochMilli() + ":" + String.join(",", values);
+      String text =
+          md.getIntervalWindow().getStartTime().toEpochMilli()
+              + "-"
+              + md.getIntervalWindow().getEndTime().toEpochMilli()
+              + ":"
+              + String.join(",", values);
       if (values.contains("drop")) {
         return MessageList.newBuilder().addMessage(Message.toDrop()).build();
       }
-      return MessageList.newBuilder().addMessage(new Message(text.getBytes(StandardCharsets.UTF_8), keys)).build();
+      return MessageList.newBuilder()
+          .addMessage(new Message(text.getBytes(StandardCharsets.UTF_8), keys))
+          .build();
     }
   }
 
-  private static final ReducerFactory<Collecting> FACTORY = new ReducerFactory<>() {
-    @Override
-    public Collecting createReducer() {
-      return new Collecting();
-    }
-  };
+  private static final ReducerFactory<Collecting> FACTORY =
+      new ReducerFactory<>() {
+        @Override
+        public Collecting createReducer() {
+          return new Collecting();
+        }
+      };
 
   private static LocalMessage msg(String key, long t, String value) {
     return new LocalMessage(new String[] {key}, value.getBytes(StandardCharsets.UTF_8), null, t);
   }
 
   private static List<String> texts(List<LocalMessage> out) {
-    return out.stream().map(m -> m.keys()[0] + "@" + new String(m.value(), StandardCharsets.UTF_8)).toList();
+    return out.stream()
+        .map(m -> m.keys()[0] + "@" + new String(m.value(), StandardCharsets.UTF_8))
+        .toList();
   }
 
   @Test
@@ -59,10 +68,13 @@ class SlidingWindowStepTest {
     step.add(msg("b", 10, "b10"));
     step.add(msg("a", 20, "a20"));
 
-    assertEquals(List.of("a@-10-20:a10", "b@-10-20:b10"), texts(step.advanceWatermark(20)),
+    assertEquals(
+        List.of("a@-10-20:a10", "b@-10-20:b10"),
+        texts(step.advanceWatermark(20)),
         "windows ending at or before the watermark close, ordered by start then keys");
     step.add(msg("a", 30, "a30"));
-    assertEquals(List.of("a@0-30:a10,a20", "b@0-30:b10", "a@10-40:a10,a20,a30", "b@10-40:b10"),
+    assertEquals(
+        List.of("a@0-30:a10,a20", "b@0-30:b10", "a@10-40:a10,a20,a30", "b@10-40:b10"),
         texts(step.advanceWatermark(40)));
     assertEquals(6, step.windowsClosed(), "start -10 (a, b), then starts 0 and 10 (a, b)");
   }

@@ -139,11 +139,13 @@ class ScenarioGeneratorTest {
 
   @Test
   void sharedTrafficSurgeHitsBothRolesAndIsNotLabelled() {
-    Scenario surge = Scenario.of("surge", 7, HISTORY, CANARY,
-        List.of(Effect.trafficSurge(ONSET, 30, 1.8)), List.of());
+    Scenario surge =
+        Scenario.of(
+            "surge", 7, HISTORY, CANARY, List.of(Effect.trafficSurge(ONSET, 30, 1.8)), List.of());
     ScenarioData base = clean(7).generate();
     ScenarioData hit = surge.generate();
-    for (SeriesRows[] pair : new SeriesRows[][] {{base.stable(), hit.stable()}, {base.canary(), hit.canary()}}) {
+    for (SeriesRows[] pair :
+        new SeriesRows[][] {{base.stable(), hit.stable()}, {base.canary(), hit.canary()}}) {
       double[] r0 = pair[0].column("request_rate");
       double[] r1 = pair[1].column("request_rate");
       assertEquals(1.8 * r0[ONSET + 10], r1[ONSET + 10], 1e-9);
@@ -196,8 +198,9 @@ class ScenarioGeneratorTest {
 
   @Test
   void invalidSpecsFailWithTheFieldName() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Scenario.of("x", 1, 10, 0, List.of(), List.of()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Scenario.of("x", 1, 10, 0, List.of(), List.of()));
     assertTrue(e.getMessage().contains("canarySteps"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Effect.errorRatio(0, 1.5));
     assertTrue(e.getMessage().contains("magnitude"), e.getMessage());

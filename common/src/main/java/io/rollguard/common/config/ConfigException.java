@@ -27,7 +27,9 @@ public final class ConfigException extends Exception {
     this.field = Objects.requireNonNullElse(field, "");
   }
 
-  /** Path of the offending field, e.g. {@code metrics[2].direction}; empty for the whole document. */
+  /**
+   * Path of the offending field, e.g. {@code metrics[2].direction}; empty for the whole document.
+   */
   public String field() {
     return field;
   }

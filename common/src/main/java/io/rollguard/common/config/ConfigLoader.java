@@ -46,7 +46,9 @@ public final class ConfigLoader {
   /** Environment variable holding the path of the configuration file. */
   public static final String CONFIG_PATH_ENV = "ROLLGUARD_CONFIG";
 
-  /** Classpath resource with the bundled default ({@code pipelines/config/rollguard-config.yaml}). */
+  /**
+   * Classpath resource with the bundled default ({@code pipelines/config/rollguard-config.yaml}).
+   */
   public static final String DEFAULT_CONFIG_RESOURCE = "/rollguard-default-config.yaml";
 
   /** Environment variable to the field it overrides, applied in this order. */
@@ -70,21 +72,28 @@ public final class ConfigLoader {
 
   static final Duration DEFAULT_STEP = Duration.ofSeconds(60);
   static final Duration MAX_LOOKBACK = Duration.ofDays(8);
+
   /** A training needs many windows; fewer than this is not a distribution. */
   static final int MIN_TRAINING_WINDOWS = 10;
+
   static final int MAX_METRICS = 64;
+
   /** Reserved: the anomaly store exports the unified score as {@code metric="unified"}. */
   static final String RESERVED_METRIC_NAME = "unified";
 
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private static final YAMLMapper YAML =
-      YAMLMapper.builder(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+      YAMLMapper.builder(
+              YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
           .build();
 
   private ConfigLoader() {}
 
-  /** Loads {@code yaml}, then applies the overrides found in {@code env} (see {@link #ENV_OVERRIDES}). */
+  /**
+   * Loads {@code yaml}, then applies the overrides found in {@code env} (see {@link
+   * #ENV_OVERRIDES}).
+   */
   public static RollguardConfig load(Path yaml, Map<String, String> env) throws ConfigException {
     Objects.requireNonNull(yaml, "yaml");
     String text;
@@ -120,11 +129,16 @@ public final class ConfigLoader {
     try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_CONFIG_RESOURCE)) {
       if (in == null) {
         throw new ConfigException(
-            "", "the bundled default config " + DEFAULT_CONFIG_RESOURCE + " is missing from the classpath");
+            "",
+            "the bundled default config "
+                + DEFAULT_CONFIG_RESOURCE
+                + " is missing from the classpath");
       }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_CONFIG_RESOURCE, env);
+      return parse(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_CONFIG_RESOURCE, env);
     } catch (IOException e) {
-      throw new ConfigException("", "cannot read " + DEFAULT_CONFIG_RESOURCE + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "", "cannot read " + DEFAULT_CONFIG_RESOURCE + ": " + e.getMessage(), e);
     }
   }
 
@@ -184,7 +198,8 @@ public final class ConfigLoader {
           next = parent.putObject(parts[i]);
         } else if (!next.isObject()) {
           String at = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
-          throw new ConfigException(at, "must be a mapping (key: value), got " + ConfigNode.kind(next));
+          throw new ConfigException(
+              at, "must be a mapping (key: value), got " + ConfigNode.kind(next));
         }
         parent = (ObjectNode) next;
       }
@@ -203,7 +218,8 @@ public final class ConfigLoader {
     try {
       return IntNode.valueOf(Integer.parseInt(value));
     } catch (NumberFormatException e) {
-      return JsonNodeFactory.instance.textNode(value); // reported by validation as "must be an integer"
+      return JsonNodeFactory.instance.textNode(
+          value); // reported by validation as "must be an integer"
     }
   }
 
@@ -211,7 +227,8 @@ public final class ConfigLoader {
     ConfigNode root = ConfigNode.of(rootNode, "");
     Duration step = root.duration("step", DEFAULT_STEP, Duration.ofSeconds(1), Duration.ofHours(1));
     if (step.toMillis() % 1000 != 0) {
-      throw new ConfigException("step", "must be a whole number of seconds, got " + Durations.format(step));
+      throw new ConfigException(
+          "step", "must be a whole number of seconds, got " + Durations.format(step));
     }
     EntitySettings entity = entity(root.child("entity"));
     List<MetricSpec> metrics = metrics(root);
@@ -237,7 +254,8 @@ public final class ConfigLoader {
     String stable = nonBlank(n, "stableRole", "stable");
     String canary = nonBlank(n, "canaryRole", "canary");
     if (stable.equals(canary)) {
-      throw new ConfigException(n.field("canaryRole"), "must differ from stableRole ('" + stable + "')");
+      throw new ConfigException(
+          n.field("canaryRole"), "must differ from stableRole ('" + stable + "')");
     }
     List<String> labels = List.of(namespaceLabel, appLabel, roleLabel, hashLabel);
     if (labels.stream().distinct().count() != labels.size()) {
@@ -247,16 +265,19 @@ public final class ConfigLoader {
     return new EntitySettings(namespaceLabel, appLabel, roleLabel, hashLabel, stable, canary);
   }
 
-  private static String labelName(ConfigNode n, String key, String defaultValue) throws ConfigException {
+  private static String labelName(ConfigNode n, String key, String defaultValue)
+      throws ConfigException {
     String value = n.string(key, defaultValue);
     if (!LABEL_NAME.matcher(value).matches()) {
       throw new ConfigException(
-          n.field(key), "must be a Prometheus label name [a-zA-Z_][a-zA-Z0-9_]*, got '" + value + "'");
+          n.field(key),
+          "must be a Prometheus label name [a-zA-Z_][a-zA-Z0-9_]*, got '" + value + "'");
     }
     return value;
   }
 
-  private static String nonBlank(ConfigNode n, String key, String defaultValue) throws ConfigException {
+  private static String nonBlank(ConfigNode n, String key, String defaultValue)
+      throws ConfigException {
     String value = n.string(key, defaultValue);
     if (value.isBlank()) {
       throw new ConfigException(n.field(key), "must not be blank");
@@ -270,7 +291,8 @@ public final class ConfigLoader {
       throw new ConfigException("metrics", "at least one metric is required");
     }
     if (items.size() > MAX_METRICS) {
-      throw new ConfigException("metrics", "at most " + MAX_METRICS + " metrics, got " + items.size());
+      throw new ConfigException(
+          "metrics", "at most " + MAX_METRICS + " metrics, got " + items.size());
     }
     List<MetricSpec> specs = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
@@ -281,7 +303,8 @@ public final class ConfigLoader {
       }
       String name = m.requiredString("name");
       if (!MetricSpec.NAME.matcher(name).matches()) {
-        throw new ConfigException(m.field("name"), "must match [a-z_][a-z0-9_]*, got '" + name + "'");
+        throw new ConfigException(
+            m.field("name"), "must match [a-z_][a-z0-9_]*, got '" + name + "'");
       }
       if (name.equals(RESERVED_METRIC_NAME)) {
         throw new ConfigException(
@@ -290,7 +313,8 @@ public final class ConfigLoader {
       Integer earlier = seen.putIfAbsent(name, i);
       if (earlier != null) {
         throw new ConfigException(
-            m.field("name"), "duplicate metric name '" + name + "' (also metrics[" + earlier + "])");
+            m.field("name"),
+            "duplicate metric name '" + name + "' (also metrics[" + earlier + "])");
       }
       String query = m.requiredString("query");
       checkQuery(m.field("query"), query);
@@ -316,7 +340,9 @@ public final class ConfigLoader {
       if (!MetricSpec.PLACEHOLDERS.contains(name)) {
         throw new ConfigException(
             field,
-            "unknown placeholder {{" + name + "}} (known: {{selector}}, {{podLabelSelector}}, "
+            "unknown placeholder {{"
+                + name
+                + "}} (known: {{selector}}, {{podLabelSelector}}, "
                 + "{{namespaceSelector}}, {{by}}, {{range}})");
       }
       selects |=
@@ -325,7 +351,8 @@ public final class ConfigLoader {
     }
     if (!selects) {
       // Without a selector the query would score every app in the cluster as this entity.
-      throw new ConfigException(field, "must use {{selector}} or {{podLabelSelector}} to select the entity");
+      throw new ConfigException(
+          field, "must use {{selector}} or {{podLabelSelector}} to select the entity");
     }
     int open = 0;
     for (char c : query.toCharArray()) {
@@ -373,17 +400,27 @@ public final class ConfigLoader {
     Duration lookback = n.duration("lookback", MAX_LOOKBACK, minLookback, MAX_LOOKBACK);
     double minCoverage = n.doubleValue("minCoverage", 0.5, 0, true, 1, false);
     Duration retrainEvery =
-        n.duration("retrainEvery", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30));
+        n.duration(
+            "retrainEvery", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30));
     double holdout = n.doubleValue("holdoutFraction", 0.2, 0, true, 0.5, false);
     long seed = n.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
     ModelKind model = n.choice("model", ModelKind.class, ModelKind.PCA);
     int concurrency = n.intValue("concurrency", 1, 1, 64);
-    Duration leaseTtl = n.duration("leaseTtl", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(24));
+    Duration leaseTtl =
+        n.duration("leaseTtl", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(24));
     Duration retryBackoff =
         n.duration("retryBackoff", Duration.ofMinutes(15), Duration.ZERO, Duration.ofHours(24));
     n.finish();
     return new TrainingSettings(
-        lookback, minCoverage, retrainEvery, holdout, seed, model, concurrency, leaseTtl, retryBackoff);
+        lookback,
+        minCoverage,
+        retrainEvery,
+        holdout,
+        seed,
+        model,
+        concurrency,
+        leaseTtl,
+        retryBackoff);
   }
 
   private static RegistrySettings registry(ConfigNode n, TrainingSettings training)
@@ -396,17 +433,24 @@ public final class ConfigLoader {
     } catch (InvalidPathException e) {
       throw new ConfigException(n.field("directory"), "not a valid path: " + e.getMessage(), e);
     }
-    Duration bundleTtl = n.duration("bundleTtl", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365));
+    Duration bundleTtl =
+        n.duration("bundleTtl", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365));
     if (bundleTtl.compareTo(training.retrainEvery()) <= 0) {
-      // Otherwise bundles expire before their successor is trained and entities fall back to cold start.
+      // Otherwise bundles expire before their successor is trained and entities fall back to cold
+      // start.
       throw new ConfigException(
           n.field("bundleTtl"),
-          "must be longer than training.retrainEvery (" + Durations.format(training.retrainEvery()) + ")");
+          "must be longer than training.retrainEvery ("
+              + Durations.format(training.retrainEvery())
+              + ")");
     }
     ConfigNode c = n.child("cache");
     long maxSize = c.longValue("maxSize", 1000, 1, 10_000_000);
-    Duration expireAfter = c.duration("expireAfter", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(30));
-    Duration refreshAfter = c.duration("refreshAfter", Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofDays(30));
+    Duration expireAfter =
+        c.duration("expireAfter", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(30));
+    Duration refreshAfter =
+        c.duration(
+            "refreshAfter", Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofDays(30));
     if (refreshAfter.compareTo(expireAfter) >= 0) {
       throw new ConfigException(
           c.field("refreshAfter"),
@@ -414,7 +458,8 @@ public final class ConfigLoader {
     }
     c.finish();
     n.finish();
-    return new RegistrySettings(backend, directory, bundleTtl, new CacheSettings(maxSize, expireAfter, refreshAfter));
+    return new RegistrySettings(
+        backend, directory, bundleTtl, new CacheSettings(maxSize, expireAfter, refreshAfter));
   }
 
   private static RedisSettings redis(ConfigNode n) throws ConfigException {
@@ -423,7 +468,8 @@ public final class ConfigLoader {
     String username = optionalNonBlank(n, "username");
     Secret password = secret(n, "password");
     boolean tls = n.bool("tls", false) || "rediss".equals(uri.getScheme());
-    Duration timeout = n.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
+    Duration timeout =
+        n.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
     String keyPrefix = n.string("keyPrefix", "rollguard:");
     n.finish();
     return new RedisSettings(url, username, password, tls, timeout, keyPrefix);
@@ -447,7 +493,8 @@ public final class ConfigLoader {
       n.child("basicAuth").finish();
     }
     if (bearer != null && basicAuth != null) {
-      throw new ConfigException(n.field("bearerToken"), "set either bearerToken or basicAuth, not both");
+      throw new ConfigException(
+          n.field("bearerToken"), "set either bearerToken or basicAuth, not both");
     }
     Path caFile = null;
     String ca = optionalNonBlank(n, "caFile");
@@ -458,26 +505,33 @@ public final class ConfigLoader {
         throw new ConfigException(n.field("caFile"), "not a valid path: " + e.getMessage(), e);
       }
       if (!Files.isReadable(caFile)) {
-        throw new ConfigException(n.field("caFile"), "file " + ca + " does not exist or is not readable");
+        throw new ConfigException(
+            n.field("caFile"), "file " + ca + " does not exist or is not readable");
       }
     }
-    Duration timeout = n.duration("timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
-    Duration ingestionDelay = n.duration("ingestionDelay", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
-    Duration rateRange = n.duration("rateRange", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration timeout =
+        n.duration("timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
+    Duration ingestionDelay =
+        n.duration("ingestionDelay", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
+    Duration rateRange =
+        n.duration("rateRange", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1));
     n.finish();
-    return new PrometheusSettings(url, bearer, basicAuth, caFile, timeout, ingestionDelay, rateRange);
+    return new PrometheusSettings(
+        url, bearer, basicAuth, caFile, timeout, ingestionDelay, rateRange);
   }
 
   private static StoreSettings store(ConfigNode n, Duration step) throws ConfigException {
     int historyLength = n.intValue("historyLength", 1440, 1, 100_000);
-    Duration historyTtl = n.duration("historyTtl", Duration.ofDays(2), Duration.ofMinutes(1), Duration.ofDays(365));
+    Duration historyTtl =
+        n.duration("historyTtl", Duration.ofDays(2), Duration.ofMinutes(1), Duration.ofDays(365));
     Duration staleness = n.duration("staleness", Duration.ofMinutes(5), step, Duration.ofDays(1));
     int httpPort = n.intValue("httpPort", 8080, 1, 65535);
     n.finish();
     return new StoreSettings(historyLength, historyTtl, staleness, httpPort);
   }
 
-  private static URI parseUrl(String field, String url, List<String> schemes) throws ConfigException {
+  private static URI parseUrl(String field, String url, List<String> schemes)
+      throws ConfigException {
     URI uri;
     try {
       uri = new URI(url);
@@ -486,7 +540,8 @@ public final class ConfigLoader {
     }
     if (uri.getScheme() == null || !schemes.contains(uri.getScheme())) {
       throw new ConfigException(
-          field, "must start with " + String.join(":// or ", schemes) + "://, got " + Urls.redact(url));
+          field,
+          "must start with " + String.join(":// or ", schemes) + "://, got " + Urls.redact(url));
     }
     if (uri.getHost() == null || uri.getHost().isBlank()) {
       throw new ConfigException(field, "has no host: " + Urls.redact(url));

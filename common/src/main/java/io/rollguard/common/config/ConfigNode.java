@@ -25,7 +25,9 @@ final class ConfigNode {
     this.path = path;
   }
 
-  /** A mapping at {@code path}; an absent or null section reads as an empty mapping (all defaults). */
+  /**
+   * A mapping at {@code path}; an absent or null section reads as an empty mapping (all defaults).
+   */
   static ConfigNode of(JsonNode node, String path) throws ConfigException {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return new ConfigNode(null, path);
@@ -121,8 +123,14 @@ final class ConfigNode {
     if (!Double.isFinite(v) || below || above) {
       throw new ConfigException(
           field(key),
-          "must be in " + (minOpen ? "(" : "[") + fmt(min) + ", " + fmt(max) + (maxOpen ? ")" : "]")
-              + ", got " + value);
+          "must be in "
+              + (minOpen ? "(" : "[")
+              + fmt(min)
+              + ", "
+              + fmt(max)
+              + (maxOpen ? ")" : "]")
+              + ", got "
+              + value);
     }
     return v;
   }
@@ -171,7 +179,11 @@ final class ConfigNode {
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
       throw new ConfigException(
           field,
-          "must be between " + Durations.format(min) + " and " + Durations.format(max) + ", got "
+          "must be between "
+              + Durations.format(min)
+              + " and "
+              + Durations.format(max)
+              + ", got "
               + Durations.format(d));
     }
     return d;
@@ -226,7 +238,9 @@ final class ConfigNode {
       String name = names.next();
       if (!known.contains(name)) {
         throw new ConfigException(
-            field(name), "unknown key" + (known.isEmpty() ? "" : " (expected one of " + String.join(", ", known) + ")"));
+            field(name),
+            "unknown key"
+                + (known.isEmpty() ? "" : " (expected one of " + String.join(", ", known) + ")"));
       }
     }
   }

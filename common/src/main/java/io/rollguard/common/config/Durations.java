@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as written in the configuration: Prometheus style, one or more {@code <integer><unit>}
- * parts with units {@code ms, s, m, h, d, w}, e.g. {@code 500ms}, {@code 60s}, {@code 1h30m}, {@code
- * 8d}. A bare number is refused: {@code 60} could mean seconds or milliseconds.
+ * parts with units {@code ms, s, m, h, d, w}, e.g. {@code 500ms}, {@code 60s}, {@code 1h30m},
+ * {@code 8d}. A bare number is refused: {@code 60} could mean seconds or milliseconds.
  */
 public final class Durations {
 

@@ -63,9 +63,22 @@ public record EntitySettings(
     return null;
   }
 
-  private String selector(String nsLabel, String appLbl, String roleLbl, String namespace, String app) {
-    return nsLabel + "=\"" + escape(namespace) + "\"," + appLbl + "=\"" + escape(app) + "\","
-        + roleLbl + "=~\"" + regexLiteral(stableRole) + "|" + regexLiteral(canaryRole) + "\"";
+  private String selector(
+      String nsLabel, String appLbl, String roleLbl, String namespace, String app) {
+    return nsLabel
+        + "=\""
+        + escape(namespace)
+        + "\","
+        + appLbl
+        + "=\""
+        + escape(app)
+        + "\","
+        + roleLbl
+        + "=~\""
+        + regexLiteral(stableRole)
+        + "|"
+        + regexLiteral(canaryRole)
+        + "\"";
   }
 
   /** Escapes a label value inside a double-quoted PromQL string. */

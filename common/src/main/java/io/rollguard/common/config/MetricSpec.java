@@ -15,19 +15,21 @@ import java.util.regex.Pattern;
  *   <li>{@code {{selector}}}: label matchers on the series' own entity labels, e.g. {@code
  *       namespace="shop",app="cart",role=~"stable|canary"} (see {@link EntitySettings#selector}).
  *   <li>{@code {{podLabelSelector}}}: the same matchers on kube-state-metrics' {@code
- *       kube_pod_labels} names ({@code label_app}, ...), for metrics such as cAdvisor's that carry no
- *       pod labels and are joined on {@code (namespace, pod)}.
- *   <li>{@code {{namespaceSelector}}}: only the namespace matcher ({@code namespace="shop"}), to keep
- *       the cluster-wide side of such a join small.
+ *       kube_pod_labels} names ({@code label_app}, ...), for metrics such as cAdvisor's that carry
+ *       no pod labels and are joined on {@code (namespace, pod)}.
+ *   <li>{@code {{namespaceSelector}}}: only the namespace matcher ({@code namespace="shop"}), to
+ *       keep the cluster-wide side of such a join small.
  *   <li>{@code {{by}}}: the scoring-key label names, comma separated, for {@code sum by (...)}.
- *   <li>{@code {{range}}}: the range-vector window for {@code rate()} ({@code prometheus.rateRange}).
+ *   <li>{@code {{range}}}: the range-vector window for {@code rate()} ({@code
+ *       prometheus.rateRange}).
  * </ul>
  *
  * {@link RollguardConfig#queryPlaceholders} gives all values for one entity. The result of the
  * query must carry the four scoring-key labels ({@link EntitySettings}).
  *
  * @param name identifier, {@code [a-z_][a-z0-9_]*}, unique; a Prometheus label value downstream
- * @param weight share in the unified score (>= 0; 0 = scored and shown but not in the unified score)
+ * @param weight share in the unified score (>= 0; 0 = scored and shown but not in the unified
+ *     score)
  * @param direction which change is bad
  * @param transform applied to the raw value before scaling ({@code log1p} for heavy tails)
  * @param staticLimit optional fail-safe bounds on the raw value; null when not set
@@ -102,10 +104,12 @@ public record MetricSpec(
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(transform, "transform");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("metric name must match [a-z_][a-z0-9_]*, got '" + name + "'");
+      throw new IllegalArgumentException(
+          "metric name must match [a-z_][a-z0-9_]*, got '" + name + "'");
     }
     if (!(weight >= 0) || !Double.isFinite(weight)) {
-      throw new IllegalArgumentException("metric weight must be a finite number >= 0, got " + weight);
+      throw new IllegalArgumentException(
+          "metric weight must be a finite number >= 0, got " + weight);
     }
   }
 

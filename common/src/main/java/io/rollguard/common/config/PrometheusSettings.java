@@ -44,8 +44,20 @@ public record PrometheusSettings(
 
   @Override
   public String toString() {
-    return "PrometheusSettings[url=" + Urls.redact(url) + ", bearerToken=" + bearerToken
-        + ", basicAuth=" + basicAuth + ", caFile=" + caFile + ", timeout=" + timeout
-        + ", ingestionDelay=" + ingestionDelay + ", rateRange=" + rateRange + "]";
+    return "PrometheusSettings[url="
+        + Urls.redact(url)
+        + ", bearerToken="
+        + bearerToken
+        + ", basicAuth="
+        + basicAuth
+        + ", caFile="
+        + caFile
+        + ", timeout="
+        + timeout
+        + ", ingestionDelay="
+        + ingestionDelay
+        + ", rateRange="
+        + rateRange
+        + "]";
   }
 }

@@ -29,7 +29,18 @@ public record RedisSettings(
 
   @Override
   public String toString() {
-    return "RedisSettings[url=" + Urls.redact(url) + ", username=" + username + ", password="
-        + password + ", tls=" + tls + ", timeout=" + timeout + ", keyPrefix=" + keyPrefix + "]";
+    return "RedisSettings[url="
+        + Urls.redact(url)
+        + ", username="
+        + username
+        + ", password="
+        + password
+        + ", tls="
+        + tls
+        + ", timeout="
+        + timeout
+        + ", keyPrefix="
+        + keyPrefix
+        + "]";
   }
 }

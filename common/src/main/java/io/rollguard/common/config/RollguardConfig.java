@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The whole Rollguard configuration: one YAML document, validated by {@link ConfigLoader}. Immutable;
- * {@link #toString()} never shows a secret. Reference: {@code docs/configuration.md}.
+ * The whole Rollguard configuration: one YAML document, validated by {@link ConfigLoader}.
+ * Immutable; {@link #toString()} never shows a secret. Reference: {@code docs/configuration.md}.
  *
  * @param step the sample grid step (every vertex uses the same)
  * @param metrics the scored metrics, in the order of every window's columns

@@ -9,9 +9,11 @@ import java.util.Objects;
  * @param historyLength anomaly records kept per scoring key (newest first)
  * @param historyTtl a key's history and latest record expire this long after their last write
  * @param staleness a scoring key not scored for this long is no longer exported on {@code /metrics}
- * @param httpPort port of the store's HTTP API ({@code /metrics} scores and {@code /api/v1/verdict})
+ * @param httpPort port of the store's HTTP API ({@code /metrics} scores and {@code
+ *     /api/v1/verdict})
  */
-public record StoreSettings(int historyLength, Duration historyTtl, Duration staleness, int httpPort) {
+public record StoreSettings(
+    int historyLength, Duration historyTtl, Duration staleness, int httpPort) {
 
   public StoreSettings {
     Objects.requireNonNull(historyTtl, "historyTtl");

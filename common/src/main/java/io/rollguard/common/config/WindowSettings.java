@@ -11,7 +11,8 @@ package io.rollguard.common.config;
  *     window to be emitted, in (0, 1]
  * @param maxFillSteps longest gap, in steps, that is forward-filled; longer gaps stay missing
  */
-public record WindowSettings(long stepMillis, int lengthSteps, double minCoverage, int maxFillSteps) {
+public record WindowSettings(
+    long stepMillis, int lengthSteps, double minCoverage, int maxFillSteps) {
 
   public WindowSettings {
     if (stepMillis <= 0) {
@@ -21,7 +22,8 @@ public record WindowSettings(long stepMillis, int lengthSteps, double minCoverag
       throw new IllegalArgumentException("window length must be >= 2 steps, got " + lengthSteps);
     }
     if (!(minCoverage > 0 && minCoverage <= 1)) {
-      throw new IllegalArgumentException("window minCoverage must be in (0, 1], got " + minCoverage);
+      throw new IllegalArgumentException(
+          "window minCoverage must be in (0, 1], got " + minCoverage);
     }
     if (maxFillSteps < 0 || maxFillSteps >= lengthSteps) {
       throw new IllegalArgumentException(

@@ -45,11 +45,13 @@ public interface AnomalyModel {
 
   static void checkShape(double[][] window, int w, int m) {
     if (window.length != w) {
-      throw new IllegalArgumentException("window has " + window.length + " rows, model expects " + w);
+      throw new IllegalArgumentException(
+          "window has " + window.length + " rows, model expects " + w);
     }
     for (double[] row : window) {
       if (row.length != m) {
-        throw new IllegalArgumentException("window row has " + row.length + " metrics, model expects " + m);
+        throw new IllegalArgumentException(
+            "window row has " + row.length + " metrics, model expects " + m);
       }
     }
   }

@@ -18,17 +18,23 @@ public final class AutoencoderModel implements AnomalyModel {
   // then a sequence of vectorisable axpy loops instead of many short dot products.
   private final double[][] transposed;
 
-  public AutoencoderModel(int windowLength, int metrics, int[] sizes, double[][] weights, double[][] biases) {
+  public AutoencoderModel(
+      int windowLength, int metrics, int[] sizes, double[][] weights, double[][] biases) {
     int d = windowLength * metrics;
     if (sizes.length < 3 || sizes[0] != d || sizes[sizes.length - 1] != d) {
-      throw new IllegalArgumentException("autoencoder layer sizes must start and end with W*metrics=" + d + " and have a hidden layer");
+      throw new IllegalArgumentException(
+          "autoencoder layer sizes must start and end with W*metrics="
+              + d
+              + " and have a hidden layer");
     }
     if (weights.length != sizes.length - 1 || biases.length != sizes.length - 1) {
-      throw new IllegalArgumentException("autoencoder needs " + (sizes.length - 1) + " weight matrices and bias vectors");
+      throw new IllegalArgumentException(
+          "autoencoder needs " + (sizes.length - 1) + " weight matrices and bias vectors");
     }
     for (int l = 0; l < weights.length; l++) {
       if (weights[l].length != sizes[l + 1] * sizes[l] || biases[l].length != sizes[l + 1]) {
-        throw new IllegalArgumentException("autoencoder layer " + l + " must be " + sizes[l + 1] + " x " + sizes[l]);
+        throw new IllegalArgumentException(
+            "autoencoder layer " + l + " must be " + sizes[l + 1] + " x " + sizes[l]);
       }
     }
     this.windowLength = windowLength;

@@ -1,9 +1,9 @@
 package io.rollguard.common.detect;
 
 /**
- * Cold-start / fallback model: each metric is expected at its training median, so the residual
- * is the robust z-value itself ({@code x - center}, center ~ 0 after robust scaling). No
- * cross-metric or temporal structure, needs no training beyond the transforms.
+ * Cold-start / fallback model: each metric is expected at its training median, so the residual is
+ * the robust z-value itself ({@code x - center}, center ~ 0 after robust scaling). No cross-metric
+ * or temporal structure, needs no training beyond the transforms.
  */
 public final class BaselineModel implements AnomalyModel {
 
@@ -26,7 +26,8 @@ public final class BaselineModel implements AnomalyModel {
     for (int j = 0; j < m; j++) {
       int n = 0;
       int firstRow = train.size() == 0 ? 0 : train.starts[0];
-      int lastRow = train.size() == 0 ? -1 : train.starts[train.size() - 1] + train.windowLength - 1;
+      int lastRow =
+          train.size() == 0 ? -1 : train.starts[train.size() - 1] + train.windowLength - 1;
       for (int r = firstRow; r <= lastRow; r++) {
         double v = train.data[r][j];
         if (!Double.isNaN(v)) {

@@ -25,6 +25,7 @@ public final class BundleCodec {
   static final byte[] MAGIC = "RGBUNDLE".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = MAGIC.length + 4 + 4;
   private static final int DIGEST = 32;
+
   /** Refuse absurd sizes before allocating (a corrupted length must not cause an OOM). */
   private static final int MAX_ARRAY = 50_000_000;
 
@@ -50,31 +51,45 @@ public final class BundleCodec {
 
   public static ModelBundle decode(byte[] bytes) throws BundleFormatException {
     if (bytes == null || bytes.length < HEADER + DIGEST) {
-      throw new BundleFormatException("not a Rollguard model bundle: " + (bytes == null ? "null" : bytes.length + " bytes")
-          + " is shorter than the " + (HEADER + DIGEST) + "-byte header and checksum");
+      throw new BundleFormatException(
+          "not a Rollguard model bundle: "
+              + (bytes == null ? "null" : bytes.length + " bytes")
+              + " is shorter than the "
+              + (HEADER + DIGEST)
+              + "-byte header and checksum");
     }
     if (!Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
       throw new BundleFormatException("not a Rollguard model bundle: missing magic 'RGBUNDLE'");
     }
     int version = getInt(bytes, MAGIC.length);
     if (version != FORMAT_VERSION) {
-      throw new BundleFormatException("unsupported model bundle format version " + version
-          + " (this build reads version " + FORMAT_VERSION + ")");
+      throw new BundleFormatException(
+          "unsupported model bundle format version "
+              + version
+              + " (this build reads version "
+              + FORMAT_VERSION
+              + ")");
     }
     int bodyLength = getInt(bytes, MAGIC.length + 4);
     if (bodyLength < 0 || (long) HEADER + bodyLength + DIGEST != bytes.length) {
-      throw new BundleFormatException("model bundle is truncated or padded: header says " + bodyLength
-          + " body bytes, file has " + (bytes.length - HEADER - DIGEST));
+      throw new BundleFormatException(
+          "model bundle is truncated or padded: header says "
+              + bodyLength
+              + " body bytes, file has "
+              + (bytes.length - HEADER - DIGEST));
     }
     byte[] expected = sha256(bytes, HEADER + bodyLength);
     byte[] actual = Arrays.copyOfRange(bytes, HEADER + bodyLength, bytes.length);
     if (!MessageDigest.isEqual(expected, actual)) {
-      throw new BundleFormatException("model bundle checksum mismatch: SHA-256 of the content does not match the stored one (corrupted or modified)");
+      throw new BundleFormatException(
+          "model bundle checksum mismatch: SHA-256 of the content does not match the stored one (corrupted or modified)");
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, HEADER, bodyLength))) {
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(bytes, HEADER, bodyLength))) {
       ModelBundle bundle = readBody(in);
       if (in.available() != 0) {
-        throw new BundleFormatException("model bundle body has " + in.available() + " unexpected trailing bytes");
+        throw new BundleFormatException(
+            "model bundle body has " + in.available() + " unexpected trailing bytes");
       }
       return bundle;
     } catch (EOFException e) {
@@ -172,7 +187,8 @@ public final class BundleCodec {
     out.writeLong(s.seed());
   }
 
-  private static ModelBundle readBody(DataInputStream in) throws IOException, BundleFormatException {
+  private static ModelBundle readBody(DataInputStream in)
+      throws IOException, BundleFormatException {
     int m = in.readInt();
     if (m < 1 || m > 100_000) {
       throw new BundleFormatException("model bundle declares " + m + " metrics");
@@ -267,12 +283,39 @@ public final class BundleCodec {
       shiftScale[j] = in.readDouble();
       shiftThreshold[j] = in.readDouble();
     }
-    Calibration calibration = new Calibration(w, scoredRows, dirs, weights, errorScale, typical, threshold, ut, uthr,
-        alert, shiftRows, shiftCenter, shiftScale, shiftThreshold);
+    Calibration calibration =
+        new Calibration(
+            w,
+            scoredRows,
+            dirs,
+            weights,
+            errorScale,
+            typical,
+            threshold,
+            ut,
+            uthr,
+            alert,
+            shiftRows,
+            shiftCenter,
+            shiftScale,
+            shiftThreshold);
 
-    TrainingSummary summary = new TrainingSummary(in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-        in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(), in.readInt(), in.readInt(),
-        in.readLong(), in.readLong());
+    TrainingSummary summary =
+        new TrainingSummary(
+            in.readUTF(),
+            in.readInt(),
+            in.readInt(),
+            in.readInt(),
+            in.readInt(),
+            in.readLong(),
+            in.readLong(),
+            in.readDouble(),
+            in.readDouble(),
+            in.readDouble(),
+            in.readInt(),
+            in.readInt(),
+            in.readLong(),
+            in.readLong());
     return new ModelBundle(metrics, transforms, model, calibration, summary);
   }
 
@@ -286,7 +329,8 @@ public final class BundleCodec {
   private static double[] readArray(DataInputStream in) throws IOException, BundleFormatException {
     int n = in.readInt();
     if (n < 0 || n > MAX_ARRAY || n > in.available() / 8) {
-      throw new BundleFormatException("model bundle declares an array of " + n + " doubles, more than the body holds");
+      throw new BundleFormatException(
+          "model bundle declares an array of " + n + " doubles, more than the body holds");
     }
     double[] a = new double[n];
     for (int i = 0; i < n; i++) {
@@ -313,6 +357,9 @@ public final class BundleCodec {
   }
 
   private static int getInt(byte[] b, int off) {
-    return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    return ((b[off] & 0xff) << 24)
+        | ((b[off + 1] & 0xff) << 16)
+        | ((b[off + 2] & 0xff) << 8)
+        | (b[off + 3] & 0xff);
   }
 }

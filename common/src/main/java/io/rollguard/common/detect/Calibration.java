@@ -52,9 +52,21 @@ public final class Calibration {
       double unifiedTypical,
       double unifiedThreshold,
       double alertLevel) {
-    this(windowLength, scoredRows, directions, weights, errorScale, metricTypical, metricThreshold,
-        unifiedTypical, unifiedThreshold, alertLevel, 0, new double[directions.length],
-        filled(directions.length, 1.0), filled(directions.length, 1.0));
+    this(
+        windowLength,
+        scoredRows,
+        directions,
+        weights,
+        errorScale,
+        metricTypical,
+        metricThreshold,
+        unifiedTypical,
+        unifiedThreshold,
+        alertLevel,
+        0,
+        new double[directions.length],
+        filled(directions.length, 1.0),
+        filled(directions.length, 1.0));
   }
 
   private static double[] filled(int n, double v) {
@@ -86,31 +98,45 @@ public final class Calibration {
       double[] shiftThreshold) {
     int m = directions.length;
     if (shiftRows < 0 || shiftRows > windowLength) {
-      throw new IllegalArgumentException("shiftRows must be in [0, " + windowLength + "], got " + shiftRows);
+      throw new IllegalArgumentException(
+          "shiftRows must be in [0, " + windowLength + "], got " + shiftRows);
     }
     if (shiftCenter.length != m || shiftScale.length != m || shiftThreshold.length != m) {
-      throw new IllegalArgumentException("shift arrays must have " + m + " entries (one per metric)");
+      throw new IllegalArgumentException(
+          "shift arrays must have " + m + " entries (one per metric)");
     }
     for (int j = 0; j < m; j++) {
-      if (!Double.isFinite(shiftCenter[j]) || !(shiftScale[j] > 0) || !Double.isFinite(shiftScale[j])
-          || !(shiftThreshold[j] > 0) || !Double.isFinite(shiftThreshold[j])) {
-        throw new IllegalArgumentException("shift center/scale/threshold of metric " + j
-            + " must be finite with scale and threshold > 0");
+      if (!Double.isFinite(shiftCenter[j])
+          || !(shiftScale[j] > 0)
+          || !Double.isFinite(shiftScale[j])
+          || !(shiftThreshold[j] > 0)
+          || !Double.isFinite(shiftThreshold[j])) {
+        throw new IllegalArgumentException(
+            "shift center/scale/threshold of metric "
+                + j
+                + " must be finite with scale and threshold > 0");
       }
     }
-    if (weights.length != m || errorScale.length != m || metricTypical.length != m || metricThreshold.length != m) {
-      throw new IllegalArgumentException("calibration arrays must all have " + m + " entries (one per metric)");
+    if (weights.length != m
+        || errorScale.length != m
+        || metricTypical.length != m
+        || metricThreshold.length != m) {
+      throw new IllegalArgumentException(
+          "calibration arrays must all have " + m + " entries (one per metric)");
     }
     if (scoredRows < 1 || scoredRows > windowLength) {
-      throw new IllegalArgumentException("scoredRows must be in [1, " + windowLength + "], got " + scoredRows);
+      throw new IllegalArgumentException(
+          "scoredRows must be in [1, " + windowLength + "], got " + scoredRows);
     }
     for (int j = 0; j < m; j++) {
       if (!(errorScale[j] > 0) || !Double.isFinite(errorScale[j])) {
-        throw new IllegalArgumentException("errorScale of metric " + j + " must be finite and > 0, got " + errorScale[j]);
+        throw new IllegalArgumentException(
+            "errorScale of metric " + j + " must be finite and > 0, got " + errorScale[j]);
       }
       checkTypicalBelowThreshold("metric " + j, metricTypical[j], metricThreshold[j]);
       if (!(weights[j] > 0) || !Double.isFinite(weights[j])) {
-        throw new IllegalArgumentException("weight of metric " + j + " must be finite and > 0, got " + weights[j]);
+        throw new IllegalArgumentException(
+            "weight of metric " + j + " must be finite and > 0, got " + weights[j]);
       }
     }
     checkTypicalBelowThreshold("unified", unifiedTypical, unifiedThreshold);
@@ -134,15 +160,23 @@ public final class Calibration {
   }
 
   private static void checkTypicalBelowThreshold(String what, double typical, double threshold) {
-    if (!Double.isFinite(typical) || typical < 0 || !Double.isFinite(threshold) || !(threshold > typical)) {
-      throw new IllegalArgumentException(what + ": need 0 <= typical < threshold (finite), got typical=" + typical + " threshold=" + threshold);
+    if (!Double.isFinite(typical)
+        || typical < 0
+        || !Double.isFinite(threshold)
+        || !(threshold > typical)) {
+      throw new IllegalArgumentException(
+          what
+              + ": need 0 <= typical < threshold (finite), got typical="
+              + typical
+              + " threshold="
+              + threshold);
     }
   }
 
   /**
-   * Maps a raw error to 0-10: {@code u = (raw - typical) / (threshold - typical)}; score = 0 for
-   * u <= 0, {@code 5u} up to the threshold, {@code 10 - 5 / (1 + ln u)} beyond (u = e gives 7.5,
-   * u = e^4 gives 9). NaN stays NaN.
+   * Maps a raw error to 0-10: {@code u = (raw - typical) / (threshold - typical)}; score = 0 for u
+   * <= 0, {@code 5u} up to the threshold, {@code 10 - 5 / (1 + ln u)} beyond (u = e gives 7.5, u =
+   * e^4 gives 9). NaN stays NaN.
    */
   public static double toScore(double raw, double typical, double threshold) {
     if (Double.isNaN(raw)) {
@@ -193,11 +227,13 @@ public final class Calibration {
         attribution[j] /= total;
       }
     }
-    double unified = Double.isNaN(unifiedRaw) ? 0.0 : toScore(unifiedRaw, unifiedTypical, unifiedThreshold);
+    double unified =
+        Double.isNaN(unifiedRaw) ? 0.0 : toScore(unifiedRaw, unifiedTypical, unifiedThreshold);
     if (shiftRows > 0) {
       for (int j = 0; j < m; j++) {
         if (directions[j] == Direction.BOTH) {
-          continue; // see docs/scoring.md: the fast test is for metrics with a declared bad direction
+          continue; // see docs/scoring.md: the fast test is for metrics with a declared bad
+          // direction
         }
         double z = shiftZ(residuals, j);
         if (z > 0) {
@@ -278,6 +314,7 @@ public final class Calibration {
    * docs/scoring.md).
    */
   static final double SCALE_TRIM = 0.01;
+
   static final double BULK_TRIM = 0.1;
   static final double SCALE_CAP = 6.0;
 
@@ -296,9 +333,9 @@ public final class Calibration {
    * windows, so thresholds see out-of-sample errors).
    *
    * <p>errorScale_j = mean of e_j over the calibration windows after dropping its top 1% (with
-   * {@code robustTail}: at most 6 times the 10%-trimmed mean), floored at 10% of the median scale across
-   * metrics (a metric the model reconstructs perfectly, e.g. a constant one, must not turn any later
-   * deviation into an infinite score). Thresholds: {@link #typicalAndThreshold}.
+   * {@code robustTail}: at most 6 times the 10%-trimmed mean), floored at 10% of the median scale
+   * across metrics (a metric the model reconstructs perfectly, e.g. a constant one, must not turn
+   * any later deviation into an infinite score). Thresholds: {@link #typicalAndThreshold}.
    */
   static Calibration fit(
       AnomalyModel model,
@@ -326,7 +363,8 @@ public final class Calibration {
     double[][] rawErr = new double[m][n]; // e_j before scaling, NaN when no data
     double[] ones = new double[m];
     Arrays.fill(ones, 1.0);
-    Calibration unscaled = new Calibration(w, scoredRows, dirs, weights, ones, new double[m], ones, 0, 1, alertLevel);
+    Calibration unscaled =
+        new Calibration(w, scoredRows, dirs, weights, ones, new double[m], ones, 0, 1, alertLevel);
     double[] tmp = new double[m];
     double[][] recent = new double[m][n];
     for (int i = 0; i < n; i++) {
@@ -345,7 +383,8 @@ public final class Calibration {
       double tailAware = trimmedMean(v, SCALE_TRIM);
       // Robust tail: a burst of anomalies in the tail may raise a scale at most SCALE_CAP times
       // above the metric's bulk (10%-trimmed) level.
-      scale[j] = robustTail ? Math.min(tailAware, SCALE_CAP * trimmedMean(v, BULK_TRIM)) : tailAware;
+      scale[j] =
+          robustTail ? Math.min(tailAware, SCALE_CAP * trimmedMean(v, BULK_TRIM)) : tailAware;
     }
     double medianScale = Stats.median(scale);
     double floor = Math.max(1e-9, 0.1 * (Double.isFinite(medianScale) ? medianScale : 0));
@@ -389,7 +428,8 @@ public final class Calibration {
       Arrays.sort(dev);
       double sd = 1.4826 * (dev.length == 0 ? 0.0 : Stats.quantileSorted(dev, 0.5));
       // Floor: the spread a mean of shiftRows residuals of typical size would have, so a metric the
-      // model reconstructs perfectly on the tail (e.g. constant) cannot turn any move into infinity.
+      // model reconstructs perfectly on the tail (e.g. constant) cannot turn any move into
+      // infinity.
       double shiftFloor = 0.5 * Math.sqrt(scale[j] / Math.max(1, shiftRows));
       shiftCenter[j] = c;
       shiftScale[j] = Math.max(sd, Math.max(shiftFloor, 1e-9));
@@ -400,26 +440,40 @@ public final class Calibration {
       for (double r : recent[j]) {
         if (!Double.isNaN(r)) {
           double z = (r - c) / shiftScale[j];
-          double zd = switch (dirs[j]) {
-            case UP -> z;
-            case DOWN -> -z;
-            case BOTH -> Math.abs(z);
-          };
+          double zd =
+              switch (dirs[j]) {
+                case UP -> z;
+                case DOWN -> -z;
+                case BOTH -> Math.abs(z);
+              };
           worst = Math.max(worst, zd);
         }
       }
       shiftThreshold[j] = Math.max(shiftSigmas, worst);
     }
-    return new Calibration(w, scoredRows, dirs, weights, scale, typical, threshold, ut[0], ut[1], alertLevel,
-        shiftRows, shiftCenter, shiftScale, shiftThreshold);
+    return new Calibration(
+        w,
+        scoredRows,
+        dirs,
+        weights,
+        scale,
+        typical,
+        threshold,
+        ut[0],
+        ut[1],
+        alertLevel,
+        shiftRows,
+        shiftCenter,
+        shiftScale,
+        shiftThreshold);
   }
 
   /**
    * Robust sigmas above the median for a single metric's threshold, on the linear scale. A single
    * metric's window error is far more spread on the log scale than the unified mean (its own
-   * residual can sit near zero for long stretches), so the log rule would put per-metric
-   * thresholds out of reach; median + 8 robust sigmas of the linear error reads as "this metric
-   * alone is clearly off" while staying insensitive to anomalies in the tail.
+   * residual can sit near zero for long stretches), so the log rule would put per-metric thresholds
+   * out of reach; median + 8 robust sigmas of the linear error reads as "this metric alone is
+   * clearly off" while staying insensitive to anomalies in the tail.
    */
   static final double METRIC_SIGMAS = 8.0;
 
@@ -445,12 +499,12 @@ public final class Calibration {
   }
 
   /**
-   * {typical, threshold} of a sample of unified window errors. Window errors are mean squares, roughly
-   * log-normal, so the threshold is set on the log scale with robust statistics:
-   * {@code exp(median(log v) + sigmas * 1.4826 * MAD(log v)) * margin}. Median and MAD ignore up to
-   * half of the sample, so anomalies inside the calibration tail barely move the threshold (a
-   * high quantile of a few thousand autocorrelated windows is set by the handful of worst ones,
-   * which on SMD were often anomalies themselves). Typical = the median.
+   * {typical, threshold} of a sample of unified window errors. Window errors are mean squares,
+   * roughly log-normal, so the threshold is set on the log scale with robust statistics: {@code
+   * exp(median(log v) + sigmas * 1.4826 * MAD(log v)) * margin}. Median and MAD ignore up to half
+   * of the sample, so anomalies inside the calibration tail barely move the threshold (a high
+   * quantile of a few thousand autocorrelated windows is set by the handful of worst ones, which on
+   * SMD were often anomalies themselves). Typical = the median.
    */
   static double[] typicalAndThreshold(double[] values, double sigmas, double margin) {
     double[] v = Stats.finiteCopy(values);

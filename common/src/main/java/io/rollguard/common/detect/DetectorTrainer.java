@@ -13,13 +13,15 @@ public final class DetectorTrainer {
 
   /** Fewest windows the model may be fitted on; fewer cannot estimate anything. */
   public static final int MIN_TRAIN_WINDOWS = 20;
+
   /** Fewest held-back windows; thresholds from fewer are noise. */
   public static final int MIN_HOLDOUT_WINDOWS = 10;
 
   private DetectorTrainer() {}
 
   /** {@link #train(double[][], long[], List, TrainingOptions)} without timestamps. */
-  public static ModelBundle train(double[][] history, List<MetricDef> metrics, TrainingOptions opts) {
+  public static ModelBundle train(
+      double[][] history, List<MetricDef> metrics, TrainingOptions opts) {
     return train(history, null, metrics, opts);
   }
 
@@ -27,23 +29,27 @@ public final class DetectorTrainer {
    * @param history raw rows {@code [rows x metrics]}, oldest first, NaN = missing
    * @param timestampsMillis epoch ms per row for the summary, or null when unknown
    */
-  public static ModelBundle train(double[][] history, long[] timestampsMillis, List<MetricDef> metrics, TrainingOptions opts) {
+  public static ModelBundle train(
+      double[][] history, long[] timestampsMillis, List<MetricDef> metrics, TrainingOptions opts) {
     long started = System.nanoTime();
     int m = metrics.size();
     if (m == 0) {
       throw new IllegalArgumentException("at least one metric is required");
     }
     if (metrics.stream().map(MetricDef::name).distinct().count() != m) {
-      throw new IllegalArgumentException("metric names must be unique: " + metrics.stream().map(MetricDef::name).toList());
+      throw new IllegalArgumentException(
+          "metric names must be unique: " + metrics.stream().map(MetricDef::name).toList());
     }
     int rows = history.length;
     for (int i = 0; i < rows; i++) {
       if (history[i] == null || history[i].length != m) {
-        throw new IllegalArgumentException("history row " + i + " must have " + m + " values (one per metric)");
+        throw new IllegalArgumentException(
+            "history row " + i + " must have " + m + " values (one per metric)");
       }
     }
     if (timestampsMillis != null && timestampsMillis.length != rows) {
-      throw new IllegalArgumentException("timestampsMillis has " + timestampsMillis.length + " entries for " + rows + " rows");
+      throw new IllegalArgumentException(
+          "timestampsMillis has " + timestampsMillis.length + " entries for " + rows + " rows");
     }
     int w = opts.windowLength();
     int holdoutRows = (int) Math.round(rows * opts.holdoutFraction());
@@ -51,11 +57,20 @@ public final class DetectorTrainer {
     int trainWindows = split - w + 1;
     int holdoutWindows = holdoutRows - w + 1;
     if (trainWindows < MIN_TRAIN_WINDOWS || holdoutWindows < MIN_HOLDOUT_WINDOWS) {
-      int needed = Math.max(
-          (int) Math.ceil((MIN_TRAIN_WINDOWS + w - 1) / (1 - opts.holdoutFraction())),
-          (int) Math.ceil((MIN_HOLDOUT_WINDOWS + w - 1) / opts.holdoutFraction()));
-      throw new IllegalArgumentException("history has " + rows + " rows; window length " + w + " with holdoutFraction "
-          + opts.holdoutFraction() + " needs at least about " + needed + " rows");
+      int needed =
+          Math.max(
+              (int) Math.ceil((MIN_TRAIN_WINDOWS + w - 1) / (1 - opts.holdoutFraction())),
+              (int) Math.ceil((MIN_HOLDOUT_WINDOWS + w - 1) / opts.holdoutFraction()));
+      throw new IllegalArgumentException(
+          "history has "
+              + rows
+              + " rows; window length "
+              + w
+              + " with holdoutFraction "
+              + opts.holdoutFraction()
+              + " needs at least about "
+              + needed
+              + " rows");
     }
 
     double[][] headRaw = java.util.Arrays.copyOf(history, split);
@@ -71,7 +86,9 @@ public final class DetectorTrainer {
     switch (opts.modelKind()) {
       case "baseline" -> model = BaselineModel.fit(train);
       case "pca" -> {
-        PcaModel.Fit fit = PcaModel.fit(train, holdout, opts.trimFraction(), opts.pcaGainTolerance(), opts.robustTail());
+        PcaModel.Fit fit =
+            PcaModel.fit(
+                train, holdout, opts.trimFraction(), opts.pcaGainTolerance(), opts.robustTail());
         model = fit.model();
         components = fit.model().components();
         kept = train.size() - (int) Math.floor(train.size() * opts.trimFraction());
@@ -86,9 +103,18 @@ public final class DetectorTrainer {
       default -> throw new IllegalArgumentException("unknown modelKind " + opts.modelKind());
     }
 
-    Calibration calibration = Calibration.fit(model, holdout, metrics, opts.effectiveScoredRows(),
-        opts.thresholdSigmas(), opts.thresholdMargin(), opts.alertLevel(),
-        opts.shiftRows(), opts.shiftSigmas(), opts.robustTail());
+    Calibration calibration =
+        Calibration.fit(
+            model,
+            holdout,
+            metrics,
+            opts.effectiveScoredRows(),
+            opts.thresholdSigmas(),
+            opts.thresholdMargin(),
+            opts.alertLevel(),
+            opts.shiftRows(),
+            opts.shiftSigmas(),
+            opts.robustTail());
 
     long observed = 0;
     for (double[] row : history) {
@@ -99,20 +125,33 @@ public final class DetectorTrainer {
       }
     }
     double coverage = (double) observed / ((long) rows * m);
-    TrainingSummary summary = new TrainingSummary(
-        opts.modelKind(), rows, kept, holdout.size(), train.size() - kept,
-        timestampsMillis == null || rows == 0 ? -1 : timestampsMillis[0],
-        timestampsMillis == null || rows == 0 ? -1 : timestampsMillis[rows - 1],
-        coverage, train.meanLoss(model), holdout.meanLoss(model), components, epochs,
-        (System.nanoTime() - started) / 1_000_000, opts.seed());
+    TrainingSummary summary =
+        new TrainingSummary(
+            opts.modelKind(),
+            rows,
+            kept,
+            holdout.size(),
+            train.size() - kept,
+            timestampsMillis == null || rows == 0 ? -1 : timestampsMillis[0],
+            timestampsMillis == null || rows == 0 ? -1 : timestampsMillis[rows - 1],
+            coverage,
+            train.meanLoss(model),
+            holdout.meanLoss(model),
+            components,
+            epochs,
+            (System.nanoTime() - started) / 1_000_000,
+            opts.seed());
     return new ModelBundle(metrics, transforms, model, calibration, summary);
   }
 
   private record AeResult(AutoencoderModel model, int epochs, int kept) {}
 
-  /** Windows sampled per epoch: adjacent stride-1 windows are near-duplicates, so a capped random
-   * subset per epoch trains as well and keeps the cost independent of history length. */
+  /**
+   * Windows sampled per epoch: adjacent stride-1 windows are near-duplicates, so a capped random
+   * subset per epoch trains as well and keeps the cost independent of history length.
+   */
   private static final int AE_SAMPLES_PER_EPOCH = 2048;
+
   private static final int AE_BATCH = 32;
   private static final int AE_PATIENCE = 3;
   private static final int AE_VALIDATION_WINDOWS = 1000;
@@ -129,23 +168,33 @@ public final class DetectorTrainer {
     return new int[] {d, h, b, h, d};
   }
 
-  private static AeResult trainAutoencoder(WindowSet train, WindowSet holdout, TrainingOptions opts) {
+  private static AeResult trainAutoencoder(
+      WindowSet train, WindowSet holdout, TrainingOptions opts) {
     int d = train.dimension();
     SmileAutoencoder net = SmileAutoencoder.create(aeLayerSizes(d), opts.seed());
     Random rnd = new Random(opts.seed() ^ 0x5DEECE66DL);
     WindowSet validation = holdout.evenSubset(AE_VALIDATION_WINDOWS);
     int maxEpochs = opts.aeMaxEpochs();
-    Phase first = runPhase(net, train, validation, maxEpochs, rnd, opts.windowLength(), train.metrics);
+    Phase first =
+        runPhase(net, train, validation, maxEpochs, rnd, opts.windowLength(), train.metrics);
     int kept = train.size();
     Phase result = first;
     if (opts.trimFraction() > 0) {
       // Robust refit: drop the worst-reconstructed training windows (likely anomalies in the
       // history) and continue from the best weights on the rest.
-      int[] keep = WindowSet.keepBelowTrim(train.meanSquaredResiduals(first.best), opts.trimFraction());
+      int[] keep =
+          WindowSet.keepBelowTrim(train.meanSquaredResiduals(first.best), opts.trimFraction());
       kept = keep.length;
       net.restore(first.best);
-      Phase second = runPhase(net, train.subset(keep), validation, Math.max(1, maxEpochs / 2), rnd,
-          opts.windowLength(), train.metrics);
+      Phase second =
+          runPhase(
+              net,
+              train.subset(keep),
+              validation,
+              Math.max(1, maxEpochs / 2),
+              rnd,
+              opts.windowLength(),
+              train.metrics);
       // The second phase starts from (and is early-stopped against) the first phase's best, so its
       // best is never worse on the validation windows.
       result = new Phase(second.best, second.bestLoss, first.epochs + second.epochs);
@@ -155,8 +204,14 @@ public final class DetectorTrainer {
 
   private record Phase(AutoencoderModel best, double bestLoss, int epochs) {}
 
-  private static Phase runPhase(SmileAutoencoder net, WindowSet train, WindowSet validation, int maxEpochs,
-      Random rnd, int w, int m) {
+  private static Phase runPhase(
+      SmileAutoencoder net,
+      WindowSet train,
+      WindowSet validation,
+      int maxEpochs,
+      Random rnd,
+      int w,
+      int m) {
     int d = train.dimension();
     int n = train.size();
     int perEpoch = Math.min(n, AE_SAMPLES_PER_EPOCH);

@@ -7,15 +7,16 @@ import java.util.List;
  * Stage 1 (udf-preprocess): per-metric value transform, robust scaling and clipping, with
  * parameters fitted on training history.
  *
- * <p>For metric j: {@code v = transform(x)} (identity or signed {@code log1p}), then
- * {@code z = clamp((v - center[j]) / scale[j], -clip[j], clip[j])}. {@code center} is the
- * training median and {@code scale} a robust spread (see {@link #fit}). NaN (missing) stays NaN and
- * is never zero-filled here; infinities are treated as missing because no model can use them.
+ * <p>For metric j: {@code v = transform(x)} (identity or signed {@code log1p}), then {@code z =
+ * clamp((v - center[j]) / scale[j], -clip[j], clip[j])}. {@code center} is the training median and
+ * {@code scale} a robust spread (see {@link #fit}). NaN (missing) stays NaN and is never
+ * zero-filled here; infinities are treated as missing because no model can use them.
  */
 public final class FittedTransforms {
 
   /** Gaussian-consistency factors: sigma = 1.4826 * MAD = IQR / 1.349 for normal data. */
   private static final double MAD_TO_SIGMA = 1.4826;
+
   private static final double IQR_TO_SIGMA = 1.0 / 1.349;
 
   /**
@@ -47,19 +48,23 @@ public final class FittedTransforms {
   public FittedTransforms(boolean[] log1p, double[] center, double[] scale, double[] clip) {
     int m = center.length;
     if (log1p.length != m || scale.length != m || clip.length != m) {
-      throw new IllegalArgumentException("transform parameter arrays must all have " + m + " entries");
+      throw new IllegalArgumentException(
+          "transform parameter arrays must all have " + m + " entries");
     }
     for (int j = 0; j < m; j++) {
       if (!Double.isFinite(center[j])) {
-        throw new IllegalArgumentException("transform center of metric " + j + " must be finite, got " + center[j]);
+        throw new IllegalArgumentException(
+            "transform center of metric " + j + " must be finite, got " + center[j]);
       }
       if (!(scale[j] > 0) || Double.isInfinite(scale[j])) {
-        throw new IllegalArgumentException("transform scale of metric " + j + " must be finite and > 0, got " + scale[j]);
+        throw new IllegalArgumentException(
+            "transform scale of metric " + j + " must be finite and > 0, got " + scale[j]);
       }
     }
     for (int j = 0; j < m; j++) {
       if (!(clip[j] > 0) || Double.isInfinite(clip[j])) {
-        throw new IllegalArgumentException("clip bound of metric " + j + " must be finite and > 0, got " + clip[j]);
+        throw new IllegalArgumentException(
+            "clip bound of metric " + j + " must be finite and > 0, got " + clip[j]);
       }
     }
     this.log1p = log1p.clone();
@@ -90,7 +95,8 @@ public final class FittedTransforms {
       int n = 0;
       for (double[] row : raw) {
         if (row.length != m) {
-          throw new IllegalArgumentException("history row has " + row.length + " values, expected " + m);
+          throw new IllegalArgumentException(
+              "history row has " + row.length + " values, expected " + m);
         }
         double v = transformValue(row[j], log[j]);
         if (!Double.isNaN(v)) {
@@ -150,7 +156,8 @@ public final class FittedTransforms {
   public void applyRow(double[] raw, double[] out) {
     int m = center.length;
     if (raw.length != m || out.length != m) {
-      throw new IllegalArgumentException("row has " + raw.length + " values, transforms expect " + m);
+      throw new IllegalArgumentException(
+          "row has " + raw.length + " values, transforms expect " + m);
     }
     for (int j = 0; j < m; j++) {
       double v = transformValue(raw[j], log1p[j]);

@@ -3,8 +3,8 @@ package io.rollguard.common.detect;
 import java.util.Objects;
 
 /**
- * One metric as the detector sees it. The order of the list of definitions given to the trainer
- * is the column order of every matrix in this package.
+ * One metric as the detector sees it. The order of the list of definitions given to the trainer is
+ * the column order of every matrix in this package.
  *
  * @param name metric name, unique within a detector
  * @param weight relative weight in the unified score, {@code > 0}
@@ -19,7 +19,8 @@ public record MetricDef(String name, double weight, Direction direction, Transfo
       throw new IllegalArgumentException("metric name must not be blank");
     }
     if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("metric '" + name + "': weight must be a finite number > 0, got " + weight);
+      throw new IllegalArgumentException(
+          "metric '" + name + "': weight must be a finite number > 0, got " + weight);
     }
     Objects.requireNonNull(direction, "metric '" + name + "': direction");
     Objects.requireNonNull(transform, "metric '" + name + "': transform");

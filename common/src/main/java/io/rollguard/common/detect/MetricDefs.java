@@ -17,7 +17,8 @@ public final class MetricDefs {
   /**
    * Stand-in for a configured weight of 0 ("scored and shown, not in the unified score"). The
    * detection core requires weights > 0 (a weight is a divisor there); 1e-9 keeps the metric's
-   * share of the unified score and its attribution negligible while its own score is still computed.
+   * share of the unified score and its attribution negligible while its own score is still
+   * computed.
    */
   public static final double ZERO_WEIGHT = 1e-9;
 
@@ -34,7 +35,8 @@ public final class MetricDefs {
 
   public static MetricDef of(MetricSpec spec) {
     double weight = spec.weight() > 0 ? spec.weight() : ZERO_WEIGHT;
-    return new MetricDef(spec.name(), weight, direction(spec.direction()), transform(spec.transform()));
+    return new MetricDef(
+        spec.name(), weight, direction(spec.direction()), transform(spec.transform()));
   }
 
   public static Direction direction(MetricSpec.Direction direction) {
@@ -84,5 +86,4 @@ public final class MetricDefs {
       }
     }
   }
-
 }

@@ -27,12 +27,18 @@ public final class ModelBundle {
     this.calibration = Objects.requireNonNull(calibration, "calibration");
     this.summary = Objects.requireNonNull(summary, "summary");
     int m = this.metrics.size();
-    if (transforms.metricCount() != m || model.metricCount() != m || calibration.metricCount() != m) {
-      throw new IllegalArgumentException("transforms, model and calibration must all cover the " + m + " metrics");
+    if (transforms.metricCount() != m
+        || model.metricCount() != m
+        || calibration.metricCount() != m) {
+      throw new IllegalArgumentException(
+          "transforms, model and calibration must all cover the " + m + " metrics");
     }
     if (model.windowLength() != calibration.windowLength()) {
-      throw new IllegalArgumentException("model window length " + model.windowLength()
-          + " differs from calibration window length " + calibration.windowLength());
+      throw new IllegalArgumentException(
+          "model window length "
+              + model.windowLength()
+              + " differs from calibration window length "
+              + calibration.windowLength());
     }
   }
 
@@ -41,8 +47,8 @@ public final class ModelBundle {
   }
 
   /**
-   * Whether this bundle can score a window with these columns and rows: the same metrics in the same
-   * order and the same window length (a bundle trained before a configuration change cannot).
+   * Whether this bundle can score a window with these columns and rows: the same metrics in the
+   * same order and the same window length (a bundle trained before a configuration change cannot).
    */
   public boolean fits(List<String> windowMetrics, int rows) {
     return windowLength() == rows && metricNames().equals(windowMetrics);

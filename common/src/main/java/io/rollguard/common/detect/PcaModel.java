@@ -20,10 +20,18 @@ public final class PcaModel implements AnomalyModel {
   public PcaModel(int windowLength, int metrics, double[] mean, double[] components, int k) {
     int d = windowLength * metrics;
     if (mean.length != d) {
-      throw new IllegalArgumentException("PCA mean has " + mean.length + " entries, expected W*metrics=" + d);
+      throw new IllegalArgumentException(
+          "PCA mean has " + mean.length + " entries, expected W*metrics=" + d);
     }
     if (k < 0 || components.length != k * d) {
-      throw new IllegalArgumentException("PCA components must be k x d = " + k + " x " + d + ", got " + components.length + " values");
+      throw new IllegalArgumentException(
+          "PCA components must be k x d = "
+              + k
+              + " x "
+              + d
+              + ", got "
+              + components.length
+              + " values");
     }
     this.windowLength = windowLength;
     this.metrics = metrics;
@@ -95,7 +103,12 @@ public final class PcaModel implements AnomalyModel {
    * training windows and fits again (k re-chosen), so anomalies in the history do not become
    * components.
    */
-  static Fit fit(WindowSet train, WindowSet holdout, double trimFraction, double tolerance, boolean robustTail) {
+  static Fit fit(
+      WindowSet train,
+      WindowSet holdout,
+      double trimFraction,
+      double tolerance,
+      boolean robustTail) {
     double cvTrim = robustTail ? CV_TRIM : 0.0;
     Eigen e = eigen(train);
     int k = chooseK(e, holdout, tolerance, cvTrim).chosen;
@@ -109,7 +122,8 @@ public final class PcaModel implements AnomalyModel {
   }
 
   /** Mean and eigen-decomposition of the window covariance (descending eigenvalues). */
-  private record Eigen(int windowLength, int metrics, double[] mean, double[][] vectors, double[] values) {
+  private record Eigen(
+      int windowLength, int metrics, double[] mean, double[][] vectors, double[] values) {
     /** vectors[c] = c-th principal direction (length d). */
     PcaModel model(int k) {
       int d = mean.length;
@@ -187,9 +201,14 @@ public final class PcaModel implements AnomalyModel {
 
   private record Selection(int chosen, int[] grid, double[] errors) {}
 
-  /** Small ridge keeps the leave-one-metric-out solve defined when a component lives in one metric. */
+  /**
+   * Small ridge keeps the leave-one-metric-out solve defined when a component lives in one metric.
+   */
   private static final double CV_RIDGE = 1e-3;
-  /** Cap on held-out windows used for model selection; evenly spaced so the choice is deterministic. */
+
+  /**
+   * Cap on held-out windows used for model selection; evenly spaced so the choice is deterministic.
+   */
   private static final int CV_MAX_WINDOWS = 1000;
 
   /**
@@ -198,9 +217,9 @@ public final class PcaModel implements AnomalyModel {
    * the k-component subspace (least squares on the observed coordinates), and the squared
    * prediction error is summed. Too few components miss the cross-metric structure, too many fit
    * the visible cells' noise and predict the hidden metric worse, so the curve has a real minimum
-   * (unlike the plain reconstruction error, which always falls with k). The fewest components within
-   * {@code tolerance} (relative) of the minimum win. With {@code cvTrim > 0} the worst windows are
-   * left out of the per-k mean.
+   * (unlike the plain reconstruction error, which always falls with k). The fewest components
+   * within {@code tolerance} (relative) of the minimum win. With {@code cvTrim > 0} the worst
+   * windows are left out of the per-k mean.
    */
   private static Selection chooseK(Eigen e, WindowSet holdout, double tolerance, double cvTrim) {
     int d = e.mean.length;

@@ -6,18 +6,18 @@ import java.util.Arrays;
  * The fallback scorer used while an entity has no usable model: robust z-scores of a window against
  * the window's own earlier rows.
  *
- * <p>For metric j, after its configured value transform: the reference is the window's first
- * {@code W - scoredRows} rows (the part before the rows that are scored), center = their median and
- * scale = {@code max(1.4826 * MAD, IQR / 1.349)}, or their standard deviation when both are ~0,
- * floored at {@code max(1e-3, 1% of |median|)} so a flat reference does not turn rounding noise into
- * huge values. Every row's {@code z = (v - center) / scale} is clipped to {@code ±clipBound}. A
- * missing cell stays NaN; a metric with no observed reference row uses all of its observed rows as
+ * <p>For metric j, after its configured value transform: the reference is the window's first {@code
+ * W - scoredRows} rows (the part before the rows that are scored), center = their median and scale
+ * = {@code max(1.4826 * MAD, IQR / 1.349)}, or their standard deviation when both are ~0, floored
+ * at {@code max(1e-3, 1% of |median|)} so a flat reference does not turn rounding noise into huge
+ * values. Every row's {@code z = (v - center) / scale} is clipped to {@code ±clipBound}. A missing
+ * cell stays NaN; a metric with no observed reference row uses all of its observed rows as
  * reference; a metric with no observed row at all is NaN throughout.
  *
  * <p>Why the earlier rows: a fresh shift in the newest rows then stands out against what came just
  * before it, instead of dragging the reference with it. The same z units as the model path's
- * normalised values (robust z against training statistics), so one calibration
- * ({@link FallbackCalibration}) serves both fallbacks.
+ * normalised values (robust z against training statistics), so one calibration ({@link
+ * FallbackCalibration}) serves both fallbacks.
  */
 public final class RobustZ {
 

@@ -5,13 +5,16 @@ package io.rollguard.common.detect;
  * optional trailing-mean smoothing of the scores over the last {@code span} windows (causal: the
  * current and earlier windows only) and hysteresis: the alarm switches on when the smoothed unified
  * score reaches {@code alertLevel} and stays on until it falls below {@code clearLevel}. Hysteresis
- * keeps a score hovering around the threshold from producing a burst of separate alarms.
- * Not thread-safe: keep one per key. {@code span = 1, clearLevel = alertLevel} is the plain
- * per-window rule {@link WindowScore#alarm()}.
+ * keeps a score hovering around the threshold from producing a burst of separate alarms. Not
+ * thread-safe: keep one per key. {@code span = 1, clearLevel = alertLevel} is the plain per-window
+ * rule {@link WindowScore#alarm()}.
  */
 public final class ScoreSmoother {
 
-  /** Default hysteresis gap: clear 3 score points below the alert level (tuned on SMD, docs/scoring.md). */
+  /**
+   * Default hysteresis gap: clear 3 score points below the alert level (tuned on SMD,
+   * docs/scoring.md).
+   */
   public static final double DEFAULT_CLEAR_GAP = 3.0;
 
   private final int span;
@@ -31,7 +34,8 @@ public final class ScoreSmoother {
       throw new IllegalArgumentException("alertLevel must be in (0, 10], got " + alertLevel);
     }
     if (!(clearLevel >= 0 && clearLevel <= alertLevel)) {
-      throw new IllegalArgumentException("clearLevel must be in [0, alertLevel=" + alertLevel + "], got " + clearLevel);
+      throw new IllegalArgumentException(
+          "clearLevel must be in [0, alertLevel=" + alertLevel + "], got " + clearLevel);
     }
     this.span = span;
     this.alertLevel = alertLevel;
@@ -39,7 +43,10 @@ public final class ScoreSmoother {
     this.unified = new double[span];
   }
 
-  /** No smoothing (span 1), hysteresis {@link #DEFAULT_CLEAR_GAP} below the calibration's alert level. */
+  /**
+   * No smoothing (span 1), hysteresis {@link #DEFAULT_CLEAR_GAP} below the calibration's alert
+   * level.
+   */
   public static ScoreSmoother defaults(Calibration calibration) {
     double alert = calibration.alertLevel();
     return new ScoreSmoother(1, alert, Math.max(0, alert - DEFAULT_CLEAR_GAP));

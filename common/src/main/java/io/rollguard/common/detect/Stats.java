@@ -42,9 +42,9 @@ final class Stats {
   }
 
   /**
-   * {@code sum_i a[aOff + i] * b[i]} for i < n, with four independent accumulators: a single running
-   * sum is a serial dependency chain (one add latency per element); four chains let the CPU overlap
-   * them, about 3x faster on the scoring path. The summation order is fixed, so results are
+   * {@code sum_i a[aOff + i] * b[i]} for i < n, with four independent accumulators: a single
+   * running sum is a serial dependency chain (one add latency per element); four chains let the CPU
+   * overlap them, about 3x faster on the scoring path. The summation order is fixed, so results are
    * deterministic (and identical for an original and a reloaded bundle).
    */
   static double dot(double[] a, int aOff, double[] b, int n) {

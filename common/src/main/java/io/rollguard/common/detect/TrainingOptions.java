@@ -17,10 +17,11 @@ import java.util.Set;
  *     trains on: PCA components and AE early stopping are chosen on it and thresholds are
  *     calibrated on it (out of sample). In (0, 0.5].
  * @param trimFraction share of the worst-reconstructed training windows dropped before the final
- *     fit, so anomalies inside the training history do not teach the model to reconstruct them.
- *     In [0, 0.2).
- * @param clipBound normalised values are clipped to {@code [-clipBound, clipBound]} (robust z units)
- *     so one wild value (or a column that was constant in training) cannot dominate every score
+ *     fit, so anomalies inside the training history do not teach the model to reconstruct them. In
+ *     [0, 0.2).
+ * @param clipBound normalised values are clipped to {@code [-clipBound, clipBound]} (robust z
+ *     units) so one wild value (or a column that was constant in training) cannot dominate every
+ *     score
  * @param thresholdSigmas the alert threshold (score 5) sits this many robust standard deviations
  *     above the median of the log window error on the calibration tail, in [1, 20]
  * @param thresholdMargin the unified threshold is then multiplied by this factor, {@code >= 1}:
@@ -65,13 +66,15 @@ public record TrainingOptions(
   public TrainingOptions {
     Objects.requireNonNull(modelKind, "modelKind");
     if (!MODEL_KINDS.contains(modelKind)) {
-      throw new IllegalArgumentException("modelKind must be one of pca, ae, baseline; got '" + modelKind + "'");
+      throw new IllegalArgumentException(
+          "modelKind must be one of pca, ae, baseline; got '" + modelKind + "'");
     }
     if (windowLength < 1 || windowLength > 1440) {
       throw new IllegalArgumentException("windowLength must be in [1, 1440], got " + windowLength);
     }
     if (!(holdoutFraction > 0 && holdoutFraction <= 0.5)) {
-      throw new IllegalArgumentException("holdoutFraction must be in (0, 0.5], got " + holdoutFraction);
+      throw new IllegalArgumentException(
+          "holdoutFraction must be in (0, 0.5], got " + holdoutFraction);
     }
     if (!(trimFraction >= 0 && trimFraction < 0.2)) {
       throw new IllegalArgumentException("trimFraction must be in [0, 0.2), got " + trimFraction);
@@ -80,34 +83,43 @@ public record TrainingOptions(
       throw new IllegalArgumentException("clipBound must be a finite number > 0, got " + clipBound);
     }
     if (!(thresholdSigmas >= 1 && thresholdSigmas <= 20)) {
-      throw new IllegalArgumentException("thresholdSigmas must be in [1, 20], got " + thresholdSigmas);
+      throw new IllegalArgumentException(
+          "thresholdSigmas must be in [1, 20], got " + thresholdSigmas);
     }
     if (!(thresholdMargin >= 1) || Double.isInfinite(thresholdMargin)) {
-      throw new IllegalArgumentException("thresholdMargin must be a finite number >= 1, got " + thresholdMargin);
+      throw new IllegalArgumentException(
+          "thresholdMargin must be a finite number >= 1, got " + thresholdMargin);
     }
     if (!(alertLevel > 0 && alertLevel <= 10)) {
       throw new IllegalArgumentException("alertLevel must be in (0, 10], got " + alertLevel);
     }
     if (!(pcaGainTolerance > 0 && pcaGainTolerance < 1)) {
-      throw new IllegalArgumentException("pcaGainTolerance must be in (0, 1), got " + pcaGainTolerance);
+      throw new IllegalArgumentException(
+          "pcaGainTolerance must be in (0, 1), got " + pcaGainTolerance);
     }
     if (aeMaxEpochs < 1) {
       throw new IllegalArgumentException("aeMaxEpochs must be >= 1, got " + aeMaxEpochs);
     }
     if (shiftRows < 0 || shiftRows > windowLength) {
-      throw new IllegalArgumentException("shiftRows must be in [0, windowLength=" + windowLength + "], got " + shiftRows);
+      throw new IllegalArgumentException(
+          "shiftRows must be in [0, windowLength=" + windowLength + "], got " + shiftRows);
     }
     if (!(shiftSigmas > 0) || Double.isInfinite(shiftSigmas)) {
-      throw new IllegalArgumentException("shiftSigmas must be a finite number > 0, got " + shiftSigmas);
+      throw new IllegalArgumentException(
+          "shiftSigmas must be a finite number > 0, got " + shiftSigmas);
     }
     if (scoredRows < 0 || scoredRows > windowLength) {
-      throw new IllegalArgumentException("scoredRows must be in [0, windowLength=" + windowLength + "], got " + scoredRows);
+      throw new IllegalArgumentException(
+          "scoredRows must be in [0, windowLength=" + windowLength + "], got " + scoredRows);
     }
   }
 
-  /** The project defaults for a model kind (tuned on the shared SMD machines, see docs/scoring.md). */
+  /**
+   * The project defaults for a model kind (tuned on the shared SMD machines, see docs/scoring.md).
+   */
   public static TrainingOptions defaults(String modelKind) {
-    return new TrainingOptions(modelKind, 24, 42L, 0.2, 0.02, 10.0, 4.0, 2.0, 5.0, 0.1, 40, 0, 5, 4.25, false);
+    return new TrainingOptions(
+        modelKind, 24, 42L, 0.2, 0.02, 10.0, 4.0, 2.0, 5.0, 0.1, 40, 0, 5, 4.25, false);
   }
 
   /** {@link #defaults(String)} for the default model, PCA. */
@@ -116,71 +128,251 @@ public record TrainingOptions(
   }
 
   public TrainingOptions withModelKind(String kind) {
-    return new TrainingOptions(kind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        kind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withWindowLength(int w) {
-    return new TrainingOptions(modelKind, w, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, Math.min(scoredRows, w), Math.min(shiftRows, w), shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        w,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        Math.min(scoredRows, w),
+        Math.min(shiftRows, w),
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withSeed(long s) {
-    return new TrainingOptions(modelKind, windowLength, s, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        s,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withHoldoutFraction(double f) {
-    return new TrainingOptions(modelKind, windowLength, seed, f, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        f,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withTrimFraction(double f) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, f, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        f,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withClipBound(double c) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, c,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        c,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withThreshold(double sigmas, double margin) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        sigmas, margin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        sigmas,
+        margin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withAlertLevel(double level) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, level, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        level,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withPcaGainTolerance(double t) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, t, aeMaxEpochs, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        t,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withAeMaxEpochs(int e) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, e, scoredRows, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        e,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   public TrainingOptions withScoredRows(int r) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, r, shiftRows, shiftSigmas, robustTail);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        r,
+        shiftRows,
+        shiftSigmas,
+        robustTail);
   }
 
   /** Fast level-shift test settings; {@code rows = 0} switches it off. */
   public TrainingOptions withShiftTest(int rows, double sigmas) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, rows, sigmas,
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        rows,
+        sigmas,
         robustTail);
   }
 
   public TrainingOptions withRobustTail(boolean robust) {
-    return new TrainingOptions(modelKind, windowLength, seed, holdoutFraction, trimFraction, clipBound,
-        thresholdSigmas, thresholdMargin, alertLevel, pcaGainTolerance, aeMaxEpochs, scoredRows, shiftRows,
-        shiftSigmas, robust);
+    return new TrainingOptions(
+        modelKind,
+        windowLength,
+        seed,
+        holdoutFraction,
+        trimFraction,
+        clipBound,
+        thresholdSigmas,
+        thresholdMargin,
+        alertLevel,
+        pcaGainTolerance,
+        aeMaxEpochs,
+        scoredRows,
+        shiftRows,
+        shiftSigmas,
+        robust);
   }
 
   /** Rows of a window that enter the window error. */

@@ -11,7 +11,8 @@ package io.rollguard.common.detect;
  * @param firstTimestampMillis epoch ms of the first history row, or -1 when unknown
  * @param lastTimestampMillis epoch ms of the last history row, or -1 when unknown
  * @param coverage fraction of observed (non-NaN) cells in the history
- * @param trainLoss mean squared residual per observed cell on the training windows (normalised units)
+ * @param trainLoss mean squared residual per observed cell on the training windows (normalised
+ *     units)
  * @param holdoutLoss the same on the held-back tail
  * @param components PCA components kept; AE bottleneck width; 0 for the baseline
  * @param epochs AE epochs run (best epoch kept); 0 for other models

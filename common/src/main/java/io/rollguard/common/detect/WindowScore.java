@@ -27,12 +27,18 @@ public record WindowScore(double unified, double[] perMetric, double[] attributi
   @Override
   public int hashCode() {
     return (Double.hashCode(unified) * 31 + Arrays.hashCode(perMetric)) * 31
-        + Arrays.hashCode(attribution) + (alarm ? 1 : 0);
+        + Arrays.hashCode(attribution)
+        + (alarm ? 1 : 0);
   }
 
   @Override
   public String toString() {
-    return "WindowScore[unified=" + unified + ", alarm=" + alarm + ", perMetric="
-        + Arrays.toString(perMetric) + "]";
+    return "WindowScore[unified="
+        + unified
+        + ", alarm="
+        + alarm
+        + ", perMetric="
+        + Arrays.toString(perMetric)
+        + "]";
   }
 }

@@ -75,8 +75,8 @@ final class WindowSet {
   }
 
   /**
-   * Mean squared residual per observed cell of every window under a model; windows with no
-   * observed cell get 0.
+   * Mean squared residual per observed cell of every window under a model; windows with no observed
+   * cell get 0.
    */
   double[] meanSquaredResiduals(AnomalyModel model) {
     int d = dimension();
@@ -113,7 +113,9 @@ final class WindowSet {
     return s / e.length;
   }
 
-  /** Indices of the windows to keep after dropping the {@code trimFraction} with the largest error. */
+  /**
+   * Indices of the windows to keep after dropping the {@code trimFraction} with the largest error.
+   */
   static int[] keepBelowTrim(double[] errors, double trimFraction) {
     int n = errors.length;
     int drop = (int) Math.floor(n * trimFraction);

@@ -85,7 +85,15 @@ public record AnomalyRecord(
       Map<String, Double> attribution,
       Source source,
       String modelVersion) {
-    this(SCHEMA_VERSION, key, timestamp, unifiedScore, metricScores, attribution, source, modelVersion);
+    this(
+        SCHEMA_VERSION,
+        key,
+        timestamp,
+        unifiedScore,
+        metricScores,
+        attribution,
+        source,
+        modelVersion);
   }
 
   private static void requireScore(Double score, String field) {
@@ -93,11 +101,14 @@ public record AnomalyRecord(
       throw new IllegalArgumentException(field + " is null");
     }
     if (!(score >= 0 && score <= MAX_SCORE)) {
-      throw new IllegalArgumentException(field + " must be in [0, " + MAX_SCORE + "], got " + score);
+      throw new IllegalArgumentException(
+          field + " must be in [0, " + MAX_SCORE + "], got " + score);
     }
   }
 
-  /** Keeps the metric order of the configuration; rejects null values (a score is never missing). */
+  /**
+   * Keeps the metric order of the configuration; rejects null values (a score is never missing).
+   */
   private static Map<String, Double> copy(Map<String, Double> in) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Map.Entry<String, Double> e : in.entrySet()) {

@@ -15,9 +15,9 @@ import java.util.Objects;
  * <p>Row {@code i} of {@code errors} is time {@code start + i * stepMillis}; column {@code j} is
  * {@code metrics.get(j)}. An error is signed (observed minus expected, in the model's scaled units)
  * so that postprocess can apply each metric's direction; {@code NaN} (JSON {@code null}) where the
- * input was missing. With {@link Source#MODEL} the errors come from bundle {@code modelVersion}; with
- * {@link Source#FALLBACK} they are robust z-scores against the last bundle's statistics ({@code
- * modelVersion} set) or against the window itself ({@code modelVersion} null).
+ * input was missing. With {@link Source#MODEL} the errors come from bundle {@code modelVersion};
+ * with {@link Source#FALLBACK} they are robust z-scores against the last bundle's statistics
+ * ({@code modelVersion} set) or against the window itself ({@code modelVersion} null).
  *
  * <p>{@code rawValues} is optional: the window's raw values (same shape as {@code errors}, {@code
  * null} = missing), sent only when some metric has a static limit, because those limits are in raw
@@ -116,14 +116,27 @@ public record InferenceResult(
   @Override
   public int hashCode() {
     return Objects.hash(schemaVersion, key, start, end, stepMillis, metrics, source, modelVersion)
-        * 31
+            * 31
         + Arrays.deepHashCode(errors) * 17
         + Arrays.deepHashCode(rawValues);
   }
 
   @Override
   public String toString() {
-    return "InferenceResult[" + key + " " + start + ".." + end + " rows=" + rows() + " metrics="
-        + metrics + " source=" + source + " modelVersion=" + modelVersion + "]";
+    return "InferenceResult["
+        + key
+        + " "
+        + start
+        + ".."
+        + end
+        + " rows="
+        + rows()
+        + " metrics="
+        + metrics
+        + " source="
+        + source
+        + " modelVersion="
+        + modelVersion
+        + "]";
   }
 }

@@ -5,13 +5,20 @@ final class Matrices {
 
   private Matrices() {}
 
-  /** Every row exists and has {@code columns} cells; {@code what} names the matrix in the message. */
+  /**
+   * Every row exists and has {@code columns} cells; {@code what} names the matrix in the message.
+   */
   static void requireColumns(double[][] matrix, int columns, String what) {
     for (int i = 0; i < matrix.length; i++) {
       double[] row = matrix[i];
       if (row == null || row.length != columns) {
         throw new IllegalArgumentException(
-            what + " row " + i + " must have " + columns + " values (one per metric), got "
+            what
+                + " row "
+                + i
+                + " must have "
+                + columns
+                + " values (one per metric), got "
                 + (row == null ? "null" : row.length));
       }
     }

@@ -34,10 +34,11 @@ import java.util.Objects;
  *   <li>{@code schemaVersion} must equal the target type's {@code SCHEMA_VERSION}; it is checked
  *       <em>before</em> any other field, so a payload of another version is reported as such rather
  *       than as whatever field happened to change.
- *   <li>Missing values: in {@code double[][]} matrices a JSON {@code null} is {@code NaN} in memory and
- *       {@code NaN} is written as {@code null}; in maps of boxed numbers {@code null} stays {@code
- *       null}. A non-finite number in the input ({@code NaN}, {@code Infinity}, {@code 1e400}) is an
- *       {@link PayloadException.Reason#INVALID_FIELD}: nothing is silently replaced by zero.
+ *   <li>Missing values: in {@code double[][]} matrices a JSON {@code null} is {@code NaN} in memory
+ *       and {@code NaN} is written as {@code null}; in maps of boxed numbers {@code null} stays
+ *       {@code null}. A non-finite number in the input ({@code NaN}, {@code Infinity}, {@code
+ *       1e400}) is an {@link PayloadException.Reason#INVALID_FIELD}: nothing is silently replaced
+ *       by zero.
  *   <li>No scalar coercion: {@code "12"} is not a number, {@code 1.5} is not a {@code long}.
  * </ul>
  */
@@ -58,7 +59,8 @@ public final class PayloadCodec {
   private PayloadCodec() {
     JsonFactory factory =
         JsonFactory.builder()
-            // Read NaN/Infinity tokens as numbers so they are reported as an invalid field (with its
+            // Read NaN/Infinity tokens as numbers so they are reported as an invalid field (with
+            // its
             // path) instead of a generic syntax error.
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             // A field given twice is ambiguous; refuse rather than keep whichever came last.
@@ -116,7 +118,8 @@ public final class PayloadCodec {
     try {
       return mapper.readValue(bytes, type);
     } catch (ValueInstantiationException e) {
-      // The record constructor refused the values (IllegalArgumentException / NullPointerException).
+      // The record constructor refused the values (IllegalArgumentException /
+      // NullPointerException).
       throw new PayloadException(
           PayloadException.Reason.INVALID_FIELD,
           describe(type, e.getPath(), constructorMessage(e.getCause())),
@@ -128,7 +131,8 @@ public final class PayloadCodec {
           e);
     } catch (IOException e) {
       // Syntax problems were caught by the pre-scan; this is the parser's last word.
-      String detail = e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
+      String detail =
+          e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
       throw new PayloadException(
           PayloadException.Reason.MALFORMED_JSON,
           type.getSimpleName() + ": malformed JSON: " + detail,
@@ -177,23 +181,30 @@ public final class PayloadCodec {
             typeName + ": trailing content after the JSON object");
       }
     } catch (IOException e) {
-      String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+      String detail =
+          e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
       throw new PayloadException(
           PayloadException.Reason.MALFORMED_JSON, typeName + ": malformed JSON: " + detail, e);
     }
     switch (found) {
-      case ABSENT -> throw new PayloadException(
-          PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
-          typeName + ".schemaVersion: missing (this build reads version " + expected + ")");
-      case NOT_AN_INTEGER -> throw new PayloadException(
-          PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
-          typeName + ".schemaVersion: must be an integer, got " + foundValue);
+      case ABSENT ->
+          throw new PayloadException(
+              PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+              typeName + ".schemaVersion: missing (this build reads version " + expected + ")");
+      case NOT_AN_INTEGER ->
+          throw new PayloadException(
+              PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+              typeName + ".schemaVersion: must be an integer, got " + foundValue);
       case INTEGER -> {
         if ((Integer) foundValue != expected) {
           throw new PayloadException(
               PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
-              typeName + ".schemaVersion: unsupported version " + foundValue
-                  + " (this build reads version " + expected + ")");
+              typeName
+                  + ".schemaVersion: unsupported version "
+                  + foundValue
+                  + " (this build reads version "
+                  + expected
+                  + ")");
         }
       }
     }
@@ -218,7 +229,8 @@ public final class PayloadCodec {
       // fall through: not a versioned payload type
     }
     throw new IllegalArgumentException(
-        type.getName() + " is not a versioned payload type (no public static final int SCHEMA_VERSION)");
+        type.getName()
+            + " is not a versioned payload type (no public static final int SCHEMA_VERSION)");
   }
 
   private static String constructorMessage(Throwable cause) {
@@ -232,7 +244,9 @@ public final class PayloadCodec {
     return message == null ? cause.getClass().getSimpleName() : message;
   }
 
-  /** Jackson's messages end with hints about its own settings; the operator needs the first part. */
+  /**
+   * Jackson's messages end with hints about its own settings; the operator needs the first part.
+   */
   private static String tidy(String message) {
     if (message == null) {
       return "invalid value";
@@ -254,8 +268,7 @@ public final class PayloadCodec {
   }
 
   /** {@code Window.values[3][1]: message}, {@code Sample.key: message}, {@code Window: message}. */
-  static String describe(
-      Class<?> type, List<JsonMappingException.Reference> path, String message) {
+  static String describe(Class<?> type, List<JsonMappingException.Reference> path, String message) {
     StringBuilder out = new StringBuilder(type.getSimpleName());
     for (JsonMappingException.Reference ref : path) {
       if (ref.getFieldName() != null) {

@@ -3,8 +3,8 @@ package io.rollguard.common.payload;
 import java.util.Objects;
 
 /**
- * A payload that could not be decoded. The {@link #reason()} lets a vertex count drops by cause; the
- * message says which field was wrong and why, so the log line is actionable on its own.
+ * A payload that could not be decoded. The {@link #reason()} lets a vertex count drops by cause;
+ * the message says which field was wrong and why, so the log line is actionable on its own.
  */
 public final class PayloadException extends Exception {
 
@@ -12,7 +12,9 @@ public final class PayloadException extends Exception {
 
   /** Why a payload was rejected; a bounded set, so it can be a metric label. */
   public enum Reason {
-    /** Not parseable as one JSON object (syntax error, truncated, trailing garbage, not an object). */
+    /**
+     * Not parseable as one JSON object (syntax error, truncated, trailing garbage, not an object).
+     */
     MALFORMED_JSON,
     /** {@code schemaVersion} missing, not an integer, or not the version this build understands. */
     UNSUPPORTED_SCHEMA_VERSION,

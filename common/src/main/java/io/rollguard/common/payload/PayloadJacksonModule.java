@@ -126,7 +126,8 @@ final class PayloadJacksonModule {
         if (p.currentToken() != JsonToken.START_ARRAY) {
           MismatchedInputException e =
               MismatchedInputException.from(
-                  p, double[][].class,
+                  p,
+                  double[][].class,
                   "expected a row (array of numbers or nulls), got " + describe(p.currentToken()));
           e.prependPath(new JsonMappingException.Reference(null, rowIndex));
           throw e;

@@ -9,10 +9,10 @@ import java.util.Objects;
  *
  * <p>With status {@link Status#OK} the entity's model bundle {@code modelVersion} was found and is
  * pinned: inference must score with exactly that version, and {@code normalized} holds the window's
- * values after that bundle's transforms (per-metric transform, robust scaling, clipping), same shape
- * as {@code window.values()}, {@code NaN} (JSON {@code null}) where the value is missing. With
- * {@link Status#NO_MODEL} no bundle exists yet: {@code modelVersion} and {@code normalized} are
- * null and inference chooses the fallback from the raw {@code window}.
+ * values after that bundle's transforms (per-metric transform, robust scaling, clipping), same
+ * shape as {@code window.values()}, {@code NaN} (JSON {@code null}) where the value is missing.
+ * With {@link Status#NO_MODEL} no bundle exists yet: {@code modelVersion} and {@code normalized}
+ * are null and inference chooses the fallback from the raw {@code window}.
  *
  * <p>The arrays are not copied: the producer hands them over and must not change them afterwards.
  */
@@ -43,11 +43,15 @@ public record PreprocessedWindow(
       }
       if (normalized.length != window.rows()) {
         throw new IllegalArgumentException(
-            "normalized must have " + window.rows() + " rows like the window, got " + normalized.length);
+            "normalized must have "
+                + window.rows()
+                + " rows like the window, got "
+                + normalized.length);
       }
       Matrices.requireColumns(normalized, window.metrics().size(), "normalized");
     } else if (modelVersion != null || normalized != null) {
-      throw new IllegalArgumentException("modelVersion and normalized must be null when status is NO_MODEL");
+      throw new IllegalArgumentException(
+          "modelVersion and normalized must be null when status is NO_MODEL");
     }
   }
 
@@ -83,6 +87,12 @@ public record PreprocessedWindow(
 
   @Override
   public String toString() {
-    return "PreprocessedWindow[" + window + " status=" + status + " modelVersion=" + modelVersion + "]";
+    return "PreprocessedWindow["
+        + window
+        + " status="
+        + status
+        + " modelVersion="
+        + modelVersion
+        + "]";
   }
 }

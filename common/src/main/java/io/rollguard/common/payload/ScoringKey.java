@@ -25,7 +25,10 @@ public record ScoringKey(
     requireNonBlank(podTemplateHash, "podTemplateHash");
   }
 
-  /** Rebuilds a key from Numaflow message keys; throws {@link IllegalArgumentException} if malformed. */
+  /**
+   * Rebuilds a key from Numaflow message keys; throws {@link IllegalArgumentException} if
+   * malformed.
+   */
   public static ScoringKey fromKeys(String[] keys) {
     if (keys == null || keys.length != 4) {
       throw new IllegalArgumentException(
@@ -35,7 +38,9 @@ public record ScoringKey(
     return new ScoringKey(keys[0], keys[1], keys[2], keys[3]);
   }
 
-  /** The Numaflow message keys for this scoring key (never contains null: the SDK 0.9.2 NPEs on it). */
+  /**
+   * The Numaflow message keys for this scoring key (never contains null: the SDK 0.9.2 NPEs on it).
+   */
   public String[] toKeys() {
     return new String[] {namespace, app, role, podTemplateHash};
   }

@@ -11,9 +11,9 @@ import java.util.Objects;
  * One scoring key's samples over one sliding window, placed on the step grid: a {@code [time x
  * metric]} matrix, emitted by udf-window.
  *
- * <p>Row {@code i} is time {@code start + i * stepMillis}; column {@code j} is {@code metrics.get(j)}.
- * In memory a missing cell is {@link Double#NaN}; on the wire it is JSON {@code null} (the codec
- * converts), so missing values are masked downstream and never zero-filled.
+ * <p>Row {@code i} is time {@code start + i * stepMillis}; column {@code j} is {@code
+ * metrics.get(j)}. In memory a missing cell is {@link Double#NaN}; on the wire it is JSON {@code
+ * null} (the codec converts), so missing values are masked downstream and never zero-filled.
  *
  * @param start window start, epoch ms, inclusive (aligned to the step grid)
  * @param end window end, epoch ms, exclusive ({@code start + rows * stepMillis})
@@ -72,13 +72,24 @@ public record Window(
   @Override
   public int hashCode() {
     return Objects.hash(schemaVersion, key, start, end, stepMillis, metrics, coverage, filledCells)
-        * 31
+            * 31
         + Arrays.deepHashCode(values);
   }
 
   @Override
   public String toString() {
-    return "Window[" + key + " " + start + ".." + end + " rows=" + rows() + " metrics=" + metrics
-        + " coverage=" + coverage + "]";
+    return "Window["
+        + key
+        + " "
+        + start
+        + ".."
+        + end
+        + " rows="
+        + rows()
+        + " metrics="
+        + metrics
+        + " coverage="
+        + coverage
+        + "]";
   }
 }

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>429, 5xx, timeouts and connection failures are retried with jittered exponential backoff;
  *       400/422 (bad PromQL, bad parameters), other 4xx and an untrusted TLS certificate fail at
  *       once with a clear message.
- *   <li>Values {@code "NaN"}, {@code "+Inf"}, {@code "-Inf"} are parsed; native-histogram samples are
- *       ignored (the metric specs select float series).
+ *   <li>Values {@code "NaN"}, {@code "+Inf"}, {@code "-Inf"} are parsed; native-histogram samples
+ *       are ignored (the metric specs select float series).
  * </ul>
  */
 public final class PrometheusClient {
@@ -126,10 +126,14 @@ public final class PrometheusClient {
   List<RangeSeries> queryRangeOnce(String promql, long start, long end, long step)
       throws PrometheusException, InterruptedException {
     String form =
-        "query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
-            + "&start=" + seconds(start)
-            + "&end=" + seconds(end)
-            + "&step=" + seconds(step);
+        "query="
+            + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+            + "&start="
+            + seconds(start)
+            + "&end="
+            + seconds(end)
+            + "&step="
+            + seconds(step);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(queryRangeUri)
             .timeout(settings.requestTimeout())
@@ -161,27 +165,47 @@ public final class PrometheusClient {
                   ? PrometheusException.Kind.BAD_QUERY
                   : PrometheusException.Kind.REFUSED;
           throw new PrometheusException(
-              kind, status, error.type(),
-              "Prometheus rejected query " + abbreviate(promql) + " (HTTP " + status
-                  + (error.type().isEmpty() ? "" : ", " + error.type()) + "): " + error.message());
+              kind,
+              status,
+              error.type(),
+              "Prometheus rejected query "
+                  + abbreviate(promql)
+                  + " (HTTP "
+                  + status
+                  + (error.type().isEmpty() ? "" : ", " + error.type())
+                  + "): "
+                  + error.message());
         }
         transientCause = "HTTP " + status + ": " + error.message();
       } catch (HttpTimeoutException e) {
         transientCause = "timeout after " + settings.requestTimeout();
       } catch (IOException e) {
         if (isTlsFailure(e)) {
-          // A certificate that is not trusted stays untrusted: a configuration error, not an outage.
+          // A certificate that is not trusted stays untrusted: a configuration error, not an
+          // outage.
           throw new PrometheusException(
-              PrometheusException.Kind.REFUSED, 0, "",
-              "TLS handshake with " + settings.baseUrl() + " failed (check prometheus.caFile): " + e, e);
+              PrometheusException.Kind.REFUSED,
+              0,
+              "",
+              "TLS handshake with "
+                  + settings.baseUrl()
+                  + " failed (check prometheus.caFile): "
+                  + e,
+              e);
         }
         transientCause = "connection failure: " + e;
       }
       if (attempt >= retry.maxAttempts()) {
         throw new PrometheusException(
-            PrometheusException.Kind.UNAVAILABLE, lastStatus, "",
-            "Prometheus query " + abbreviate(promql) + " failed after " + attempt
-                + " attempt(s): " + transientCause);
+            PrometheusException.Kind.UNAVAILABLE,
+            lastStatus,
+            "",
+            "Prometheus query "
+                + abbreviate(promql)
+                + " failed after "
+                + attempt
+                + " attempt(s): "
+                + transientCause);
       }
       Duration backoff = retry.backoffAfter(attempt);
       listener.onRetry(attempt, transientCause, backoff);
@@ -237,7 +261,9 @@ public final class PrometheusClient {
 
   private static PrometheusException badResponse(int status, String detail) {
     return new PrometheusException(
-        PrometheusException.Kind.BAD_RESPONSE, status, "",
+        PrometheusException.Kind.BAD_RESPONSE,
+        status,
+        "",
         "unexpected Prometheus response: " + detail);
   }
 
@@ -303,14 +329,18 @@ public final class PrometheusClient {
       return "Bearer " + settings.bearerToken();
     }
     if (settings.basicAuthUser() != null) {
-      String pair = settings.basicAuthUser() + ":"
-          + (settings.basicAuthPassword() == null ? "" : settings.basicAuthPassword());
+      String pair =
+          settings.basicAuthUser()
+              + ":"
+              + (settings.basicAuthPassword() == null ? "" : settings.basicAuthPassword());
       return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
     return null;
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= MAX_BODY_IN_MESSAGE ? text : text.substring(0, MAX_BODY_IN_MESSAGE) + "...";
+    return text.length() <= MAX_BODY_IN_MESSAGE
+        ? text
+        : text.substring(0, MAX_BODY_IN_MESSAGE) + "...";
   }
 }

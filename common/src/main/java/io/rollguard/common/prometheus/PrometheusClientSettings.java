@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param caFile PEM CA bundle to trust for https instead of the JVM default; null for the default
  * @param requestTimeout timeout of one HTTP request (a timeout is retried)
  * @param retry backoff for 429, 5xx, timeouts and connection failures
- * @param maxPointsPerRequest most points per series one request may ask for; Prometheus rejects more
- *     than 11 000 steps ({@code (end - start) / step}), so the default stays below that
+ * @param maxPointsPerRequest most points per series one request may ask for; Prometheus rejects
+ *     more than 11 000 steps ({@code (end - start) / step}), so the default stays below that
  */
 public record PrometheusClientSettings(
     URI baseUrl,
@@ -31,6 +31,7 @@ public record PrometheusClientSettings(
     int maxPointsPerRequest) {
 
   public static final int DEFAULT_MAX_POINTS_PER_REQUEST = 10_000;
+
   /** Prometheus' hard limit: {@code (end - start) / step} may not exceed 11 000. */
   public static final int PROMETHEUS_MAX_POINTS = 11_001;
 
@@ -54,7 +55,9 @@ public record PrometheusClientSettings(
     Objects.requireNonNull(retry, "retry");
     if (maxPointsPerRequest < 2 || maxPointsPerRequest > PROMETHEUS_MAX_POINTS) {
       throw new IllegalArgumentException(
-          "maxPointsPerRequest must be in [2, " + PROMETHEUS_MAX_POINTS + "], got "
+          "maxPointsPerRequest must be in [2, "
+              + PROMETHEUS_MAX_POINTS
+              + "], got "
               + maxPointsPerRequest);
     }
   }
@@ -62,13 +65,16 @@ public record PrometheusClientSettings(
   /** The settings of the {@code prometheus} config section, with default retries and chunking. */
   public static PrometheusClientSettings from(PrometheusSettings config) {
     PrometheusClientSettings settings =
-        of(URI.create(config.url())).withRequestTimeout(config.timeout()).withCaFile(config.caFile());
+        of(URI.create(config.url()))
+            .withRequestTimeout(config.timeout())
+            .withCaFile(config.caFile());
     if (config.bearerToken() != null) {
       settings = settings.withBearerToken(config.bearerToken().reveal());
     }
     if (config.basicAuth() != null) {
-      settings = settings.withBasicAuth(
-          config.basicAuth().username(), config.basicAuth().password().reveal());
+      settings =
+          settings.withBasicAuth(
+              config.basicAuth().username(), config.basicAuth().password().reveal());
     }
     return settings;
   }
@@ -76,7 +82,13 @@ public record PrometheusClientSettings(
   /** Unauthenticated plain settings with defaults: 30 s timeout, default retries and chunking. */
   public static PrometheusClientSettings of(URI baseUrl) {
     return new PrometheusClientSettings(
-        baseUrl, null, null, null, null, Duration.ofSeconds(30), RetryPolicy.DEFAULT,
+        baseUrl,
+        null,
+        null,
+        null,
+        null,
+        Duration.ofSeconds(30),
+        RetryPolicy.DEFAULT,
         DEFAULT_MAX_POINTS_PER_REQUEST);
   }
 
@@ -92,34 +104,67 @@ public record PrometheusClientSettings(
 
   public PrometheusClientSettings withCaFile(Path file) {
     return new PrometheusClientSettings(
-        baseUrl, bearerToken, basicAuthUser, basicAuthPassword, file, requestTimeout, retry,
+        baseUrl,
+        bearerToken,
+        basicAuthUser,
+        basicAuthPassword,
+        file,
+        requestTimeout,
+        retry,
         maxPointsPerRequest);
   }
 
   public PrometheusClientSettings withRequestTimeout(Duration timeout) {
     return new PrometheusClientSettings(
-        baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, timeout, retry,
+        baseUrl,
+        bearerToken,
+        basicAuthUser,
+        basicAuthPassword,
+        caFile,
+        timeout,
+        retry,
         maxPointsPerRequest);
   }
 
   public PrometheusClientSettings withRetry(RetryPolicy policy) {
     return new PrometheusClientSettings(
-        baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, requestTimeout, policy,
+        baseUrl,
+        bearerToken,
+        basicAuthUser,
+        basicAuthPassword,
+        caFile,
+        requestTimeout,
+        policy,
         maxPointsPerRequest);
   }
 
   public PrometheusClientSettings withMaxPointsPerRequest(int points) {
     return new PrometheusClientSettings(
-        baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, requestTimeout, retry,
+        baseUrl,
+        bearerToken,
+        basicAuthUser,
+        basicAuthPassword,
+        caFile,
+        requestTimeout,
+        retry,
         points);
   }
 
   // Never print secrets in logs or exception messages.
   @Override
   public String toString() {
-    return "PrometheusClientSettings[baseUrl=" + baseUrl
-        + ", auth=" + (bearerToken != null ? "bearer" : basicAuthUser != null ? "basic" : "none")
-        + ", caFile=" + caFile + ", requestTimeout=" + requestTimeout + ", retry=" + retry
-        + ", maxPointsPerRequest=" + maxPointsPerRequest + "]";
+    return "PrometheusClientSettings[baseUrl="
+        + baseUrl
+        + ", auth="
+        + (bearerToken != null ? "bearer" : basicAuthUser != null ? "basic" : "none")
+        + ", caFile="
+        + caFile
+        + ", requestTimeout="
+        + requestTimeout
+        + ", retry="
+        + retry
+        + ", maxPointsPerRequest="
+        + maxPointsPerRequest
+        + "]";
   }
 }

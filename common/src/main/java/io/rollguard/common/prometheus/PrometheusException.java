@@ -13,7 +13,10 @@ public final class PrometheusException extends Exception {
   public enum Kind {
     /** 400/422 : the query or its parameters are wrong; not retried. */
     BAD_QUERY,
-    /** 401, 403, 404, other 4xx or an untrusted TLS certificate: fix credentials, URL or CA; not retried. */
+    /**
+     * 401, 403, 404, other 4xx or an untrusted TLS certificate: fix credentials, URL or CA; not
+     * retried.
+     */
     REFUSED,
     /** 429, 5xx, timeouts or connection failures that persisted through every retry. */
     UNAVAILABLE,

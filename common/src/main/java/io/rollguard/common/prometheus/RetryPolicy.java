@@ -14,7 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
-  /** 4 attempts, waits of up to 0.5 s, 1 s, 2 s: about 3.5 s worst case before giving up on a step. */
+  /**
+   * 4 attempts, waits of up to 0.5 s, 1 s, 2 s: about 3.5 s worst case before giving up on a step.
+   */
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(5));
 
@@ -27,7 +29,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
           "retry backoff must satisfy 0 <= initialBackoff <= maxBackoff, got "
-              + initialBackoff + " / " + maxBackoff);
+              + initialBackoff
+              + " / "
+              + maxBackoff);
     }
   }
 

@@ -22,9 +22,9 @@ public record StepGrid(long startMillis, long stepMillis, int points) {
   }
 
   /**
-   * The grid of all step boundaries in {@code [from, to]}: {@code from} is rounded up and {@code to}
-   * rounded down to a multiple of {@code step} (step-aligned queries are what query-frontends cache,
-   * and they give every caller the same timestamps).
+   * The grid of all step boundaries in {@code [from, to]}: {@code from} is rounded up and {@code
+   * to} rounded down to a multiple of {@code step} (step-aligned queries are what query-frontends
+   * cache, and they give every caller the same timestamps).
    *
    * @throws IllegalArgumentException if no step boundary lies in the range
    */
@@ -36,7 +36,8 @@ public record StepGrid(long startMillis, long stepMillis, int points) {
     long first = Math.floorDiv(from.toEpochMilli() + stepMs - 1, stepMs) * stepMs;
     long last = Math.floorDiv(to.toEpochMilli(), stepMs) * stepMs;
     if (last < first) {
-      throw new IllegalArgumentException("no step boundary of " + step + " in [" + from + ", " + to + "]");
+      throw new IllegalArgumentException(
+          "no step boundary of " + step + " in [" + from + ", " + to + "]");
     }
     return new StepGrid(first, stepMs, Math.toIntExact((last - first) / stepMs + 1));
   }
@@ -61,8 +62,8 @@ public record StepGrid(long startMillis, long stepMillis, int points) {
 
   /**
    * The series' values on this grid, NaN where Prometheus had no sample. Points off the grid (a
-   * query that was not step-aligned) are ignored rather than shifted, so a value is never attributed
-   * to the wrong time.
+   * query that was not step-aligned) are ignored rather than shifted, so a value is never
+   * attributed to the wrong time.
    */
   public double[] place(RangeSeries series) {
     double[] out = new double[points];

@@ -45,7 +45,8 @@ public final class TlsTrust {
       context.init(null, tmf.getTrustManagers(), null);
       return context;
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read CA file " + caFile + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read CA file " + caFile + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "CA file " + caFile + " is not a valid PEM certificate bundle: " + e.getMessage(), e);

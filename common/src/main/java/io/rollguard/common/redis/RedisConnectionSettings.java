@@ -10,7 +10,8 @@ import java.util.Objects;
  * How to reach Redis.
  *
  * @param url {@code redis://host:port[/db]} or {@code rediss://host:port[/db]} (TLS); user info in
- *     the URL is accepted but explicit {@code username}/{@code password} win (secrets come from env)
+ *     the URL is accepted but explicit {@code username}/{@code password} win (secrets come from
+ *     env)
  * @param username ACL user (Redis 6+); null for the default user
  * @param password password; null for none
  * @param tls force TLS even for a {@code redis://} URL
@@ -43,7 +44,8 @@ public record RedisConnectionSettings(
       throw new IllegalArgumentException("redis.timeout must be > 0, got " + timeout);
     }
     if (maxConnections < 1) {
-      throw new IllegalArgumentException("redis maxConnections must be >= 1, got " + maxConnections);
+      throw new IllegalArgumentException(
+          "redis maxConnections must be >= 1, got " + maxConnections);
     }
   }
 
@@ -53,9 +55,13 @@ public record RedisConnectionSettings(
    */
   public static RedisConnectionSettings from(RedisSettings config) {
     return new RedisConnectionSettings(
-        config.uri(), config.username(),
+        config.uri(),
+        config.username(),
         config.password() == null ? null : config.password().reveal(),
-        config.tls(), null, config.timeout(), DEFAULT_MAX_CONNECTIONS);
+        config.tls(),
+        null,
+        config.timeout(),
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   /** Plain settings for a URL: credentials from its user info, 2 s timeout, default pool size. */
@@ -81,7 +87,8 @@ public record RedisConnectionSettings(
     try {
       return Integer.parseInt(path.substring(1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("redis.url path must be a database number: " + redact(url), e);
+      throw new IllegalArgumentException(
+          "redis.url path must be a database number: " + redact(url), e);
     }
   }
 
@@ -112,13 +119,27 @@ public record RedisConnectionSettings(
 
   /** The URL without user info, for logs. */
   public static String redact(URI url) {
-    return url.getUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "***@");
+    return url.getUserInfo() == null
+        ? url.toString()
+        : url.toString().replace(url.getRawUserInfo() + "@", "***@");
   }
 
   @Override
   public String toString() {
-    return "RedisConnectionSettings[url=" + redact(url) + ", username=" + username
-        + ", password=" + (effectivePassword() == null ? "none" : "***") + ", tls=" + useTls()
-        + ", caFile=" + caFile + ", timeout=" + timeout + ", maxConnections=" + maxConnections + "]";
+    return "RedisConnectionSettings[url="
+        + redact(url)
+        + ", username="
+        + username
+        + ", password="
+        + (effectivePassword() == null ? "none" : "***")
+        + ", tls="
+        + useTls()
+        + ", caFile="
+        + caFile
+        + ", timeout="
+        + timeout
+        + ", maxConnections="
+        + maxConnections
+        + "]";
   }
 }

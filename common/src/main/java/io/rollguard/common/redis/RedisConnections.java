@@ -13,8 +13,8 @@ import redis.clients.jedis.JedisPooled;
  *
  * <p>Reconnection: the pool tests a connection when it is borrowed and when idle, and drops broken
  * ones, so after a Redis restart the next command gets a fresh connection; the command that hit the
- * broken connection fails with {@code JedisConnectionException}, which callers count and turn into a
- * retry (the sink answers a failure, Numaflow re-sends).
+ * broken connection fails with {@code JedisConnectionException}, which callers count and turn into
+ * a retry (the sink answers a failure, Numaflow re-sends).
  */
 public final class RedisConnections {
 

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #latest}: bounded, refreshed in the background {@code refreshAfter} a load (a newly
- *       trained version is picked up without blocking a caller), evicted {@code expireAfter} without
- *       use. "No model" is cached too, so an untrained entity costs one registry read per refresh
- *       period, not one per window.
+ *       trained version is picked up without blocking a caller), evicted {@code expireAfter}
+ *       without use. "No model" is cached too, so an untrained entity costs one registry read per
+ *       refresh period, not one per window.
  *   <li>A failed refresh (registry outage) keeps the cached bundle serving; the failure is counted.
  *       There is deliberately no expire-after-write: an outage must not empty a warm cache.
  *   <li>{@link #pinned}: exact versions are immutable, so they are cached without refresh.
@@ -89,7 +89,10 @@ public final class BundleCache {
             .build();
   }
 
-  /** The entity's latest bundle as this pod knows it; empty when there is none or the registry is down with nothing cached. */
+  /**
+   * The entity's latest bundle as this pod knows it; empty when there is none or the registry is
+   * down with nothing cached.
+   */
   public Optional<StoredBundle> latest(EntityId entity) {
     Optional<StoredBundle> cached = latest.getIfPresent(entity);
     if (cached != null) {
@@ -106,7 +109,10 @@ public final class BundleCache {
     }
   }
 
-  /** Exactly this version (the one preprocess pinned); empty when it does not exist or cannot be read. */
+  /**
+   * Exactly this version (the one preprocess pinned); empty when it does not exist or cannot be
+   * read.
+   */
   public Optional<StoredBundle> pinned(EntityId entity, BundleVersion version) {
     PinnedKey key = new PinnedKey(entity, version);
     StoredBundle cached = pinned.getIfPresent(key);
@@ -116,7 +122,9 @@ public final class BundleCache {
     }
     // The latest cache very often holds the pinned version already: reuse it, no registry read.
     Optional<StoredBundle> fromLatest = latest.getIfPresent(entity);
-    if (fromLatest != null && fromLatest.isPresent() && fromLatest.get().version().equals(version)) {
+    if (fromLatest != null
+        && fromLatest.isPresent()
+        && fromLatest.get().version().equals(version)) {
       pinned.put(key, fromLatest.get());
       lookups.labelValues("pinned", "cache_hit").inc();
       return fromLatest;

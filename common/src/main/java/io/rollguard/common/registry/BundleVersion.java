@@ -8,9 +8,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /**
- * A bundle version id: {@code <creation time, UTC, ms>-<first 12 hex of the bundle's SHA-256>}, e.g.
- * {@code 20261129T183000123Z-3fa2c81b9d04}. Lexical order is creation order, the time is readable in
- * logs and payloads, and the hash part makes two trainings in the same millisecond distinct.
+ * A bundle version id: {@code <creation time, UTC, ms>-<first 12 hex of the bundle's SHA-256>},
+ * e.g. {@code 20261129T183000123Z-3fa2c81b9d04}. Lexical order is creation order, the time is
+ * readable in logs and payloads, and the hash part makes two trainings in the same millisecond
+ * distinct.
  */
 public record BundleVersion(String id, Instant createdAt) {
 

@@ -25,9 +25,9 @@ import java.util.Optional;
  * </pre>
  *
  * <p>Files are written to a temp name and atomically renamed, so a reader never sees half a bundle
- * and {@code latest} moves only after its version is complete. A directory has no native expiry:
- * a version older than the bundle TTL is treated as absent (and pruned on the next save), which
- * keeps the same "latest never dangles" behaviour as Redis.
+ * and {@code latest} moves only after its version is complete. A directory has no native expiry: a
+ * version older than the bundle TTL is treated as absent (and pruned on the next save), which keeps
+ * the same "latest never dangles" behaviour as Redis.
  */
 public final class DirectoryModelRegistry implements ModelRegistry {
 
@@ -47,7 +47,8 @@ public final class DirectoryModelRegistry implements ModelRegistry {
   }
 
   @Override
-  public synchronized StoredBundle save(EntityId entity, ModelBundle bundle) throws RegistryException {
+  public synchronized StoredBundle save(EntityId entity, ModelBundle bundle)
+      throws RegistryException {
     byte[] encoded = BundleCodec.encode(bundle);
     BundleVersion version = BundleVersion.create(clock.instant(), BundleCodec.checksumHex(encoded));
     Path dir = entityDir(entity);
@@ -57,7 +58,8 @@ public final class DirectoryModelRegistry implements ModelRegistry {
       writeAtomically(dir.resolve("latest"), version.id().getBytes(StandardCharsets.UTF_8));
       pruneExpired(dir);
     } catch (IOException e) {
-      throw new RegistryException("directory: cannot save bundle for " + entity + " in " + dir + ": " + e, e);
+      throw new RegistryException(
+          "directory: cannot save bundle for " + entity + " in " + dir + ": " + e, e);
     }
     return new StoredBundle(entity, version, bundle);
   }
@@ -81,7 +83,8 @@ public final class DirectoryModelRegistry implements ModelRegistry {
   }
 
   @Override
-  public Optional<StoredBundle> load(EntityId entity, BundleVersion version) throws RegistryException {
+  public Optional<StoredBundle> load(EntityId entity, BundleVersion version)
+      throws RegistryException {
     if (isExpired(version)) {
       return Optional.empty();
     }
@@ -140,7 +143,8 @@ public final class DirectoryModelRegistry implements ModelRegistry {
     try {
       Files.write(tmp, bytes);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

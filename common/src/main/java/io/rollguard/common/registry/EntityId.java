@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The entity a model belongs to: {@code (namespace, app)}. Both parts are Kubernetes-style names;
- * they are validated because they become Redis key segments and directory names (no separators,
- * no {@code ..}, so a crafted label can never escape the registry directory or key space).
+ * they are validated because they become Redis key segments and directory names (no separators, no
+ * {@code ..}, so a crafted label can never escape the registry directory or key space).
  */
 public record EntityId(String namespace, String app) {
 
@@ -38,8 +38,11 @@ public record EntityId(String namespace, String app) {
   private static void requireName(String value, String field) {
     if (value == null || !NAME.matcher(value).matches() || value.contains("..")) {
       throw new IllegalArgumentException(
-          "entity " + field + " must be a Kubernetes-style name ([A-Za-z0-9._-], no '..'), got '"
-              + value + "'");
+          "entity "
+              + field
+              + " must be a Kubernetes-style name ([A-Za-z0-9._-], no '..'), got '"
+              + value
+              + "'");
     }
   }
 }

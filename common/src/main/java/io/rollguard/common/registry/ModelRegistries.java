@@ -18,7 +18,8 @@ public final class ModelRegistries {
   public static ModelRegistry open(RollguardConfig config, Clock clock) {
     RegistrySettings settings = config.registry();
     return switch (settings.backend()) {
-      case DIRECTORY -> new DirectoryModelRegistry(settings.directory(), settings.bundleTtl(), clock);
+      case DIRECTORY ->
+          new DirectoryModelRegistry(settings.directory(), settings.bundleTtl(), clock);
       case REDIS ->
           new RedisModelRegistry(
               RedisConnections.open(RedisConnectionSettings.from(config.redis())),
@@ -28,8 +29,12 @@ public final class ModelRegistries {
     };
   }
 
-  /** The cache per {@code registry.cache}, refreshing on the common pool, never on a caller's thread. */
-  public static BundleCache cache(RollguardConfig config, ModelRegistry registry, PrometheusRegistry metrics) {
+  /**
+   * The cache per {@code registry.cache}, refreshing on the common pool, never on a caller's
+   * thread.
+   */
+  public static BundleCache cache(
+      RollguardConfig config, ModelRegistry registry, PrometheusRegistry metrics) {
     RegistrySettings.CacheSettings cache = config.registry().cache();
     return new BundleCache(
         registry,

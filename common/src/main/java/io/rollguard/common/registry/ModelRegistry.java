@@ -7,8 +7,8 @@ import java.util.Optional;
  * Where model bundles live, one series of versions per entity. Implementations: {@link
  * RedisModelRegistry} (production, shared by all pods) and {@link DirectoryModelRegistry} (the
  * embedded default). Every load verifies the bundle's format version and SHA-256 (through {@link
- * io.rollguard.common.detect.BundleCodec}); a corrupt bundle is a {@link RegistryException}, never a
- * silently wrong model.
+ * io.rollguard.common.detect.BundleCodec}); a corrupt bundle is a {@link RegistryException}, never
+ * a silently wrong model.
  */
 public interface ModelRegistry extends AutoCloseable {
 

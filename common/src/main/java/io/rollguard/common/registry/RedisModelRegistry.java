@@ -56,9 +56,13 @@ public final class RedisModelRegistry implements ModelRegistry {
       redis.eval(
           SAVE_SCRIPT,
           List.of(versionKey(entity, version), latestKey(entity)),
-          List.of(encoded, versionId, Long.toString(bundleTtl.toMillis()).getBytes(StandardCharsets.UTF_8)));
+          List.of(
+              encoded,
+              versionId,
+              Long.toString(bundleTtl.toMillis()).getBytes(StandardCharsets.UTF_8)));
     } catch (JedisException e) {
-      throw new RegistryException("redis: cannot save bundle for " + entity + ": " + e.getMessage(), e);
+      throw new RegistryException(
+          "redis: cannot save bundle for " + entity + ": " + e.getMessage(), e);
     }
     return new StoredBundle(entity, version, bundle);
   }
@@ -69,7 +73,8 @@ public final class RedisModelRegistry implements ModelRegistry {
     try {
       pointer = redis.get(latestKey(entity));
     } catch (JedisException e) {
-      throw new RegistryException("redis: cannot read latest for " + entity + ": " + e.getMessage(), e);
+      throw new RegistryException(
+          "redis: cannot read latest for " + entity + ": " + e.getMessage(), e);
     }
     if (pointer == null) {
       return Optional.empty();
@@ -78,13 +83,15 @@ public final class RedisModelRegistry implements ModelRegistry {
     try {
       version = BundleVersion.parse(new String(pointer, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
-      throw new RegistryException("redis: latest pointer of " + entity + " is corrupt: " + e.getMessage(), e);
+      throw new RegistryException(
+          "redis: latest pointer of " + entity + " is corrupt: " + e.getMessage(), e);
     }
     return load(entity, version);
   }
 
   @Override
-  public Optional<StoredBundle> load(EntityId entity, BundleVersion version) throws RegistryException {
+  public Optional<StoredBundle> load(EntityId entity, BundleVersion version)
+      throws RegistryException {
     byte[] encoded;
     try {
       encoded = redis.get(versionKey(entity, version));
@@ -98,7 +105,8 @@ public final class RedisModelRegistry implements ModelRegistry {
     try {
       return Optional.of(new StoredBundle(entity, version, BundleCodec.decode(encoded)));
     } catch (BundleFormatException e) {
-      throw new RegistryException("redis: bundle " + entity + "@" + version + " rejected: " + e.getMessage(), e);
+      throw new RegistryException(
+          "redis: bundle " + entity + "@" + version + " rejected: " + e.getMessage(), e);
     }
   }
 

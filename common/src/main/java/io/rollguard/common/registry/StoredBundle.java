@@ -14,7 +14,10 @@ public record StoredBundle(EntityId entity, BundleVersion version, ModelBundle b
     Objects.requireNonNull(bundle, "bundle");
   }
 
-  /** Whether the bundle is older than {@code maxAge} at {@code now}: still usable, but due for retraining. */
+  /**
+   * Whether the bundle is older than {@code maxAge} at {@code now}: still usable, but due for
+   * retraining.
+   */
   public boolean isStale(Instant now, Duration maxAge) {
     return version.createdAt().plus(maxAge).isBefore(now);
   }

@@ -44,12 +44,22 @@ public record ScoringShape(List<MetricSpec> metrics, int windowLength) {
   /** A rejection when {@code names} / {@code rows} do not fit; empty when they do. */
   public Optional<StageResult.Rejected<Object>> check(List<String> names, int rows) {
     if (!metricNames().equals(names)) {
-      return Optional.of(new StageResult.Rejected<>(Rejection.METRIC_MISMATCH,
-          names.size() + " metrics " + names + ", configured " + metricCount() + " " + metricNames()));
+      return Optional.of(
+          new StageResult.Rejected<>(
+              Rejection.METRIC_MISMATCH,
+              names.size()
+                  + " metrics "
+                  + names
+                  + ", configured "
+                  + metricCount()
+                  + " "
+                  + metricNames()));
     }
     if (rows != windowLength) {
-      return Optional.of(new StageResult.Rejected<>(Rejection.WINDOW_LENGTH_MISMATCH,
-          rows + " rows, window.lengthSteps is " + windowLength));
+      return Optional.of(
+          new StageResult.Rejected<>(
+              Rejection.WINDOW_LENGTH_MISMATCH,
+              rows + " rows, window.lengthSteps is " + windowLength));
     }
     return Optional.empty();
   }
@@ -59,8 +69,9 @@ public record ScoringShape(List<MetricSpec> metrics, int windowLength) {
     for (int i = 0; i < matrix.length; i++) {
       for (int j = 0; j < matrix[i].length; j++) {
         if (Double.isInfinite(matrix[i][j])) {
-          return Optional.of(new StageResult.Rejected<>(Rejection.NON_FINITE,
-              what + "[" + i + "][" + j + "] is " + matrix[i][j]));
+          return Optional.of(
+              new StageResult.Rejected<>(
+                  Rejection.NON_FINITE, what + "[" + i + "][" + j + "] is " + matrix[i][j]));
         }
       }
     }
@@ -71,17 +82,22 @@ public record ScoringShape(List<MetricSpec> metrics, int windowLength) {
    * A rejection when the Numaflow message keys are not exactly the payload's scoring key (a message
    * routed by one key must not be scored as another).
    */
-  public static Optional<StageResult.Rejected<Object>> checkKeys(String[] keys, ScoringKey payloadKey) {
+  public static Optional<StageResult.Rejected<Object>> checkKeys(
+      String[] keys, ScoringKey payloadKey) {
     ScoringKey routed;
     try {
       routed = ScoringKey.fromKeys(keys);
     } catch (IllegalArgumentException | NullPointerException e) {
-      return Optional.of(new StageResult.Rejected<>(Rejection.INVALID_KEYS,
-          "message keys are not [namespace, app, role, pod_template_hash]: " + e.getMessage()));
+      return Optional.of(
+          new StageResult.Rejected<>(
+              Rejection.INVALID_KEYS,
+              "message keys are not [namespace, app, role, pod_template_hash]: " + e.getMessage()));
     }
     if (!routed.equals(payloadKey)) {
-      return Optional.of(new StageResult.Rejected<>(Rejection.INVALID_KEYS,
-          "message keys " + routed + " differ from the payload key " + payloadKey));
+      return Optional.of(
+          new StageResult.Rejected<>(
+              Rejection.INVALID_KEYS,
+              "message keys " + routed + " differ from the payload key " + payloadKey));
     }
     return Optional.empty();
   }

@@ -3,12 +3,12 @@ package io.rollguard.common.stage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.payload.PayloadCodec;
+import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.vertex.RateLimitedLog;
 import io.rollguard.common.vertex.ScoringKeyMdc;
 import java.time.Duration;
-import io.rollguard.common.payload.PayloadCodec;
-import io.rollguard.common.payload.PayloadException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The counters and the problem log of one scoring vertex: {@code rollguard_<vertex>_messages_total
  * {outcome}} (every accepted outcome and every {@code rejected_<reason>}, all exported from the
- * start so rates see 0 rather than no data) and {@code rollguard_<vertex>_processing_seconds}. Labels
- * are bounded sets, never per-entity values: the scoring key goes into the log line's MDC.
+ * start so rates see 0 rather than no data) and {@code rollguard_<vertex>_processing_seconds}.
+ * Labels are bounded sets, never per-entity values: the scoring key goes into the log line's MDC.
  *
  * <p>A rejected message is logged at most once per (subject, reason) and minute; the count of
  * suppressed lines is carried by the next one ({@link RateLimitedLog}).
@@ -44,16 +44,21 @@ public final class StageMetrics {
     Objects.requireNonNull(vertex, "vertex");
     Objects.requireNonNull(registry, "registry");
     this.counterName = "rollguard_" + vertex + "_messages_total";
-    this.messages = Counter.builder()
-        .name(counterName)
-        .help("Messages handled by " + vertex + ", by outcome (accepted paths and rejected_<reason>)")
-        .labelNames("outcome")
-        .register(registry);
-    this.latency = Histogram.builder()
-        .name("rollguard_" + vertex + "_processing_seconds")
-        .help("Time to handle one message in " + vertex + ", decoding to encoding")
-        .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1)
-        .register(registry);
+    this.messages =
+        Counter.builder()
+            .name(counterName)
+            .help(
+                "Messages handled by "
+                    + vertex
+                    + ", by outcome (accepted paths and rejected_<reason>)")
+            .labelNames("outcome")
+            .register(registry);
+    this.latency =
+        Histogram.builder()
+            .name("rollguard_" + vertex + "_processing_seconds")
+            .help("Time to handle one message in " + vertex + ", decoding to encoding")
+            .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1)
+            .register(registry);
     for (String outcome : acceptedOutcomes) {
       messages.initLabelValues(outcome);
     }
@@ -76,13 +81,21 @@ public final class StageMetrics {
   /**
    * Counts and logs (rate-limited) a dropped message.
    *
-   * @param subject what the message was about, for the log: the scoring key, or the raw message keys
+   * @param subject what the message was about, for the log: the scoring key, or the raw message
+   *     keys
    * @param key the scoring key when known (goes into the MDC), else null
    */
   public void rejected(Rejection reason, String detail, String subject, ScoringKey key) {
     count(reason.outcomeLabel());
-    Runnable log = () -> problems.warn(subject + "|" + reason,
-        "dropped a message for {} ({}): {} (counted in {})", subject, reason, detail, counterName);
+    Runnable log =
+        () ->
+            problems.warn(
+                subject + "|" + reason,
+                "dropped a message for {} ({}): {} (counted in {})",
+                subject,
+                reason,
+                detail,
+                counterName);
     if (key == null) {
       log.run();
     } else {
@@ -94,14 +107,20 @@ public final class StageMetrics {
 
   /**
    * Counts ({@value #FAILED_INTERNAL}) and logs at ERROR (rate-limited, with the stack trace) a
-   * message whose handling threw: a bug, not bad input. The vertex drops the message rather than let
-   * the exception stop the SDK's gRPC server, which would make Numaflow restart the container and
-   * re-send the same message into the same bug.
+   * message whose handling threw: a bug, not bad input. The vertex drops the message rather than
+   * let the exception stop the SDK's gRPC server, which would make Numaflow restart the container
+   * and re-send the same message into the same bug.
    */
   public void failed(RuntimeException e, String subject, ScoringKey key) {
     count(FAILED_INTERNAL);
-    Runnable log = () -> problems.error(subject + "|" + FAILED_INTERNAL,
-        "dropped a message for {} after an internal error (counted in {})", subject, counterName, e);
+    Runnable log =
+        () ->
+            problems.error(
+                subject + "|" + FAILED_INTERNAL,
+                "dropped a message for {} after an internal error (counted in {})",
+                subject,
+                counterName,
+                e);
     if (key == null) {
       log.run();
     } else {
@@ -141,7 +160,8 @@ public final class StageMetrics {
       rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
       return Optional.empty();
     }
-    Optional<StageResult.Rejected<Object>> wrongKeys = ScoringShape.checkKeys(keys, keyOf.apply(input));
+    Optional<StageResult.Rejected<Object>> wrongKeys =
+        ScoringShape.checkKeys(keys, keyOf.apply(input));
     if (wrongKeys.isPresent()) {
       rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
       return Optional.empty();

@@ -3,11 +3,11 @@ package io.rollguard.common.vertex;
 import java.util.Objects;
 
 /**
- * A server a vertex runs until shutdown: the numaflow-java SDK servers ({@code start()} and
- * {@code stop()}), or anything with the same life cycle.
+ * A server a vertex runs until shutdown: the numaflow-java SDK servers ({@code start()} and {@code
+ * stop()}), or anything with the same life cycle.
  *
- * <p>common does not depend on the SDK, so vertices adapt their server with
- * {@code GracefulServer.of(server::start, server::stop)}.
+ * <p>common does not depend on the SDK, so vertices adapt their server with {@code
+ * GracefulServer.of(server::start, server::stop)}.
  */
 public interface GracefulServer {
 
@@ -17,7 +17,9 @@ public interface GracefulServer {
   /** Stops accepting new work and finishes in-flight work; may block. */
   void stop() throws Exception;
 
-  /** A step of a server's life cycle that may throw, as the SDK's {@code start()}/{@code stop()} do. */
+  /**
+   * A step of a server's life cycle that may throw, as the SDK's {@code start()}/{@code stop()} do.
+   */
   @FunctionalInterface
   interface Action {
     void run() throws Exception;

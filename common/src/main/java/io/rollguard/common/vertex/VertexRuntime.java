@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  * registers its own shutdown hook. The Mapper and SourceTransformer hooks call {@code System.exit}
  * from inside the hook, which blocks forever (the JVM is already exiting), so the pod would hang
  * until Kubernetes kills it at the end of its grace period. Our own hook therefore stops the server
- * within a bounded grace period, closes the metrics endpoint, logs that it is exiting and then calls
- * {@link Runtime#halt}: the remaining hooks (the SDK's) are not waited for. Logs are not lost: the
- * console appender flushes every event. (Measured with a real 0.9.2 Mapper server: without this the
- * JVM was still hanging 15 s after SIGTERM; with it, it exits about 0.4 s after SIGTERM, status 143.
- * {@code VertexRuntimeSigtermTest} checks the same in a child JVM.)
+ * within a bounded grace period, closes the metrics endpoint, logs that it is exiting and then
+ * calls {@link Runtime#halt}: the remaining hooks (the SDK's) are not waited for. Logs are not
+ * lost: the console appender flushes every event. (Measured with a real 0.9.2 Mapper server:
+ * without this the JVM was still hanging 15 s after SIGTERM; with it, it exits about 0.4 s after
+ * SIGTERM, status 143. {@code VertexRuntimeSigtermTest} checks the same in a child JVM.)
  *
- * <p>The exit status after a JVM shutdown is always {@value #SHUTDOWN_EXIT_STATUS}: a hook cannot see
- * the status a {@code System.exit(n)} elsewhere asked for.
+ * <p>The exit status after a JVM shutdown is always {@value #SHUTDOWN_EXIT_STATUS}: a hook cannot
+ * see the status a {@code System.exit(n)} elsewhere asked for.
  */
 public final class VertexRuntime implements AutoCloseable {
 
@@ -245,8 +245,7 @@ public final class VertexRuntime implements AutoCloseable {
     requestStop("JVM shutdown");
     boolean finished;
     try {
-      finished =
-          stopped.await(shutdownGrace.plus(HOOK_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+      finished = stopped.await(shutdownGrace.plus(HOOK_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finished = false;

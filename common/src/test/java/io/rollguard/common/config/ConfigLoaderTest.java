@@ -30,7 +30,8 @@ class ConfigLoaderTest {
     assertEquals(new WindowSettings(60_000, 12, 0.8, 2), c.windowSettings());
     assertEquals(c.window(), c.windowSettings());
     assertEquals(
-        new EntitySettings("namespace", "app", "role", "rollouts_pod_template_hash", "stable", "canary"),
+        new EntitySettings(
+            "namespace", "app", "role", "rollouts_pod_template_hash", "stable", "canary"),
         c.entity());
     MetricSpec m = c.metrics().get(0);
     assertEquals(1.0, m.weight());
@@ -74,11 +75,22 @@ class ConfigLoaderTest {
     assertEquals(Direction.DOWN, throughput.direction());
     assertEquals(new MetricSpec.StaticLimit(1000.0, 0.5), throughput.staticLimit());
     assertEquals(
-        new TrainingSettings(Duration.ofDays(4), 0.7, Duration.ofHours(12), 0.25, -7,
-            TrainingSettings.ModelKind.AE, 2, Duration.ofHours(1), Duration.ofMinutes(5)),
+        new TrainingSettings(
+            Duration.ofDays(4),
+            0.7,
+            Duration.ofHours(12),
+            0.25,
+            -7,
+            TrainingSettings.ModelKind.AE,
+            2,
+            Duration.ofHours(1),
+            Duration.ofMinutes(5)),
         c.training());
     assertEquals(
-        new RegistrySettings(RegistrySettings.Backend.REDIS, Path.of("/data/models"), Duration.ofDays(3),
+        new RegistrySettings(
+            RegistrySettings.Backend.REDIS,
+            Path.of("/data/models"),
+            Duration.ofDays(3),
             new RegistrySettings.CacheSettings(50, Duration.ofHours(2), Duration.ofMinutes(10))),
         c.registry());
     assertTrue(c.redis().tls(), "rediss:// implies TLS");
@@ -88,7 +100,8 @@ class ConfigLoaderTest {
     assertEquals("rg:", c.redis().keyPrefix());
     assertEquals("file-bearer-secret", c.prometheus().bearerToken().reveal());
     assertEquals(Duration.ofMinutes(5), c.prometheus().rateRange());
-    assertEquals(new StoreSettings(100, Duration.ofHours(12), Duration.ofMinutes(2), 8081), c.store());
+    assertEquals(
+        new StoreSettings(100, Duration.ofHours(12), Duration.ofMinutes(2), 8081), c.store());
     assertEquals(9200, c.vertex().metricsPort());
   }
 
@@ -119,7 +132,8 @@ class ConfigLoaderTest {
     RollguardConfig c =
         ConfigLoader.load(
             fixture("full.yaml"),
-            Map.of("PROMETHEUS_BEARER_TOKEN", "env-token", "REDIS_PASSWORD", "", "REDIS_URL", "  "));
+            Map.of(
+                "PROMETHEUS_BEARER_TOKEN", "env-token", "REDIS_PASSWORD", "", "REDIS_URL", "  "));
     assertEquals("env-token", c.prometheus().bearerToken().reveal());
     assertEquals("file-redis-secret", c.redis().password().reveal());
     assertEquals("rediss://cache.internal:6380/2", c.redis().url());
@@ -129,15 +143,25 @@ class ConfigLoaderTest {
   void secretsNeverAppearInToString() throws Exception {
     RollguardConfig fromFile =
         ConfigLoader.load(
-            fixture("full.yaml"),
-            Map.of("REDIS_URL", "redis://admin:url-secret@redis:6379"));
+            fixture("full.yaml"), Map.of("REDIS_URL", "redis://admin:url-secret@redis:6379"));
     RollguardConfig basic =
         ConfigLoader.load(
             fixture("minimal.yaml"),
-            Map.of("PROMETHEUS_USERNAME", "u", "PROMETHEUS_PASSWORD", "basic-secret",
-                "PROMETHEUS_URL", "http://user:prom-url-secret@prom:9090"));
+            Map.of(
+                "PROMETHEUS_USERNAME",
+                "u",
+                "PROMETHEUS_PASSWORD",
+                "basic-secret",
+                "PROMETHEUS_URL",
+                "http://user:prom-url-secret@prom:9090"));
     String text = fromFile + " " + basic;
-    for (String secret : List.of("file-redis-secret", "file-bearer-secret", "url-secret", "basic-secret", "prom-url-secret")) {
+    for (String secret :
+        List.of(
+            "file-redis-secret",
+            "file-bearer-secret",
+            "url-secret",
+            "basic-secret",
+            "prom-url-secret")) {
       assertFalse(text.contains(secret), "toString shows " + secret + ": " + text);
     }
     assertTrue(text.contains("redis://<redacted>@redis:6379"), text);
@@ -149,7 +173,9 @@ class ConfigLoaderTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> ConfigLoader.load(fixture("minimal.yaml"), Map.of("ROLLGUARD_METRICS_PORT", "http")));
+            () ->
+                ConfigLoader.load(
+                    fixture("minimal.yaml"), Map.of("ROLLGUARD_METRICS_PORT", "http")));
     assertEquals("vertex.metricsPort", e.field());
     assertTrue(e.getMessage().contains("must be an integer"), e.getMessage());
     assertTrue(e.getMessage().contains("(set by ROLLGUARD_METRICS_PORT)"), e.getMessage());
@@ -160,9 +186,12 @@ class ConfigLoaderTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> ConfigLoader.load(fixture("minimal.yaml"), Map.of("REDIS_URL", "localhost:6379")));
+            () ->
+                ConfigLoader.load(fixture("minimal.yaml"), Map.of("REDIS_URL", "localhost:6379")));
     assertEquals("redis.url", e.field());
-    assertTrue(e.getMessage().startsWith("redis.url: must start with redis:// or rediss://"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("redis.url: must start with redis:// or rediss://"),
+        e.getMessage());
     assertTrue(e.getMessage().endsWith("(set by REDIS_URL)"), e.getMessage());
   }
 
@@ -175,7 +204,9 @@ class ConfigLoaderTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> ConfigLoader.load(fixture("minimal.yaml"), Map.of("ROLLGUARD_REGISTRY_BACKEND", "s3")));
+            () ->
+                ConfigLoader.load(
+                    fixture("minimal.yaml"), Map.of("ROLLGUARD_REGISTRY_BACKEND", "s3")));
     assertEquals("registry.backend", e.field());
     assertTrue(e.getMessage().endsWith("(set by ROLLGUARD_REGISTRY_BACKEND)"), e.getMessage());
   }
@@ -183,7 +214,8 @@ class ConfigLoaderTest {
   @Test
   void missingFileIsADocumentError(@TempDir Path dir) {
     ConfigException e =
-        assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
+        assertThrows(
+            ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
     assertEquals("", e.field());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
   }
@@ -199,7 +231,11 @@ class ConfigLoaderTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> ConfigLoader.parse(base + "prometheus:\n  caFile: " + dir.resolve("missing.pem") + "\n", "test", Map.of()));
+            () ->
+                ConfigLoader.parse(
+                    base + "prometheus:\n  caFile: " + dir.resolve("missing.pem") + "\n",
+                    "test",
+                    Map.of()));
     assertEquals("prometheus.caFile", e.field());
   }
 }

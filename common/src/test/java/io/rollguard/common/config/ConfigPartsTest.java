@@ -38,9 +38,15 @@ class ConfigPartsTest {
 
   @Test
   void selectorsEscapeValuesAndMatchBothRoles() {
-    EntitySettings e = new EntitySettings("namespace", "app", "role", "rollouts_pod_template_hash", "stable", "can.ary");
-    assertEquals("namespace=\"a\\\"b\",app=\"c\\\\d\",role=~\"stable|can\\\\.ary\"", e.selector("a\"b", "c\\d"));
-    assertEquals("namespace=\"ns\",label_app=\"x\",label_role=~\"stable|can\\\\.ary\"", e.podLabelSelector("ns", "x"));
+    EntitySettings e =
+        new EntitySettings(
+            "namespace", "app", "role", "rollouts_pod_template_hash", "stable", "can.ary");
+    assertEquals(
+        "namespace=\"a\\\"b\",app=\"c\\\\d\",role=~\"stable|can\\\\.ary\"",
+        e.selector("a\"b", "c\\d"));
+    assertEquals(
+        "namespace=\"ns\",label_app=\"x\",label_role=~\"stable|can\\\\.ary\"",
+        e.podLabelSelector("ns", "x"));
     assertEquals("namespace=\"ns\"", e.namespaceSelector("ns"));
     assertEquals("namespace,app,role,rollouts_pod_template_hash", e.byClause());
   }
@@ -48,8 +54,14 @@ class ConfigPartsTest {
   @Test
   void renderReplacesEveryPlaceholderAndRefusesMissingOnes() {
     MetricSpec m =
-        new MetricSpec("rate", "sum by ({{by}}) (rate(x{ {{selector}} }[{{ range }}]))", "1/s", 1,
-            MetricSpec.Direction.DOWN, MetricSpec.Transform.NONE, null);
+        new MetricSpec(
+            "rate",
+            "sum by ({{by}}) (rate(x{ {{selector}} }[{{ range }}]))",
+            "1/s",
+            1,
+            MetricSpec.Direction.DOWN,
+            MetricSpec.Transform.NONE,
+            null);
     assertEquals(
         "sum by (a,b) (rate(x{ ns=\"$1\" }[2m]))",
         m.render(Map.of("by", "a,b", "selector", "ns=\"$1\"", "range", "2m")));

@@ -19,16 +19,20 @@ class DefaultConfigTest {
     if (configured != null && Files.isDirectory(Path.of(configured, "pipelines"))) {
       return Path.of(configured);
     }
-    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        dir != null;
+        dir = dir.getParent()) {
       if (Files.isDirectory(dir.resolve("pipelines"))) {
         return dir;
       }
     }
-    throw new IllegalStateException("cannot find the repository root (a directory containing pipelines/)");
+    throw new IllegalStateException(
+        "cannot find the repository root (a directory containing pipelines/)");
   }
 
   private static RollguardConfig shipped() throws ConfigException {
-    return ConfigLoader.load(repoRoot().resolve("pipelines/config/rollguard-config.yaml"), Map.of());
+    return ConfigLoader.load(
+        repoRoot().resolve("pipelines/config/rollguard-config.yaml"), Map.of());
   }
 
   @Test

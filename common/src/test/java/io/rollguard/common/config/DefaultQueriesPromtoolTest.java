@@ -33,12 +33,15 @@ class DefaultQueriesPromtoolTest {
     assumeTrue(promtool != null, "promtool not installed (.ci/run installs prometheus)");
 
     RollguardConfig config =
-        ConfigLoader.load(DefaultConfigTest.repoRoot().resolve("pipelines/config/rollguard-config.yaml"), Map.of());
+        ConfigLoader.load(
+            DefaultConfigTest.repoRoot().resolve("pipelines/config/rollguard-config.yaml"),
+            Map.of());
     Map<String, String> placeholders = config.queryPlaceholders("shop", "checkout");
 
     // Expected values at t = 10m, from the rates written in the series file.
     Map<String, String> expected = new LinkedHashMap<>();
-    // canary buckets per second: 0.5 (<= 0.1 s), 0.75 (<= 0.5 s), 1 (<= 1 s): p99 = 0.5 + 0.5 * 0.96
+    // canary buckets per second: 0.5 (<= 0.1 s), 0.75 (<= 0.5 s), 1 (<= 1 s): p99 = 0.5 + 0.5 *
+    // 0.96
     expected.put("latency_p99", sample(CANARY, "0.98"));
     // canary 0.25 of 1.25 requests/s are 5xx; stable has no 5xx series at all and must read 0
     expected.put("error_ratio", sample(CANARY, "0.2") + sample(STABLE, "0"));
@@ -48,13 +51,18 @@ class DefaultQueriesPromtoolTest {
     expected.put("cpu_usage", sample(CANARY, "0.1") + sample(STABLE, "0.375"));
     expected.put("memory_working_set", sample(CANARY, "1e8") + sample(STABLE, "2.5e8"));
     assertEquals(
-        java.util.Set.copyOf(config.metricNames()), expected.keySet(), "every default metric has an expectation");
+        java.util.Set.copyOf(config.metricNames()),
+        expected.keySet(),
+        "every default metric has an expectation");
 
     StringBuilder test = new StringBuilder();
-    test.append("rule_files: []\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n");
+    test.append(
+        "rule_files: []\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n");
     String series =
         new String(
-            DefaultQueriesPromtoolTest.class.getResourceAsStream("/config/default-queries-series.yaml").readAllBytes(),
+            DefaultQueriesPromtoolTest.class
+                .getResourceAsStream("/config/default-queries-series.yaml")
+                .readAllBytes(),
             StandardCharsets.UTF_8);
     for (String line : series.split("\n")) {
       test.append("      ").append(line).append('\n');
@@ -66,18 +74,24 @@ class DefaultQueriesPromtoolTest {
       for (String line : metric.render(placeholders).split("\n")) {
         test.append("          ").append(line).append('\n');
       }
-      test.append("        eval_time: 10m\n        exp_samples:\n").append(expected.get(metric.name()));
+      test.append("        eval_time: 10m\n        exp_samples:\n")
+          .append(expected.get(metric.name()));
     }
     Path file = dir.resolve("default-queries-test.yaml");
     Files.writeString(file, test.toString());
 
     Process process =
-        new ProcessBuilder(promtool, "test", "rules", file.toString()).redirectErrorStream(true).start();
+        new ProcessBuilder(promtool, "test", "rules", file.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
-    assertEquals(0, process.exitValue(), "promtool test rules failed:\n" + output + "\n--- test file:\n" + test);
+    assertEquals(
+        0,
+        process.exitValue(),
+        "promtool test rules failed:\n" + output + "\n--- test file:\n" + test);
   }
 
   private static String sample(String labels, String value) {

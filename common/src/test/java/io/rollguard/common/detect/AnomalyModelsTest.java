@@ -23,7 +23,8 @@ class AnomalyModelsTest {
   }
 
   static synchronized ModelBundle trained(String kind) {
-    return CACHE.computeIfAbsent(kind, k -> DetectorTrainer.train(HISTORY, SyntheticSeries.metrics(), options(k)));
+    return CACHE.computeIfAbsent(
+        kind, k -> DetectorTrainer.train(HISTORY, SyntheticSeries.metrics(), options(k)));
   }
 
   private static double quantile(double[] v, double q) {
@@ -44,7 +45,9 @@ class AnomalyModelsTest {
       row[0] += 1.5;
     }
     WindowScore s = b.scoreRawWindow(win);
-    assertTrue(s.unified() > quantile(normal, 0.999), kind + ": anomalous " + s.unified() + " vs normal p99.9 " + quantile(normal, 0.999));
+    assertTrue(
+        s.unified() > quantile(normal, 0.999),
+        kind + ": anomalous " + s.unified() + " vs normal p99.9 " + quantile(normal, 0.999));
     double[][] stronger = SyntheticSeries.window(FRESH, 1000, b.windowLength());
     for (double[] row : stronger) {
       row[0] += 3.0;
@@ -68,7 +71,8 @@ class AnomalyModelsTest {
       row[5] += 40; // ~6 marginal sigmas
     }
     WindowScore s = b.scoreRawWindow(win);
-    assertTrue(s.unified() > quantile(normal, 0.999), s + " vs normal p99.9 " + quantile(normal, 0.999));
+    assertTrue(
+        s.unified() > quantile(normal, 0.999), s + " vs normal p99.9 " + quantile(normal, 0.999));
     assertTrue(s.perMetric()[5] > 5, s.toString());
   }
 
@@ -105,13 +109,15 @@ class AnomalyModelsTest {
         assertArrayEquals(ra[t], rb[t], 0.0);
       }
     }
-    assertEquals(0, Double.compare(a.calibration().unifiedThreshold(), b.calibration().unifiedThreshold()));
+    assertEquals(
+        0, Double.compare(a.calibration().unifiedThreshold(), b.calibration().unifiedThreshold()));
   }
 
   @Test
   void autoencoderSeedMatters() {
     ModelBundle a = trained("ae");
-    ModelBundle b = DetectorTrainer.train(HISTORY, SyntheticSeries.metrics(), options("ae").withSeed(1234));
+    ModelBundle b =
+        DetectorTrainer.train(HISTORY, SyntheticSeries.metrics(), options("ae").withSeed(1234));
     double[][] z = a.transforms().apply(SyntheticSeries.window(FRESH, 100, a.windowLength()));
     assertFalse(Arrays.deepEquals(a.model().residuals(z), b.model().residuals(z)));
   }
@@ -131,7 +137,8 @@ class AnomalyModelsTest {
   void autoencoderLearnsBetterThanPredictingTheMedian() {
     ModelBundle ae = trained("ae");
     ModelBundle base = trained("baseline");
-    assertTrue(ae.summary().holdoutLoss() < 0.5 * base.summary().holdoutLoss(),
+    assertTrue(
+        ae.summary().holdoutLoss() < 0.5 * base.summary().holdoutLoss(),
         "ae " + ae.summary().holdoutLoss() + " vs baseline " + base.summary().holdoutLoss());
     assertTrue(ae.summary().epochs() >= 1);
   }

@@ -37,7 +37,9 @@ class BundleCodecTest {
     assertEquals(original.summary(), reloaded.summary());
     assertEquals(original.windowLength(), reloaded.windowLength());
     assertEquals(kind, reloaded.model().kind());
-    assertTrue(java.util.Arrays.equals(bytes, BundleCodec.encode(reloaded)), "re-encoding is byte-identical");
+    assertTrue(
+        java.util.Arrays.equals(bytes, BundleCodec.encode(reloaded)),
+        "re-encoding is byte-identical");
     assertEquals(64, BundleCodec.checksumHex(bytes).length());
   }
 
@@ -45,7 +47,8 @@ class BundleCodecTest {
   void corruptedBodyIsRejectedByChecksum() {
     byte[] bytes = BundleCodec.encode(AnomalyModelsTest.trained("pca"));
     bytes[bytes.length / 2] ^= 0x01;
-    BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleCodec.decode(bytes));
+    BundleFormatException e =
+        assertThrows(BundleFormatException.class, () -> BundleCodec.decode(bytes));
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
   }
 
@@ -53,18 +56,26 @@ class BundleCodecTest {
   void unknownFormatVersionIsRejected() {
     byte[] bytes = BundleCodec.encode(AnomalyModelsTest.trained("baseline"));
     bytes[11] = 2; // version field, big-endian int after the 8-byte magic
-    BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleCodec.decode(bytes));
-    assertTrue(e.getMessage().contains("unsupported model bundle format version 2"), e.getMessage());
+    BundleFormatException e =
+        assertThrows(BundleFormatException.class, () -> BundleCodec.decode(bytes));
+    assertTrue(
+        e.getMessage().contains("unsupported model bundle format version 2"), e.getMessage());
   }
 
   @Test
   void foreignOrTruncatedBytesAreRejected() {
-    BundleFormatException magic = assertThrows(BundleFormatException.class,
-        () -> BundleCodec.decode("{\"json\": \"not a bundle at all, just a long enough piece of text\"}".getBytes(StandardCharsets.UTF_8)));
+    BundleFormatException magic =
+        assertThrows(
+            BundleFormatException.class,
+            () ->
+                BundleCodec.decode(
+                    "{\"json\": \"not a bundle at all, just a long enough piece of text\"}"
+                        .getBytes(StandardCharsets.UTF_8)));
     assertTrue(magic.getMessage().contains("magic"), magic.getMessage());
     byte[] bytes = BundleCodec.encode(AnomalyModelsTest.trained("baseline"));
     byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 10);
-    BundleFormatException trunc = assertThrows(BundleFormatException.class, () -> BundleCodec.decode(cut));
+    BundleFormatException trunc =
+        assertThrows(BundleFormatException.class, () -> BundleCodec.decode(cut));
     assertTrue(trunc.getMessage().contains("truncated"), trunc.getMessage());
     assertThrows(BundleFormatException.class, () -> BundleCodec.decode(new byte[3]));
     assertThrows(BundleFormatException.class, () -> BundleCodec.decode(null));

@@ -24,7 +24,9 @@ class CalibrationTest {
       assertTrue(s >= prev && s < 10, "monotone and below 10 at raw=" + raw);
       prev = s;
     }
-    assertTrue(Calibration.toScore(1e12, 1, 3) < Calibration.toScore(1e13, 1, 3), "never saturates in double precision");
+    assertTrue(
+        Calibration.toScore(1e12, 1, 3) < Calibration.toScore(1e13, 1, 3),
+        "never saturates in double precision");
   }
 
   @Test
@@ -38,14 +40,16 @@ class CalibrationTest {
         alarms++;
       }
     }
-    assertTrue(alarms <= scores.length * 0.002, alarms + " alarms in " + scores.length + " clean windows");
+    assertTrue(
+        alarms <= scores.length * 0.002, alarms + " alarms in " + scores.length + " clean windows");
   }
 
   @Test
   void directionUpIgnoresDrops() {
     List<MetricDef> defs = new ArrayList<>(SyntheticSeries.metrics());
     defs.set(0, new MetricDef("latency", 1, Direction.UP, TransformKind.NONE));
-    ModelBundle b = DetectorTrainer.train(AnomalyModelsTest.HISTORY, defs, AnomalyModelsTest.options("pca"));
+    ModelBundle b =
+        DetectorTrainer.train(AnomalyModelsTest.HISTORY, defs, AnomalyModelsTest.options("pca"));
     double[][] down = SyntheticSeries.window(AnomalyModelsTest.FRESH, 800, b.windowLength());
     double[][] up = SyntheticSeries.window(AnomalyModelsTest.FRESH, 800, b.windowLength());
     for (int t = 0; t < down.length; t++) {
@@ -54,7 +58,8 @@ class CalibrationTest {
     }
     WindowScore sDown = b.scoreRawWindow(down);
     WindowScore sUp = b.scoreRawWindow(up);
-    assertEquals(0.0, sDown.perMetric()[0], 0.0, "a latency drop is an improvement, not an anomaly");
+    assertEquals(
+        0.0, sDown.perMetric()[0], 0.0, "a latency drop is an improvement, not an anomaly");
     assertTrue(sUp.perMetric()[0] > 5 && sUp.alarm());
     assertTrue(sDown.unified() < sUp.unified());
   }
@@ -64,12 +69,14 @@ class CalibrationTest {
     List<MetricDef> heavy = new ArrayList<>(SyntheticSeries.metrics());
     heavy.set(2, new MetricDef("m2", 10, Direction.BOTH, TransformKind.NONE));
     ModelBundle plain = AnomalyModelsTest.trained("pca");
-    ModelBundle weighted = DetectorTrainer.train(AnomalyModelsTest.HISTORY, heavy, AnomalyModelsTest.options("pca"));
+    ModelBundle weighted =
+        DetectorTrainer.train(AnomalyModelsTest.HISTORY, heavy, AnomalyModelsTest.options("pca"));
     double[][] win = SyntheticSeries.window(AnomalyModelsTest.FRESH, 1200, plain.windowLength());
     for (double[] row : win) {
       row[2] += 1.0;
     }
-    assertTrue(weighted.scoreRawWindow(win).attribution()[2] > plain.scoreRawWindow(win).attribution()[2]);
+    assertTrue(
+        weighted.scoreRawWindow(win).attribution()[2] > plain.scoreRawWindow(win).attribution()[2]);
   }
 
   @Test
@@ -87,11 +94,26 @@ class CalibrationTest {
 
   @Test
   void invalidCalibrationFailsNamingTheField() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Calibration(4, 4,
-        new Direction[] {Direction.UP}, new double[] {1}, new double[] {1}, new double[] {2}, new double[] {1}, 0, 1, 5));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Calibration(
+                    4,
+                    4,
+                    new Direction[] {Direction.UP},
+                    new double[] {1},
+                    new double[] {1},
+                    new double[] {2},
+                    new double[] {1},
+                    0,
+                    1,
+                    5));
     assertTrue(e.getMessage().contains("metric 0"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> TrainingOptions.defaults().withAlertLevel(11));
-    IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> TrainingOptions.defaults("svm"));
+    assertThrows(
+        IllegalArgumentException.class, () -> TrainingOptions.defaults().withAlertLevel(11));
+    IllegalArgumentException k =
+        assertThrows(IllegalArgumentException.class, () -> TrainingOptions.defaults("svm"));
     assertTrue(k.getMessage().contains("modelKind"));
   }
 }

@@ -58,8 +58,10 @@ class FallbackPartsTest {
 
   @Test
   void theFallbackCalibrationPutsOrdinaryNoiseAtZeroAndASustainedThreeSigmaShiftAtFive() {
-    List<MetricDef> defs = List.of(new MetricDef("a", 1, Direction.BOTH, TransformKind.NONE),
-        new MetricDef("b", 1, Direction.UP, TransformKind.NONE));
+    List<MetricDef> defs =
+        List.of(
+            new MetricDef("a", 1, Direction.BOTH, TransformKind.NONE),
+            new MetricDef("b", 1, Direction.UP, TransformKind.NONE));
     Calibration calibration = FallbackCalibration.create(defs, 12);
     double[][] noise = new double[12][2];
     for (double[] row : noise) {
@@ -75,5 +77,4 @@ class FallbackPartsTest {
     }
     assertEquals(5.0, calibration.score(shifted).perMetric()[0], 1e-9);
   }
-
 }

@@ -19,8 +19,11 @@ class FittedTransformsTest {
       raw[i][1] = i % 3 == 0 ? Double.NaN : 100 + i % 7;
     }
     FittedTransforms t = FittedTransforms.fit(raw, TWO, 10);
-    assertEquals(103.0, t.center(1), 1e-12, "median of the observed values only, not of zero-filled ones");
-    double[][] z = t.apply(new double[][] {{Double.NaN, 103}, {4.5, Double.NaN}, {Double.POSITIVE_INFINITY, 103}});
+    assertEquals(
+        103.0, t.center(1), 1e-12, "median of the observed values only, not of zero-filled ones");
+    double[][] z =
+        t.apply(
+            new double[][] {{Double.NaN, 103}, {4.5, Double.NaN}, {Double.POSITIVE_INFINITY, 103}});
     assertTrue(Double.isNaN(z[0][0]));
     assertEquals(0.0, z[0][1], 1e-12);
     assertEquals(0.0, z[1][0], 1e-12);
@@ -76,8 +79,10 @@ class FittedTransformsTest {
 
   @Test
   void rejectsRowsOfTheWrongWidth() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FittedTransforms.fit(new double[][] {{1, 2, 3}}, TWO, 10));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FittedTransforms.fit(new double[][] {{1, 2, 3}}, TWO, 10));
     assertTrue(e.getMessage().contains("expected 2"));
   }
 }

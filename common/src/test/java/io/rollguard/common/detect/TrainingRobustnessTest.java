@@ -37,15 +37,16 @@ class TrainingRobustnessTest {
   }
 
   /**
-   * The alarm threshold in DATA units: the smallest shift of one metric (in steps of 0.05) that makes
-   * at least half of 20 fresh windows alarm. Unlike the stored thresholds (which are in each model's
-   * own normalised units) it is comparable between two differently trained bundles.
+   * The alarm threshold in DATA units: the smallest shift of one metric (in steps of 0.05) that
+   * makes at least half of 20 fresh windows alarm. Unlike the stored thresholds (which are in each
+   * model's own normalised units) it is comparable between two differently trained bundles.
    */
   static double detectableShift(ModelBundle b, int metric) {
     for (double delta = 0.05; delta < 20; delta += 0.05) {
       int alarms = 0;
       for (int k = 0; k < 20; k++) {
-        double[][] win = SyntheticSeries.window(AnomalyModelsTest.FRESH, 100 + 90 * k, b.windowLength());
+        double[][] win =
+            SyntheticSeries.window(AnomalyModelsTest.FRESH, 100 + 90 * k, b.windowLength());
         for (double[] row : win) {
           row[metric] += delta;
         }
@@ -63,8 +64,10 @@ class TrainingRobustnessTest {
     for (int metric : new int[] {0, 2, 4}) {
       double c = detectableShift(clean, metric);
       double d = detectableShift(dirty, metric);
-      assertTrue(Double.isFinite(c) && Double.isFinite(d), "metric " + metric + ": " + c + " / " + d);
-      assertTrue(d / c > 0.67 && d / c < 1.5,
+      assertTrue(
+          Double.isFinite(c) && Double.isFinite(d), "metric " + metric + ": " + c + " / " + d);
+      assertTrue(
+          d / c > 0.67 && d / c < 1.5,
           "metric " + metric + ": shift needed to alarm moved from " + c + " to " + d);
     }
     double[] cleanScores = SyntheticSeries.unifiedScores(dirty, SyntheticSeries.generate(4000, 77));
@@ -72,15 +75,20 @@ class TrainingRobustnessTest {
     for (double s : cleanScores) {
       alarms += s >= dirty.calibration().alertLevel() ? 1 : 0;
     }
-    assertTrue(alarms <= cleanScores.length * 0.005, "contaminated training: " + alarms + " alarms on clean data");
+    assertTrue(
+        alarms <= cleanScores.length * 0.005,
+        "contaminated training: " + alarms + " alarms on clean data");
   }
 
   @Test
   void anomaliesInTheTrainingPartAreTrimmedAway() {
     // Defaults: 2% anomalous rows in the part the model is fitted on (the first 80%).
     int head = (int) (AnomalyModelsTest.HISTORY.length * 0.8);
-    ModelBundle dirty = DetectorTrainer.train(contaminate(AnomalyModelsTest.HISTORY, 5, head), SyntheticSeries.metrics(),
-        AnomalyModelsTest.options("pca"));
+    ModelBundle dirty =
+        DetectorTrainer.train(
+            contaminate(AnomalyModelsTest.HISTORY, 5, head),
+            SyntheticSeries.metrics(),
+            AnomalyModelsTest.options("pca"));
     assertBarelyChanged(AnomalyModelsTest.trained("pca"), dirty);
   }
 
@@ -88,15 +96,24 @@ class TrainingRobustnessTest {
   void robustTailAlsoToleratesAnomaliesInTheCalibrationTail() {
     // 2% anomalous rows everywhere, including the held-back tail used for k and thresholds.
     TrainingOptions robust = AnomalyModelsTest.options("pca").withRobustTail(true);
-    ModelBundle clean = DetectorTrainer.train(AnomalyModelsTest.HISTORY, SyntheticSeries.metrics(), robust);
-    ModelBundle dirty = DetectorTrainer.train(contaminate(AnomalyModelsTest.HISTORY, 5), SyntheticSeries.metrics(), robust);
+    ModelBundle clean =
+        DetectorTrainer.train(AnomalyModelsTest.HISTORY, SyntheticSeries.metrics(), robust);
+    ModelBundle dirty =
+        DetectorTrainer.train(
+            contaminate(AnomalyModelsTest.HISTORY, 5), SyntheticSeries.metrics(), robust);
     assertBarelyChanged(clean, dirty);
   }
 
   @Test
   void tooShortHistoryFailsWithAClearMessage() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DetectorTrainer.train(SyntheticSeries.generate(40, 1), SyntheticSeries.metrics(), TrainingOptions.defaults()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DetectorTrainer.train(
+                    SyntheticSeries.generate(40, 1),
+                    SyntheticSeries.metrics(),
+                    TrainingOptions.defaults()));
     assertTrue(e.getMessage().contains("needs at least"), e.getMessage());
   }
 
@@ -108,7 +125,9 @@ class TrainingRobustnessTest {
     }
     double[][] h = contaminate(AnomalyModelsTest.HISTORY, 9);
     h[10][1] = Double.NaN;
-    ModelBundle b = DetectorTrainer.train(h, ts, SyntheticSeries.metrics(), AnomalyModelsTest.options("baseline"));
+    ModelBundle b =
+        DetectorTrainer.train(
+            h, ts, SyntheticSeries.metrics(), AnomalyModelsTest.options("baseline"));
     TrainingSummary s = b.summary();
     assertEquals("baseline", s.modelKind());
     assertEquals(h.length, s.rows());

@@ -21,7 +21,8 @@ class PayloadCodecTest {
   private static final String KEY_JSON =
       "\"key\":{\"namespace\":\"shop\",\"app\":\"checkout\",\"role\":\"canary\",\"podTemplateHash\":\"6d4f9b7c8d\"}";
   private static final String WINDOW_HEAD =
-      "{\"schemaVersion\":1," + KEY_JSON
+      "{\"schemaVersion\":1,"
+          + KEY_JSON
           + ",\"start\":0,\"end\":120000,\"stepMillis\":60000,\"metrics\":[\"a\",\"b\"],";
 
   private static byte[] utf8(String s) {
@@ -33,7 +34,8 @@ class PayloadCodecTest {
   }
 
   private static Window window(double[][] values) {
-    return new Window(1, KEY, 0, values.length * 60_000L, 60_000, List.of("a", "b"), values, 0.75, 1);
+    return new Window(
+        1, KEY, 0, values.length * 60_000L, 60_000, List.of("a", "b"), values, 0.75, 1);
   }
 
   @Test
@@ -55,7 +57,8 @@ class PayloadCodecTest {
   void jsonNullCellBecomesNaN() throws Exception {
     Window w =
         CODEC.decode(
-            utf8(WINDOW_HEAD + "\"values\":[[null,1],[2,null]],\"coverage\":0.5,\"filledCells\":0}"),
+            utf8(
+                WINDOW_HEAD + "\"values\":[[null,1],[2,null]],\"coverage\":0.5,\"filledCells\":0}"),
             Window.class);
     assertTrue(Double.isNaN(w.values()[0][0]));
     assertEquals(1.0, w.values()[0][1]);
@@ -75,7 +78,8 @@ class PayloadCodecTest {
     assertEquals(s, back);
     assertTrue(back.values().containsKey("missing"));
     assertNull(back.values().get("missing"));
-    assertEquals(List.of("z_last_alphabetically", "missing", "a"), List.copyOf(back.values().keySet()));
+    assertEquals(
+        List.of("z_last_alphabetically", "missing", "a"), List.copyOf(back.values().keySet()));
   }
 
   @Test
@@ -90,10 +94,11 @@ class PayloadCodecTest {
   void unknownFieldsAreIgnoredAtEveryLevel() throws Exception {
     Sample s =
         CODEC.decode(
-            utf8("{\"schemaVersion\":1,\"addedLater\":{\"deep\":[1,2,{}]},"
-                + "\"key\":{\"namespace\":\"shop\",\"app\":\"checkout\",\"role\":\"canary\","
-                + "\"podTemplateHash\":\"6d4f9b7c8d\",\"cluster\":\"eu-1\"},"
-                + "\"timestamp\":7,\"values\":{\"x\":2}}"),
+            utf8(
+                "{\"schemaVersion\":1,\"addedLater\":{\"deep\":[1,2,{}]},"
+                    + "\"key\":{\"namespace\":\"shop\",\"app\":\"checkout\",\"role\":\"canary\","
+                    + "\"podTemplateHash\":\"6d4f9b7c8d\",\"cluster\":\"eu-1\"},"
+                    + "\"timestamp\":7,\"values\":{\"x\":2}}"),
             Sample.class);
     assertEquals(new Sample(KEY, 7, Map.of("x", 2.0)), s);
   }
@@ -119,13 +124,15 @@ class PayloadCodecTest {
 
   @Test
   void nullBytesAreMalformed() {
-    PayloadException e = assertThrows(PayloadException.class, () -> CODEC.decode(null, Window.class));
+    PayloadException e =
+        assertThrows(PayloadException.class, () -> CODEC.decode(null, Window.class));
     assertEquals(PayloadException.Reason.MALFORMED_JSON, e.reason());
   }
 
   @Test
   void missingSchemaVersionIsUnsupported() {
-    PayloadException e = decodeFails("{" + KEY_JSON + ",\"timestamp\":1,\"values\":{}}", Sample.class);
+    PayloadException e =
+        decodeFails("{" + KEY_JSON + ",\"timestamp\":1,\"values\":{}}", Sample.class);
     assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason());
     assertTrue(e.getMessage().contains("Sample.schemaVersion: missing"), e.getMessage());
   }
@@ -142,7 +149,9 @@ class PayloadCodecTest {
   @ValueSource(strings = {"\"1\"", "1.0", "null", "true", "{}", "99999999999"})
   void nonIntegerSchemaVersionIsUnsupported(String version) {
     PayloadException e =
-        decodeFails("{\"schemaVersion\":" + version + "," + KEY_JSON + ",\"timestamp\":1,\"values\":{}}", Sample.class);
+        decodeFails(
+            "{\"schemaVersion\":" + version + "," + KEY_JSON + ",\"timestamp\":1,\"values\":{}}",
+            Sample.class);
     assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason(), e.getMessage());
   }
 
@@ -162,7 +171,11 @@ class PayloadCodecTest {
   void nonFiniteOrNonNumericSampleValueIsRejectedNotZeroFilled(String value) {
     PayloadException e =
         decodeFails(
-            "{\"schemaVersion\":1," + KEY_JSON + ",\"timestamp\":1,\"values\":{\"cpu\":" + value + "}}",
+            "{\"schemaVersion\":1,"
+                + KEY_JSON
+                + ",\"timestamp\":1,\"values\":{\"cpu\":"
+                + value
+                + "}}",
             Sample.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
     assertTrue(e.getMessage().startsWith("Sample.values.cpu: "), e.getMessage());
@@ -171,7 +184,9 @@ class PayloadCodecTest {
   @Test
   void nonFiniteScalarIsRejected() {
     PayloadException e =
-        decodeFails(WINDOW_HEAD + "\"values\":[[1,2]],\"coverage\":Infinity,\"filledCells\":0}", Window.class);
+        decodeFails(
+            WINDOW_HEAD + "\"values\":[[1,2]],\"coverage\":Infinity,\"filledCells\":0}",
+            Window.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
     assertTrue(e.getMessage().startsWith("Window.coverage: non-finite"), e.getMessage());
   }
@@ -179,15 +194,20 @@ class PayloadCodecTest {
   @Test
   void stringInMatrixIsRejected() {
     PayloadException e =
-        decodeFails(WINDOW_HEAD + "\"values\":[[1,\"2\"]],\"coverage\":1,\"filledCells\":0}", Window.class);
+        decodeFails(
+            WINDOW_HEAD + "\"values\":[[1,\"2\"]],\"coverage\":1,\"filledCells\":0}", Window.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
-    assertTrue(e.getMessage().startsWith("Window.values[0][1]: expected a number or null"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Window.values[0][1]: expected a number or null"),
+        e.getMessage());
   }
 
   @Test
   void nullRowIsRejected() {
     PayloadException e =
-        decodeFails(WINDOW_HEAD + "\"values\":[[1,2],null],\"coverage\":1,\"filledCells\":0}", Window.class);
+        decodeFails(
+            WINDOW_HEAD + "\"values\":[[1,2],null],\"coverage\":1,\"filledCells\":0}",
+            Window.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
     assertTrue(e.getMessage().startsWith("Window.values[1]: "), e.getMessage());
   }
@@ -195,9 +215,11 @@ class PayloadCodecTest {
   @Test
   void recordConstructorRejectionIsAnInvalidFieldWithItsMessage() {
     PayloadException ragged =
-        decodeFails(WINDOW_HEAD + "\"values\":[[1,2],[3]],\"coverage\":1,\"filledCells\":0}", Window.class);
+        decodeFails(
+            WINDOW_HEAD + "\"values\":[[1,2],[3]],\"coverage\":1,\"filledCells\":0}", Window.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, ragged.reason());
-    assertTrue(ragged.getMessage().contains("every window row must have 2 values"), ragged.getMessage());
+    assertTrue(
+        ragged.getMessage().contains("every window row must have 2 values"), ragged.getMessage());
 
     PayloadException blank =
         decodeFails(
@@ -208,14 +230,16 @@ class PayloadCodecTest {
     assertEquals("Sample.key: scoring key field 'namespace' is blank", blank.getMessage());
 
     PayloadException nullKey =
-        decodeFails("{\"schemaVersion\":1,\"key\":null,\"timestamp\":1,\"values\":{}}", Sample.class);
+        decodeFails(
+            "{\"schemaVersion\":1,\"key\":null,\"timestamp\":1,\"values\":{}}", Sample.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, nullKey.reason());
     assertTrue(nullKey.getMessage().contains("key"), nullKey.getMessage());
   }
 
   @Test
   void missingRequiredFieldIsNotDefaultedToZero() {
-    PayloadException e = decodeFails("{\"schemaVersion\":1," + KEY_JSON + ",\"values\":{}}", Sample.class);
+    PayloadException e =
+        decodeFails("{\"schemaVersion\":1," + KEY_JSON + ",\"values\":{}}", Sample.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
     assertEquals("Sample.timestamp: missing required field", e.getMessage());
   }
@@ -223,7 +247,8 @@ class PayloadCodecTest {
   @Test
   void nullForPrimitiveIsRejected() {
     PayloadException e =
-        decodeFails(WINDOW_HEAD + "\"values\":[[1,2]],\"coverage\":null,\"filledCells\":0}", Window.class);
+        decodeFails(
+            WINDOW_HEAD + "\"values\":[[1,2]],\"coverage\":null,\"filledCells\":0}", Window.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason());
     assertTrue(e.getMessage().startsWith("Window.coverage: "), e.getMessage());
   }
@@ -253,7 +278,8 @@ class PayloadCodecTest {
   @Test
   void sourcesAreLowercaseOnTheWire() throws Exception {
     AnomalyRecord r =
-        new AnomalyRecord(KEY, 60_000, 0, Map.of("a", 0.0), Map.of(), AnomalyRecord.Source.STATIC, null);
+        new AnomalyRecord(
+            KEY, 60_000, 0, Map.of("a", 0.0), Map.of(), AnomalyRecord.Source.STATIC, null);
     String json = new String(CODEC.encode(r), StandardCharsets.UTF_8);
     assertTrue(json.contains("\"source\":\"static\""), json);
     assertEquals(r, CODEC.decode(utf8(json), AnomalyRecord.class));
@@ -262,7 +288,8 @@ class PayloadCodecTest {
   @Test
   void infinityCannotBeEncoded() {
     Window w = window(new double[][] {{1, Double.POSITIVE_INFINITY}});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CODEC.encode(w));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> CODEC.encode(w));
     assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
   }
 
@@ -281,12 +308,23 @@ class PayloadCodecTest {
             PreprocessedWindow.ok(w, "v1", new double[][] {{0.1, Double.NaN}, {-0.2, 0.3}}),
             PreprocessedWindow.noModel(w),
             new InferenceResult(
-                KEY, 0, 120_000, 60_000, List.of("a", "b"),
-                new double[][] {{0.5, Double.NaN}, {-1, 2}}, InferenceResult.Source.FALLBACK, null),
+                KEY,
+                0,
+                120_000,
+                60_000,
+                List.of("a", "b"),
+                new double[][] {{0.5, Double.NaN}, {-1, 2}},
+                InferenceResult.Source.FALLBACK,
+                null),
             new TrainRequest("shop", "checkout", 5, TrainRequest.Reason.NO_MODEL, null),
             new AnomalyRecord(
-                KEY, 120_000, 4.2, Map.of("a", 4.2, "b", 0.0), Map.of("a", 1.0, "b", 0.0),
-                AnomalyRecord.Source.MODEL, "v1"));
+                KEY,
+                120_000,
+                4.2,
+                Map.of("a", 4.2, "b", 0.0),
+                Map.of("a", 1.0, "b", 0.0),
+                AnomalyRecord.Source.MODEL,
+                "v1"));
     for (Object p : payloads) {
       byte[] bytes = CODEC.encode(p);
       assertEquals(p, CODEC.decode(bytes, p.getClass()), new String(bytes, StandardCharsets.UTF_8));
@@ -300,7 +338,8 @@ class PayloadCodecTest {
         new String(
             CODEC.encode(PreprocessedWindow.noModel(window(new double[][] {{1, 2}}))),
             StandardCharsets.UTF_8);
-    assertTrue(json.contains("\"status\":\"NO_MODEL\",\"modelVersion\":null,\"normalized\":null"), json);
+    assertTrue(
+        json.contains("\"status\":\"NO_MODEL\",\"modelVersion\":null,\"normalized\":null"), json);
   }
 
   @Test
@@ -314,8 +353,16 @@ class PayloadCodecTest {
         values[i][j] = 1000 * Math.sin(i * 8 + j) / 7;
       }
     }
-    List<String> metrics = List.of("latency_p99", "error_ratio", "request_rate", "cpu_usage",
-        "memory_working_set", "gc_pause", "queue_depth", "open_connections");
+    List<String> metrics =
+        List.of(
+            "latency_p99",
+            "error_ratio",
+            "request_rate",
+            "cpu_usage",
+            "memory_working_set",
+            "gc_pause",
+            "queue_depth",
+            "open_connections");
     Window w = new Window(1, KEY, 0, 720_000, 60_000, metrics, values, 1.0, 0);
     int size = CODEC.encode(w).length;
     assertTrue(size < 2300, "12 x 8 window encodes to " + size + " bytes");

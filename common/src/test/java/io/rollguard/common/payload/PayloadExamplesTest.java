@@ -56,12 +56,15 @@ class PayloadExamplesTest {
     if (configured != null && Files.isDirectory(Path.of(configured, "pipelines"))) {
       return Path.of(configured);
     }
-    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        dir != null;
+        dir = dir.getParent()) {
       if (Files.isDirectory(dir.resolve("pipelines"))) {
         return dir;
       }
     }
-    throw new IllegalStateException("cannot find the repository root (a directory containing pipelines/)");
+    throw new IllegalStateException(
+        "cannot find the repository root (a directory containing pipelines/)");
   }
 
   private static List<Path> exampleFiles() throws IOException {
@@ -90,7 +93,11 @@ class PayloadExamplesTest {
     JsonNode actual = PLAIN_JSON.readTree(reencoded);
     assertTrue(
         expected.equals(NUMERIC_VALUE, actual),
-        file.getFileName() + " changed on a round trip:\n  file:    " + expected + "\n  encoded: " + actual);
+        file.getFileName()
+            + " changed on a round trip:\n  file:    "
+            + expected
+            + "\n  encoded: "
+            + actual);
     assertEquals(decoded, PayloadCodec.shared().decode(reencoded, type));
   }
 
@@ -106,7 +113,8 @@ class PayloadExamplesTest {
   void payloadsMdShowsEachExampleVerbatim() throws IOException {
     String doc = Files.readString(repoRoot().resolve("docs/payloads.md"));
     // "... (examples/window.json):" followed by the fenced block that shows it.
-    Pattern example = Pattern.compile("\\(examples/([a-z-]+\\.json)\\)[^`]*```json\\n(.*?)```", Pattern.DOTALL);
+    Pattern example =
+        Pattern.compile("\\(examples/([a-z-]+\\.json)\\)[^`]*```json\\n(.*?)```", Pattern.DOTALL);
     Matcher m = example.matcher(doc);
     Map<String, String> blocks = new HashMap<>();
     while (m.find()) {

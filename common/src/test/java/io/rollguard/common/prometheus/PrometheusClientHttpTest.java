@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Status handling, retries and auth against a real HTTP server that answers scripted responses
- * (the failure modes a real Prometheus cannot be made to produce on demand: 429, 503, slow answers).
+ * Status handling, retries and auth against a real HTTP server that answers scripted responses (the
+ * failure modes a real Prometheus cannot be made to produce on demand: 429, 503, slow answers).
  */
 class PrometheusClientHttpTest {
 
@@ -61,8 +61,10 @@ class PrometheusClientHttpTest {
 
   private void answer(HttpExchange exchange) throws IOException {
     authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-    forms.add(URLDecoder.decode(
-        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+    forms.add(
+        URLDecoder.decode(
+            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+            StandardCharsets.UTF_8));
     Scripted next = script.isEmpty() ? new Scripted(500, "script exhausted", 0) : script.poll();
     if (next.delayMillis() > 0) {
       try {
@@ -100,13 +102,16 @@ class PrometheusClientHttpTest {
     List<RangeSeries> series = client(settings()).queryRange("up", GRID);
     assertEquals(1, series.size());
     assertArrayEquals(new long[] {60_000, 120_000, 180_000}, series.get(0).timestamps());
-    assertArrayEquals(new double[] {1.5, Double.NaN, Double.POSITIVE_INFINITY}, series.get(0).values());
+    assertArrayEquals(
+        new double[] {1.5, Double.NaN, Double.POSITIVE_INFINITY}, series.get(0).values());
     assertEquals("query=up&start=60&end=180&step=60", forms.get(0));
   }
 
   @Test
   void retries503And429WithBackoffThenSucceeds() throws Exception {
-    script.add(new Scripted(503, "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"busy\"}", 0));
+    script.add(
+        new Scripted(
+            503, "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"busy\"}", 0));
     script.add(new Scripted(429, "too many requests", 0));
     script.add(new Scripted(200, OK_BODY, 0));
     assertEquals(1, client(settings()).queryRange("up", GRID).size());
@@ -129,10 +134,14 @@ class PrometheusClientHttpTest {
 
   @Test
   void badQueryIsNotRetriedAndNamesTheError() {
-    script.add(new Scripted(400,
-        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error: unexpected }\"}", 0));
+    script.add(
+        new Scripted(
+            400,
+            "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error: unexpected }\"}",
+            0));
     PrometheusException e =
-        assertThrows(PrometheusException.class, () -> client(settings()).queryRange("rate(x[}", GRID));
+        assertThrows(
+            PrometheusException.class, () -> client(settings()).queryRange("rate(x[}", GRID));
     assertEquals(PrometheusException.Kind.BAD_QUERY, e.kind());
     assertEquals("bad_data", e.errorType());
     assertTrue(e.getMessage().contains("parse error"), e.getMessage());
@@ -160,7 +169,9 @@ class PrometheusClientHttpTest {
 
   @Test
   void successWithoutAMatrixIsABadResponse() {
-    script.add(new Scripted(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", 0));
+    script.add(
+        new Scripted(
+            200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", 0));
     PrometheusException e =
         assertThrows(PrometheusException.class, () -> client(settings()).queryRange("up", GRID));
     assertEquals(PrometheusException.Kind.BAD_RESPONSE, e.kind());
@@ -173,22 +184,31 @@ class PrometheusClientHttpTest {
     client(settings().withBearerToken("s3cret")).queryRange("up", GRID);
     client(settings().withBasicAuth("alice", "pw")).queryRange("up", GRID);
     assertEquals("Bearer s3cret", authorizations.get(0));
-    assertEquals("Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8)),
+    assertEquals(
+        "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8)),
         authorizations.get(1));
   }
 
   @Test
   void chunksLongRangesWithTheStepOnEveryRequestAndNoDuplicateBoundary() throws Exception {
     // 5 points at 3 points per request: [60..180] and [240..300].
-    script.add(new Scripted(200,
-        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"app\":\"a\"},"
-            + "\"values\":[[60,\"1\"],[120,\"2\"],[180,\"3\"]]}]}}", 0));
-    script.add(new Scripted(200,
-        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"app\":\"a\"},"
-            + "\"values\":[[240,\"4\"],[300,\"5\"]]},{\"metric\":{\"app\":\"b\"},\"values\":[[300,\"9\"]]}]}}", 0));
+    script.add(
+        new Scripted(
+            200,
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"app\":\"a\"},"
+                + "\"values\":[[60,\"1\"],[120,\"2\"],[180,\"3\"]]}]}}",
+            0));
+    script.add(
+        new Scripted(
+            200,
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"app\":\"a\"},"
+                + "\"values\":[[240,\"4\"],[300,\"5\"]]},{\"metric\":{\"app\":\"b\"},\"values\":[[300,\"9\"]]}]}}",
+            0));
     List<RangeSeries> series =
-        client(settings().withMaxPointsPerRequest(3)).queryRange("up", new StepGrid(60_000, 60_000, 5));
-    assertEquals(List.of("query=up&start=60&end=180&step=60", "query=up&start=240&end=300&step=60"), forms);
+        client(settings().withMaxPointsPerRequest(3))
+            .queryRange("up", new StepGrid(60_000, 60_000, 5));
+    assertEquals(
+        List.of("query=up&start=60&end=180&step=60", "query=up&start=240&end=300&step=60"), forms);
     assertEquals(2, series.size());
     assertArrayEquals(new double[] {1, 2, 3, 4, 5}, series.get(0).values());
     assertArrayEquals(new long[] {300_000}, series.get(1).timestamps());
@@ -198,10 +218,20 @@ class PrometheusClientHttpTest {
   void settingsRejectBothAuthKindsAndNeverPrintSecrets() {
     PrometheusClientSettings s = settings().withBearerToken("s3cret");
     assertTrue(!s.toString().contains("s3cret"));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PrometheusClientSettings(URI.create("http://x"), "t", "u", "p", null,
-            Duration.ofSeconds(1), RetryPolicy.DEFAULT, 100));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PrometheusClientSettings(
+                URI.create("http://x"),
+                "t",
+                "u",
+                "p",
+                null,
+                Duration.ofSeconds(1),
+                RetryPolicy.DEFAULT,
+                100));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PrometheusClientSettings.of(URI.create("http://x")).withMaxPointsPerRequest(20_000));
   }
 }

@@ -20,11 +20,15 @@ import org.junit.jupiter.api.Test;
 class PrometheusClientRealServerTest {
 
   private static final long STEP = 60_000;
+
   /** 3 hours of minute samples ending 30 minutes ago, on the minute. */
   private static final long END = (Instant.now().toEpochMilli() / STEP) * STEP - 30 * STEP;
+
   private static final long START = END - 180 * STEP;
+
   /** Raw samples are absent from here for 10 minutes: longer than the 5 m lookback. */
   private static final long GAP_FROM = START + 100 * STEP;
+
   private static final long GAP_TO = GAP_FROM + 10 * STEP;
 
   private static PrometheusServer prometheus;
@@ -36,9 +40,10 @@ class PrometheusClientRealServerTest {
       if (t >= GAP_FROM && t < GAP_TO) {
         continue;
       }
-      double value = t == START + 5 * STEP ? Double.NaN
-          : t == START + 6 * STEP ? Double.POSITIVE_INFINITY
-          : (t - START) / (double) STEP;
+      double value =
+          t == START + 5 * STEP
+              ? Double.NaN
+              : t == START + 6 * STEP ? Double.POSITIVE_INFINITY : (t - START) / (double) STEP;
       text.gauge("rg_test_value", Map.of("app", "checkout", "namespace", "shop"), t, value);
     }
     prometheus = PrometheusServer.builder().openMetrics(text.build()).start();
@@ -55,9 +60,9 @@ class PrometheusClientRealServerTest {
     // Prometheus answers the newest raw sample in [t - 5m, t] (the lookback includes its start).
     for (long s = t; s >= t - 5 * STEP; s -= STEP) {
       if (s >= START && s <= END && !(s >= GAP_FROM && s < GAP_TO)) {
-        return s == START + 5 * STEP ? Double.NaN
-            : s == START + 6 * STEP ? Double.POSITIVE_INFINITY
-            : (s - START) / (double) STEP;
+        return s == START + 5 * STEP
+            ? Double.NaN
+            : s == START + 6 * STEP ? Double.POSITIVE_INFINITY : (s - START) / (double) STEP;
       }
     }
     return Double.NaN;
@@ -86,16 +91,18 @@ class PrometheusClientRealServerTest {
   @Test
   void chunkedQueryEqualsUnchunkedQuery() throws Exception {
     AtomicInteger requests = new AtomicInteger();
-    PrometheusClient.Listener counting = new PrometheusClient.Listener() {
-      @Override
-      public void onResponse(int httpStatus, Duration elapsed) {
-        requests.incrementAndGet();
-      }
-    };
+    PrometheusClient.Listener counting =
+        new PrometheusClient.Listener() {
+          @Override
+          public void onResponse(int httpStatus, Duration elapsed) {
+            requests.incrementAndGet();
+          }
+        };
     StepGrid grid = new StepGrid(START, STEP, 181);
     PrometheusClient whole = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
-    PrometheusClient chunked = new PrometheusClient(
-        PrometheusClientSettings.of(prometheus.url()).withMaxPointsPerRequest(50), counting);
+    PrometheusClient chunked =
+        new PrometheusClient(
+            PrometheusClientSettings.of(prometheus.url()).withMaxPointsPerRequest(50), counting);
     RangeSeries a = whole.queryRange("rg_test_value", grid).get(0);
     RangeSeries b = chunked.queryRange("rg_test_value", grid).get(0);
     assertEquals(4, requests.get());
@@ -111,10 +118,14 @@ class PrometheusClientRealServerTest {
     RangeSeries series = client.queryRange("rg_test_value", grid).get(0);
     assertEquals(12_000, grid.place(series).length);
     assertEquals(expected(END), series.values()[series.size() - 1], 0.0);
-    PrometheusClient unchunked = new PrometheusClient(
-        PrometheusClientSettings.of(prometheus.url()).withMaxPointsPerRequest(PrometheusClientSettings.PROMETHEUS_MAX_POINTS));
-    PrometheusException e = assertThrows(PrometheusException.class,
-        () -> unchunked.queryRangeOnce("rg_test_value", END - 11_999_000, END, 1_000));
+    PrometheusClient unchunked =
+        new PrometheusClient(
+            PrometheusClientSettings.of(prometheus.url())
+                .withMaxPointsPerRequest(PrometheusClientSettings.PROMETHEUS_MAX_POINTS));
+    PrometheusException e =
+        assertThrows(
+            PrometheusException.class,
+            () -> unchunked.queryRangeOnce("rg_test_value", END - 11_999_000, END, 1_000));
     assertEquals(PrometheusException.Kind.BAD_QUERY, e.kind());
     assertTrue(e.getMessage().contains("11,000"), e.getMessage());
   }
@@ -122,8 +133,10 @@ class PrometheusClientRealServerTest {
   @Test
   void invalidPromQLIsABadQueryWithPrometheusMessage() {
     PrometheusClient client = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
-    PrometheusException e = assertThrows(PrometheusException.class,
-        () -> client.queryRange("sum(rate(rg_test_value[5m]", new StepGrid(START, STEP, 3)));
+    PrometheusException e =
+        assertThrows(
+            PrometheusException.class,
+            () -> client.queryRange("sum(rate(rg_test_value[5m]", new StepGrid(START, STEP, 3)));
     assertEquals(PrometheusException.Kind.BAD_QUERY, e.kind());
     assertEquals(400, e.httpStatus());
     assertEquals("bad_data", e.errorType());

@@ -19,14 +19,19 @@ class PrometheusClientTlsTest {
     String data = new OpenMetricsText().gauge("rg_tls_value", Map.of("a", "b"), t, 42).build();
     try (PrometheusServer prometheus = PrometheusServer.builder().openMetrics(data).tls().start()) {
       assertEquals("https", prometheus.url().getScheme());
-      PrometheusClient trusting = new PrometheusClient(
-          PrometheusClientSettings.of(prometheus.url()).withCaFile(prometheus.certificate().certFile()));
+      PrometheusClient trusting =
+          new PrometheusClient(
+              PrometheusClientSettings.of(prometheus.url())
+                  .withCaFile(prometheus.certificate().certFile()));
       List<RangeSeries> series = trusting.queryRange("rg_tls_value", new StepGrid(t, 60_000, 1));
       assertEquals(42.0, series.get(0).values()[0]);
 
-      PrometheusClient untrusting = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
-      PrometheusException e = assertThrows(PrometheusException.class,
-          () -> untrusting.queryRange("rg_tls_value", new StepGrid(t, 60_000, 1)));
+      PrometheusClient untrusting =
+          new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+      PrometheusException e =
+          assertThrows(
+              PrometheusException.class,
+              () -> untrusting.queryRange("rg_tls_value", new StepGrid(t, 60_000, 1)));
       assertEquals(PrometheusException.Kind.REFUSED, e.kind());
       assertTrue(e.getMessage().contains("caFile"), e.getMessage());
     }

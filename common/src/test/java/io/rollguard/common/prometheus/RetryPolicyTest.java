@@ -20,8 +20,10 @@ class RetryPolicyTest {
 
   @Test
   void rejectsInvalidSettings() {
-    assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new RetryPolicy(2, Duration.ofSeconds(2), Duration.ofSeconds(1)));
   }
 }

@@ -14,7 +14,8 @@ class StepGridTest {
   @Test
   void alignedRoundsStartUpAndEndDownToStepBoundaries() {
     StepGrid grid =
-        StepGrid.aligned(Instant.ofEpochMilli(60_001), Instant.ofEpochMilli(299_999), Duration.ofMinutes(1));
+        StepGrid.aligned(
+            Instant.ofEpochMilli(60_001), Instant.ofEpochMilli(299_999), Duration.ofMinutes(1));
     assertEquals(120_000, grid.startMillis());
     assertEquals(240_000, grid.endMillis());
     assertEquals(3, grid.points());
@@ -22,15 +23,21 @@ class StepGridTest {
 
   @Test
   void alignedRejectsARangeWithoutABoundary() {
-    assertThrows(IllegalArgumentException.class,
-        () -> StepGrid.aligned(Instant.ofEpochMilli(1), Instant.ofEpochMilli(59_999), Duration.ofMinutes(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            StepGrid.aligned(
+                Instant.ofEpochMilli(1), Instant.ofEpochMilli(59_999), Duration.ofMinutes(1)));
   }
 
   @Test
   void placePutsNaNWhereAStepIsAbsentAndIgnoresOffGridPoints() {
     StepGrid grid = new StepGrid(0, 10, 5);
-    RangeSeries series = new RangeSeries(
-        Map.of("a", "b"), new long[] {0, 15, 20, 40}, new double[] {1, 99, 2, Double.POSITIVE_INFINITY});
+    RangeSeries series =
+        new RangeSeries(
+            Map.of("a", "b"),
+            new long[] {0, 15, 20, 40},
+            new double[] {1, 99, 2, Double.POSITIVE_INFINITY});
     assertArrayEquals(
         new double[] {1, Double.NaN, 2, Double.NaN, Double.POSITIVE_INFINITY}, grid.place(series));
   }

@@ -19,18 +19,23 @@ class RedisConnectionsTest {
   @Test
   void connectsWithPasswordAndRefusesAWrongOne() {
     try (RedisServer redis = RedisServer.start("pa55")) {
-      RedisConnectionSettings good = new RedisConnectionSettings(
-          redis.url(), null, "pa55", false, null, Duration.ofSeconds(2), 4);
+      RedisConnectionSettings good =
+          new RedisConnectionSettings(
+              redis.url(), null, "pa55", false, null, Duration.ofSeconds(2), 4);
       try (JedisPooled jedis = RedisConnections.open(good)) {
         jedis.set("k", "v");
         assertEquals("v", jedis.get("k"));
       }
-      RedisConnectionSettings bad = new RedisConnectionSettings(
-          redis.url(), null, "wrong", false, null, Duration.ofSeconds(2), 4);
+      RedisConnectionSettings bad =
+          new RedisConnectionSettings(
+              redis.url(), null, "wrong", false, null, Duration.ofSeconds(2), 4);
       try (JedisPooled jedis = RedisConnections.open(bad)) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> jedis.get("k"));
-        assertTrue(e instanceof JedisDataException || e.getCause() instanceof JedisDataException
-            || String.valueOf(e.getMessage()).contains("WRONGPASS"), e.toString());
+        assertTrue(
+            e instanceof JedisDataException
+                || e.getCause() instanceof JedisDataException
+                || String.valueOf(e.getMessage()).contains("WRONGPASS"),
+            e.toString());
       }
     }
   }
@@ -52,15 +57,29 @@ class RedisConnectionsTest {
   @Test
   void connectsOverTlsTrustingTheCaFile() {
     try (RedisServer redis = RedisServer.startTls()) {
-      RedisConnectionSettings settings = new RedisConnectionSettings(redis.url(), null, null, false,
-          redis.certificate().certFile(), Duration.ofSeconds(2), 2);
+      RedisConnectionSettings settings =
+          new RedisConnectionSettings(
+              redis.url(),
+              null,
+              null,
+              false,
+              redis.certificate().certFile(),
+              Duration.ofSeconds(2),
+              2);
       assertTrue(settings.useTls());
       try (JedisPooled jedis = RedisConnections.open(settings)) {
         jedis.set("tls", "yes");
         assertEquals("yes", jedis.get("tls"));
       }
-      RedisConnectionSettings plain = new RedisConnectionSettings(
-          URI.create("redis://127.0.0.1:" + redis.port()), null, null, false, null, Duration.ofSeconds(1), 2);
+      RedisConnectionSettings plain =
+          new RedisConnectionSettings(
+              URI.create("redis://127.0.0.1:" + redis.port()),
+              null,
+              null,
+              false,
+              null,
+              Duration.ofSeconds(1),
+              2);
       try (JedisPooled jedis = RedisConnections.open(plain)) {
         assertThrows(JedisConnectionException.class, () -> jedis.get("tls"));
       }
@@ -69,7 +88,8 @@ class RedisConnectionsTest {
 
   @Test
   void settingsParseUrlCredentialsDatabaseAndTls() {
-    RedisConnectionSettings s = RedisConnectionSettings.of(URI.create("rediss://bob:pw@redis.svc:6380/3"));
+    RedisConnectionSettings s =
+        RedisConnectionSettings.of(URI.create("rediss://bob:pw@redis.svc:6380/3"));
     assertTrue(s.useTls());
     assertEquals(6380, s.port());
     assertEquals(3, s.database());
@@ -81,7 +101,8 @@ class RedisConnectionsTest {
     assertEquals(6379, plain.port());
     assertEquals(0, plain.database());
     assertNull(plain.effectivePassword());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> RedisConnectionSettings.of(URI.create("http://redis.svc:6379")));
   }
 }

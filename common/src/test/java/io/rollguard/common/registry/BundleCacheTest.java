@@ -31,10 +31,19 @@ class BundleCacheTest {
     ModelBundle bundle = Bundles.trained(1);
     try (RedisServer server = RedisServer.start();
         JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(server.url()))) {
-      RedisModelRegistry registry = new RedisModelRegistry(jedis, "c:", Duration.ofDays(7), Clock.systemUTC());
+      RedisModelRegistry registry =
+          new RedisModelRegistry(jedis, "c:", Duration.ofDays(7), Clock.systemUTC());
       PrometheusRegistry metrics = new PrometheusRegistry();
       // Runnable::run makes background refreshes synchronous, so the test needs no sleeps.
-      BundleCache cache = new BundleCache(registry, 100, Duration.ofMinutes(1), Duration.ofHours(1), Runnable::run, ticker, metrics);
+      BundleCache cache =
+          new BundleCache(
+              registry,
+              100,
+              Duration.ofMinutes(1),
+              Duration.ofHours(1),
+              Runnable::run,
+              ticker,
+              metrics);
       StoredBundle v1 = registry.save(SHOP, bundle);
 
       assertEquals(v1.version(), cache.latest(SHOP).orElseThrow().version());
@@ -42,12 +51,16 @@ class BundleCacheTest {
 
       server.stop();
       advance(Duration.ofMinutes(2)); // due for refresh: the refresh fails
-      assertEquals(v1.version(), cache.latest(SHOP).orElseThrow().version(), "stale entry keeps serving");
+      assertEquals(
+          v1.version(), cache.latest(SHOP).orElseThrow().version(), "stale entry keeps serving");
       assertEquals(v1.version(), cache.pinned(SHOP, v1.version()).orElseThrow().version());
       EntityId unseen = new EntityId("shop", "never-seen");
-      assertTrue(cache.latest(unseen).isEmpty(), "nothing cached + outage = no bundle, not a crash");
-      assertTrue(counter(metrics, "rollguard_registry_errors_total", "operation", "load_latest") >= 2);
-      assertTrue(counter(metrics, "rollguard_bundle_lookups_total", "result", "registry_error") >= 1);
+      assertTrue(
+          cache.latest(unseen).isEmpty(), "nothing cached + outage = no bundle, not a crash");
+      assertTrue(
+          counter(metrics, "rollguard_registry_errors_total", "operation", "load_latest") >= 2);
+      assertTrue(
+          counter(metrics, "rollguard_bundle_lookups_total", "result", "registry_error") >= 1);
 
       server.restart();
       StoredBundle v2 = registry.save(SHOP, Bundles.trained(2));
@@ -62,8 +75,17 @@ class BundleCacheTest {
     ModelBundle bundle = Bundles.trained(1);
     try (RedisServer server = RedisServer.start();
         JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(server.url()))) {
-      RedisModelRegistry registry = new RedisModelRegistry(jedis, "e:", Duration.ofDays(7), Clock.systemUTC());
-      BundleCache cache = new BundleCache(registry, 2, Duration.ofMinutes(1), Duration.ofMinutes(10), Runnable::run, ticker, new PrometheusRegistry());
+      RedisModelRegistry registry =
+          new RedisModelRegistry(jedis, "e:", Duration.ofDays(7), Clock.systemUTC());
+      BundleCache cache =
+          new BundleCache(
+              registry,
+              2,
+              Duration.ofMinutes(1),
+              Duration.ofMinutes(10),
+              Runnable::run,
+              ticker,
+              new PrometheusRegistry());
       for (int i = 0; i < 5; i++) {
         EntityId entity = new EntityId("ns", "app-" + i);
         registry.save(entity, bundle);
@@ -79,7 +101,8 @@ class BundleCacheTest {
     nanos.addAndGet(TimeUnit.NANOSECONDS.convert(by));
   }
 
-  private static double counter(PrometheusRegistry metrics, String name, String label, String value) {
+  private static double counter(
+      PrometheusRegistry metrics, String name, String label, String value) {
     return metrics.scrape().stream()
         .filter(s -> s.getMetadata().getPrometheusName().equals(name.replace("_total", "")))
         .flatMap(s -> ((CounterSnapshot) s).getDataPoints().stream())
@@ -87,5 +110,4 @@ class BundleCacheTest {
         .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
   }
-
 }

@@ -38,7 +38,8 @@ class DirectoryModelRegistryTest {
     double[][] window = Bundles.window(bundle.windowLength(), 0.3);
     WindowScore before = bundle.scoreRawWindow(window);
     WindowScore after = latest.bundle().scoreRawWindow(window);
-    assertEquals(Double.doubleToRawLongBits(before.unified()), Double.doubleToRawLongBits(after.unified()));
+    assertEquals(
+        Double.doubleToRawLongBits(before.unified()), Double.doubleToRawLongBits(after.unified()));
     assertArrayEquals(before.perMetric(), after.perMetric());
   }
 

@@ -38,7 +38,8 @@ class RedisModelRegistryTest {
 
   @Test
   void saveThenLoadLatestAndPinned() throws Exception {
-    RedisModelRegistry registry = new RedisModelRegistry(jedis, "t1:", Duration.ofDays(7), Clock.systemUTC());
+    RedisModelRegistry registry =
+        new RedisModelRegistry(jedis, "t1:", Duration.ofDays(7), Clock.systemUTC());
     StoredBundle first = registry.save(SHOP, bundle);
     StoredBundle second = registry.save(SHOP, Bundles.trained(2));
 
@@ -49,7 +50,8 @@ class RedisModelRegistryTest {
 
   @Test
   void latestAndVersionCarryTheSameTtlAndExpireTogether() throws Exception {
-    RedisModelRegistry registry = new RedisModelRegistry(jedis, "t2:", Duration.ofMillis(1500), Clock.systemUTC());
+    RedisModelRegistry registry =
+        new RedisModelRegistry(jedis, "t2:", Duration.ofMillis(1500), Clock.systemUTC());
     StoredBundle saved = registry.save(SHOP, bundle);
 
     long versionTtl = jedis.pttl(registry.versionKey(SHOP, saved.version()));
@@ -64,7 +66,8 @@ class RedisModelRegistryTest {
 
   @Test
   void corruptBundleInRedisIsRejected() throws Exception {
-    RedisModelRegistry registry = new RedisModelRegistry(jedis, "t3:", Duration.ofDays(7), Clock.systemUTC());
+    RedisModelRegistry registry =
+        new RedisModelRegistry(jedis, "t3:", Duration.ofDays(7), Clock.systemUTC());
     StoredBundle saved = registry.save(SHOP, bundle);
     byte[] key = registry.versionKey(SHOP, saved.version());
     byte[] bytes = jedis.get(key);

@@ -29,7 +29,8 @@ class LogbackJsonConfigTest {
   @SuppressWarnings("try") // the resource is the MDC scope itself
   void shippedConfigurationEncodesOneJsonObjectPerLineWithMdcAndKeyValues() throws Exception {
     // A private context configured from the shipped file, so that a test-only logback config on
-    // the classpath cannot change what is checked. It shares SLF4J's MDC (the one ScoringKeyMdc uses).
+    // the classpath cannot change what is checked. It shares SLF4J's MDC (the one ScoringKeyMdc
+    // uses).
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(MDC.getMDCAdapter());
     JoranConfigurator configurator = new JoranConfigurator();
@@ -39,7 +40,8 @@ class LogbackJsonConfigTest {
     configurator.doConfigure(config);
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     assertEquals(Level.INFO, root.getLevel());
-    ConsoleAppender<ILoggingEvent> stdout = (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
+    ConsoleAppender<ILoggingEvent> stdout =
+        (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
     assertNotNull(stdout, "STDOUT appender on the root logger");
     Encoder<ILoggingEvent> encoder = stdout.getEncoder();
 

@@ -4,8 +4,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * A vertex process for {@link VertexRuntimeSigtermTest}: serves a server that behaves like
- * numaflow-java 0.9.2's Mapper on shutdown, i.e. whose {@code start()} registers a JVM shutdown hook
- * that calls {@code System.exit} from inside the hook (which alone blocks JVM exit forever).
+ * numaflow-java 0.9.2's Mapper on shutdown, i.e. whose {@code start()} registers a JVM shutdown
+ * hook that calls {@code System.exit} from inside the hook (which alone blocks JVM exit forever).
  */
 public final class SigtermChild {
 

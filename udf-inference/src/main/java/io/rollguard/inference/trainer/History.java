@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param nonFinite samples Prometheus returned as NaN or ±Inf (treated as missing)
  * @param series series the queries returned for the entity (all roles and versions)
  */
-public record History(long[] timestamps, double[][] values, double coverage, int nonFinite, int series) {
+public record History(
+    long[] timestamps, double[][] values, double coverage, int nonFinite, int series) {
 
   public History {
     Objects.requireNonNull(timestamps, "timestamps");

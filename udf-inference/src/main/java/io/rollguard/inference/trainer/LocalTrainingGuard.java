@@ -26,33 +26,36 @@ public final class LocalTrainingGuard implements TrainingGuard {
   public Optional<Lease> tryLease(EntityId entity, Duration ttl) {
     Instant now = clock.instant();
     Instant[] mine = {null};
-    leases.compute(entity, (e, until) -> {
-      if (until != null && until.isAfter(now)) {
-        return until;
-      }
-      mine[0] = now.plus(ttl);
-      return mine[0];
-    });
+    leases.compute(
+        entity,
+        (e, until) -> {
+          if (until != null && until.isAfter(now)) {
+            return until;
+          }
+          mine[0] = now.plus(ttl);
+          return mine[0];
+        });
     if (mine[0] == null) {
       return Optional.empty();
     }
     Instant[] held = {mine[0]};
-    return Optional.of(new Lease() {
-      @Override
-      public boolean renew(Duration newTtl) {
-        Instant until = clock.instant().plus(newTtl);
-        boolean ok = leases.replace(entity, held[0], until);
-        if (ok) {
-          held[0] = until;
-        }
-        return ok;
-      }
+    return Optional.of(
+        new Lease() {
+          @Override
+          public boolean renew(Duration newTtl) {
+            Instant until = clock.instant().plus(newTtl);
+            boolean ok = leases.replace(entity, held[0], until);
+            if (ok) {
+              held[0] = until;
+            }
+            return ok;
+          }
 
-      @Override
-      public void close() {
-        leases.remove(entity, held[0]);
-      }
-    });
+          @Override
+          public void close() {
+            leases.remove(entity, held[0]);
+          }
+        });
   }
 
   @Override

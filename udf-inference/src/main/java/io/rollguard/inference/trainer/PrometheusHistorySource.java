@@ -22,9 +22,10 @@ import java.util.Objects;
  * Reads an entity's history from Prometheus with {@code query_range}: every metric's query rendered
  * for the entity ({@link RollguardConfig#queryPlaceholders}), over {@code training.lookback} ending
  * {@code prometheus.ingestionDelay} ago, on the step grid. The {@link PrometheusClient} splits the
- * range into requests below Prometheus' 11 000-points-per-series limit and retries 429/5xx/timeouts;
- * {@link StepGrid#place} re-grids each series (Prometheus omits steps without data), so a gap is
- * NaN, never a shifted value. NaN and ±Inf samples (e.g. a ratio over zero traffic) are missing.
+ * range into requests below Prometheus' 11 000-points-per-series limit and retries
+ * 429/5xx/timeouts; {@link StepGrid#place} re-grids each series (Prometheus omits steps without
+ * data), so a gap is NaN, never a shifted value. NaN and ±Inf samples (e.g. a ratio over zero
+ * traffic) are missing.
  *
  * <p>One model per entity is trained on all its versions together (mostly the stable one). The
  * queries return one series per scoring key (role, pod-template hash); each row of the history is
@@ -69,8 +70,9 @@ public final class PrometheusHistorySource implements HistorySource {
             nonFinite++;
           }
         }
-        KeySeries key = byKey.computeIfAbsent(role + "/" + hash,
-            k -> new KeySeries(role.equals(ScoringKey.ROLE_STABLE), m));
+        KeySeries key =
+            byKey.computeIfAbsent(
+                role + "/" + hash, k -> new KeySeries(role.equals(ScoringKey.ROLE_STABLE), m));
         key.add(j, grid.place(s));
       }
     }

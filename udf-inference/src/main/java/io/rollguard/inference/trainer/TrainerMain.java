@@ -17,8 +17,8 @@ import redis.clients.jedis.JedisPooled;
 /**
  * Entry point of the trainer: a user-defined sink on the inference vertex's {@code train} edge,
  * shipped in the udf-inference jar. Start it with {@code java -cp /app/vertex.jar
- * io.rollguard.inference.trainer.TrainerMain}, or with the image's default command plus the argument {@code
- * trainer} (see {@link InferenceVertexMain}).
+ * io.rollguard.inference.trainer.TrainerMain}, or with the image's default command plus the
+ * argument {@code trainer} (see {@link InferenceVertexMain}).
  *
  * <p>With the Redis registry the lease and back-off live in the same Redis (shared by all trainer
  * replicas); with the directory registry (local mode, one trainer) they are in memory.
@@ -43,8 +43,14 @@ public final class TrainerMain {
       } else {
         guard = new LocalTrainingGuard(clock);
       }
-      try (TrainingService service = new TrainingService(config, registry,
-          new PrometheusHistorySource(prometheus, config, clock), guard, clock, metrics)) {
+      try (TrainingService service =
+          new TrainingService(
+              config,
+              registry,
+              new PrometheusHistorySource(prometheus, config, clock),
+              guard,
+              clock,
+              metrics)) {
         Server server = new Server(new TrainerSink(service, metrics));
         runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
       } finally {

@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every request is answered {@code OK}, including the ones deliberately not acted on (lease held
  * by another replica, back-off, already in flight, a fresh bundle exists, this pod busy) and
- * undecodable ones (counted by reason and logged). Why: a failure response makes Numaflow re-send the
- * same message, by default every millisecond for ever, which would turn a "someone else is training"
- * into a hot loop against Redis; the skip is the intended result. Requests are idempotent and
- * re-sent anyway: inference asks again for an entity after {@code training.retryBackoff} while it
- * still has no fresh model, so a request lost with a crashed trainer pod costs one interval.
+ * undecodable ones (counted by reason and logged). Why: a failure response makes Numaflow re-send
+ * the same message, by default every millisecond for ever, which would turn a "someone else is
+ * training" into a hot loop against Redis; the skip is the intended result. Requests are idempotent
+ * and re-sent anyway: inference asks again for an entity after {@code training.retryBackoff} while
+ * it still has no fresh model, so a request lost with a crashed trainer pod costs one interval.
  *
  * <p>Training runs in the service's bounded pool, never on the SDK's sink thread, so a batch is
  * acknowledged in microseconds and the train edge never backs up into inference.
@@ -86,7 +86,12 @@ public final class TrainerSink extends Sinker {
 
   private void reject(Rejection reason, String subject, String detail) {
     metrics.rejected(reason);
-    problems.warn(subject + "|" + reason, "ignored a train request for {} ({}): {} (counted in {})",
-        subject, reason, detail, TrainerMetrics.REQUESTS);
+    problems.warn(
+        subject + "|" + reason,
+        "ignored a train request for {} ({}): {} (counted in {})",
+        subject,
+        reason,
+        detail,
+        TrainerMetrics.REQUESTS);
   }
 }

@@ -63,7 +63,8 @@ public final class TrainingLease {
 
     /** Extends the lease; false when it was lost (expired and maybe taken by someone else). */
     public boolean renew(Duration ttl) {
-      Object result = redis.eval(RENEW, List.of(key(entity)), List.of(token, Long.toString(ttl.toMillis())));
+      Object result =
+          redis.eval(RENEW, List.of(key(entity)), List.of(token, Long.toString(ttl.toMillis())));
       return Long.valueOf(1L).equals(result);
     }
 
@@ -94,5 +95,4 @@ public final class TrainingLease {
   String key(EntityId entity) {
     return keyPrefix + "train-lease:{" + entity.namespace() + ":" + entity.app() + "}";
   }
-
 }

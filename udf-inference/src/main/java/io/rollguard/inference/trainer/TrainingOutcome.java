@@ -25,7 +25,9 @@ public enum TrainingOutcome {
   FAILED_PROMETHEUS,
   /** The bundle could not be saved, or the registry could not be read; backs off. */
   FAILED_REGISTRY,
-  /** The lease store (Redis) could not be reached; not trained (no back-off can be written either). */
+  /**
+   * The lease store (Redis) could not be reached; not trained (no back-off can be written either).
+   */
   FAILED_LEASE,
   /** The fit itself failed (a bug or degenerate data); backs off. */
   FAILED_TRAINING;

@@ -4,6 +4,7 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.TrainingSettings;
 import io.rollguard.common.detect.DetectorTrainer;
 import io.rollguard.common.detect.MetricDef;
+import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.prometheus.PrometheusException;
@@ -11,7 +12,6 @@ import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.registry.RegistryException;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.vertex.RateLimitedLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,18 +33,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains entities in the background: at most {@code training.concurrency} at a time in this pod, at
- * most one per entity across all replicas (the {@link TrainingGuard}'s lease), none for an entity that
- * is backing off, none when the registry already holds a fresh bundle.
+ * most one per entity across all replicas (the {@link TrainingGuard}'s lease), none for an entity
+ * that is backing off, none when the registry already holds a fresh bundle.
  *
- * <p>One attempt ({@link #trainNow}): back-off? -> lease -> registry still without a fresh bundle? ->
- * history -> enough data? -> {@link DetectorTrainer#train} -> {@link ModelRegistry#save}. A failed or
- * short-data attempt starts a back-off of {@code training.retryBackoff}, so a broken entity costs one
- * attempt per back-off period, not one per request. The lease is renewed every third of {@code
- * training.leaseTtl} while the attempt runs and released at its end.
+ * <p>One attempt ({@link #trainNow}): back-off? -> lease -> registry still without a fresh bundle?
+ * -> history -> enough data? -> {@link DetectorTrainer#train} -> {@link ModelRegistry#save}. A
+ * failed or short-data attempt starts a back-off of {@code training.retryBackoff}, so a broken
+ * entity costs one attempt per back-off period, not one per request. The lease is renewed every
+ * third of {@code training.leaseTtl} while the attempt runs and released at its end.
  */
 public final class TrainingService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingService.class);
+
   /** Queued entities beyond the running ones; more are skipped as busy (inference asks again). */
   static final int QUEUE_CAPACITY = 256;
 
@@ -80,17 +81,26 @@ public final class TrainingService implements AutoCloseable {
     this.minimumRows = MetricDefs.minimumTrainingRows(options);
     int concurrency = Math.max(1, settings.concurrency());
     AtomicInteger threadNumber = new AtomicInteger();
-    this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(QUEUE_CAPACITY), runnable -> {
-          Thread t = new Thread(runnable, "rollguard-trainer-" + threadNumber.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    this.renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread t = new Thread(runnable, "rollguard-trainer-lease-renewal");
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers =
+        new ThreadPoolExecutor(
+            concurrency,
+            concurrency,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE_CAPACITY),
+            runnable -> {
+              Thread t =
+                  new Thread(runnable, "rollguard-trainer-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.renewals =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread t = new Thread(runnable, "rollguard-trainer-lease-renewal");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -104,21 +114,26 @@ public final class TrainingService implements AutoCloseable {
       return Optional.of(TrainingOutcome.SKIPPED_IN_FLIGHT);
     }
     try {
-      workers.execute(() -> {
-        try {
-          trainNow(entity);
-        } finally {
-          inFlight.remove(entity);
-          metrics.inFlight(inFlight.size());
-        }
-      });
+      workers.execute(
+          () -> {
+            try {
+              trainNow(entity);
+            } finally {
+              inFlight.remove(entity);
+              metrics.inFlight(inFlight.size());
+            }
+          });
       metrics.inFlight(inFlight.size());
       return Optional.empty();
     } catch (RejectedExecutionException e) {
       inFlight.remove(entity);
       metrics.outcome(TrainingOutcome.SKIPPED_BUSY);
-      problems.warn("busy", "trainer busy ({} running, {} queued): skipped {}; inference will ask again",
-          workers.getActiveCount(), workers.getQueue().size(), entity);
+      problems.warn(
+          "busy",
+          "trainer busy ({} running, {} queued): skipped {}; inference will ask again",
+          workers.getActiveCount(),
+          workers.getQueue().size(),
+          entity);
       return Optional.of(TrainingOutcome.SKIPPED_BUSY);
     }
   }
@@ -154,11 +169,17 @@ public final class TrainingService implements AutoCloseable {
       return TrainingOutcome.SKIPPED_LEASE_HELD;
     }
     long renewEvery = Math.max(1, settings.leaseTtl().toMillis() / 3);
-    ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> {
-      if (!lease.get().renew(settings.leaseTtl())) {
-        problems.warn("lease-lost|" + entity, "lost the training lease of {} while training", entity);
-      }
-    }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> renewal =
+        renewals.scheduleAtFixedRate(
+            () -> {
+              if (!lease.get().renew(settings.leaseTtl())) {
+                problems.warn(
+                    "lease-lost|" + entity, "lost the training lease of {} while training", entity);
+              }
+            },
+            renewEvery,
+            renewEvery,
+            TimeUnit.MILLISECONDS);
     try (TrainingGuard.Lease held = lease.get()) {
       return trainHoldingLease(entity);
     } finally {
@@ -174,19 +195,25 @@ public final class TrainingService implements AutoCloseable {
         return TrainingOutcome.SKIPPED_FRESH;
       }
     } catch (RegistryException e) {
-      return failed(entity, TrainingOutcome.FAILED_REGISTRY, "cannot read the registry: " + e.getMessage());
+      return failed(
+          entity, TrainingOutcome.FAILED_REGISTRY, "cannot read the registry: " + e.getMessage());
     }
     History h;
     try {
       h = history.fetch(entity);
     } catch (PrometheusException e) {
-      return failed(entity, TrainingOutcome.FAILED_PROMETHEUS,
+      return failed(
+          entity,
+          TrainingOutcome.FAILED_PROMETHEUS,
           "cannot read the history (" + e.kind() + "): " + e.getMessage());
     }
     if (h.rows() < minimumRows || h.coverage() < settings.minCoverage()) {
-      return failed(entity, TrainingOutcome.TOO_LITTLE_DATA, String.format(
-          "history has %d rows (need %d) with coverage %.3f (need %.3f) from %d series",
-          h.rows(), minimumRows, h.coverage(), settings.minCoverage(), h.series()));
+      return failed(
+          entity,
+          TrainingOutcome.TOO_LITTLE_DATA,
+          String.format(
+              "history has %d rows (need %d) with coverage %.3f (need %.3f) from %d series",
+              h.rows(), minimumRows, h.coverage(), settings.minCoverage(), h.series()));
     }
     ModelBundle bundle;
     try {
@@ -199,7 +226,8 @@ public final class TrainingService implements AutoCloseable {
     try {
       saved = registry.save(entity, bundle);
     } catch (RegistryException e) {
-      return failed(entity, TrainingOutcome.FAILED_REGISTRY, "cannot save the bundle: " + e.getMessage());
+      return failed(
+          entity, TrainingOutcome.FAILED_REGISTRY, "cannot save the bundle: " + e.getMessage());
     }
     LOG.atInfo()
         .addKeyValue("entity", entity.toString())
@@ -207,8 +235,13 @@ public final class TrainingService implements AutoCloseable {
         .addKeyValue("rows", h.rows())
         .addKeyValue("coverage", h.coverage())
         .addKeyValue("nonFinite", h.nonFinite())
-        .log("trained {} ({} rows, coverage {}, model {}): saved version {}", entity, h.rows(),
-            String.format("%.3f", h.coverage()), bundle.model().kind(), saved.version().id());
+        .log(
+            "trained {} ({} rows, coverage {}, model {}): saved version {}",
+            entity,
+            h.rows(),
+            String.format("%.3f", h.coverage()),
+            bundle.model().kind(),
+            saved.version().id());
     return TrainingOutcome.TRAINED;
   }
 
@@ -216,10 +249,16 @@ public final class TrainingService implements AutoCloseable {
     try {
       guard.backOff(entity, settings.retryBackoff());
     } catch (TrainingGuard.GuardUnavailableException e) {
-      problems.warn("backoff|" + entity, "cannot record the back-off of {}: {}", entity, e.getMessage());
+      problems.warn(
+          "backoff|" + entity, "cannot record the back-off of {}: {}", entity, e.getMessage());
     }
-    problems.warn(outcome + "|" + entity, "training of {} {}: {}; next attempt after {}", entity,
-        outcome.label(), detail, settings.retryBackoff());
+    problems.warn(
+        outcome + "|" + entity,
+        "training of {} {}: {}; next attempt after {}",
+        entity,
+        outcome.label(),
+        detail,
+        settings.retryBackoff());
     return outcome;
   }
 

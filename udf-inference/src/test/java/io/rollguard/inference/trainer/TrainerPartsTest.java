@@ -56,7 +56,9 @@ class TrainerPartsTest {
     clock.millis.addAndGet(Duration.ofMinutes(2).toMillis());
     Optional<TrainingGuard.Lease> third = guard.tryLease(CART, Duration.ofMinutes(1));
     assertTrue(third.isPresent(), "expired");
-    assertFalse(second.get().renew(Duration.ofMinutes(1)), "an expired holder cannot renew a lease taken over");
+    assertFalse(
+        second.get().renew(Duration.ofMinutes(1)),
+        "an expired holder cannot renew a lease taken over");
   }
 
   @Test
@@ -75,7 +77,8 @@ class TrainerPartsTest {
     StepGrid grid = new StepGrid(0, 60_000, 6);
     PrometheusHistorySource.KeySeries stable = new PrometheusHistorySource.KeySeries(true, 2);
     PrometheusHistorySource.KeySeries canary = new PrometheusHistorySource.KeySeries(false, 2);
-    // Row 0 and 5: no data anywhere. Row 1-2: both keys. Row 3: only canary. Row 4: stable has one metric.
+    // Row 0 and 5: no data anywhere. Row 1-2: both keys. Row 3: only canary. Row 4: stable has one
+    // metric.
     for (int t = 1; t <= 4; t++) {
       canary.put(0, t, 100 + t);
       canary.put(1, t, 200 + t);

@@ -55,10 +55,12 @@ class TrainingLeaseTest {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Optional<TrainingLease.Held>>> attempts = new ArrayList<>();
     for (TrainingLease replica : replicas) {
-      attempts.add(pool.submit(() -> {
-        go.await();
-        return replica.tryAcquire(SHOP, Duration.ofSeconds(30));
-      }));
+      attempts.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return replica.tryAcquire(SHOP, Duration.ofSeconds(30));
+              }));
     }
     go.countDown();
     int winners = 0;

@@ -8,8 +8,8 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.prometheus.PrometheusException;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
-import io.rollguard.testsupport.ServiceSeries;
 import io.rollguard.testsupport.ScoringFixtures;
+import io.rollguard.testsupport.ServiceSeries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,13 +42,23 @@ class TrainingServiceTest {
         observed += values[i].length;
       }
     }
-    return new History(h.timestamps(), values, observed / (double) ((long) rows * h.metrics().size()), 0, 1);
+    return new History(
+        h.timestamps(), values, observed / (double) ((long) rows * h.metrics().size()), 0, 1);
   }
 
-  private TrainingService service(RollguardConfig config, HistorySource source, TrainerPartsTest.TestClock clock,
+  private TrainingService service(
+      RollguardConfig config,
+      HistorySource source,
+      TrainerPartsTest.TestClock clock,
       PrometheusRegistry metrics) {
-    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir.resolve("models"), Duration.ofDays(7), clock);
-    return new TrainingService(config, registry, source, new LocalTrainingGuard(clock), clock,
+    DirectoryModelRegistry registry =
+        new DirectoryModelRegistry(dir.resolve("models"), Duration.ofDays(7), clock);
+    return new TrainingService(
+        config,
+        registry,
+        source,
+        new LocalTrainingGuard(clock),
+        clock,
         new TrainerMetrics(metrics));
   }
 
@@ -65,7 +75,8 @@ class TrainingServiceTest {
       clock.millis.addAndGet(Duration.ofHours(25).toMillis());
       assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART), "a stale bundle is retrained");
     }
-    assertEquals(2, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "trained"));
+    assertEquals(
+        2, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "trained"));
   }
 
   @Test
@@ -73,16 +84,21 @@ class TrainingServiceTest {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
     TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
     AtomicInteger fetches = new AtomicInteger();
-    HistorySource down = entity -> {
-      fetches.incrementAndGet();
-      throw new PrometheusException(PrometheusException.Kind.UNAVAILABLE, 503, "", "HTTP 503 after retries");
-    };
+    HistorySource down =
+        entity -> {
+          fetches.incrementAndGet();
+          throw new PrometheusException(
+              PrometheusException.Kind.UNAVAILABLE, 503, "", "HTTP 503 after retries");
+        };
     try (TrainingService service = service(config, down, clock, new PrometheusRegistry())) {
       assertEquals(TrainingOutcome.FAILED_PROMETHEUS, service.trainNow(CART));
       assertEquals(TrainingOutcome.SKIPPED_BACKOFF, service.trainNow(CART));
       assertEquals(1, fetches.get());
       clock.millis.addAndGet(config.training().retryBackoff().toMillis());
-      assertEquals(TrainingOutcome.FAILED_PROMETHEUS, service.trainNow(CART), "tried again after the back-off");
+      assertEquals(
+          TrainingOutcome.FAILED_PROMETHEUS,
+          service.trainNow(CART),
+          "tried again after the back-off");
       assertEquals(2, fetches.get());
     }
   }
@@ -92,12 +108,15 @@ class TrainingServiceTest {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
     TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
     History sparse = generated(2 * 1440, 0.6); // coverage 0.4 < training.minCoverage 0.5
-    try (TrainingService service = service(config, entity -> sparse, clock, new PrometheusRegistry())) {
+    try (TrainingService service =
+        service(config, entity -> sparse, clock, new PrometheusRegistry())) {
       assertEquals(TrainingOutcome.TOO_LITTLE_DATA, service.trainNow(CART));
     }
     History shortHistory = generated(60, 0);
-    try (TrainingService service = service(config, entity -> shortHistory, clock, new PrometheusRegistry())) {
-      assertEquals(TrainingOutcome.TOO_LITTLE_DATA, service.trainNow(new EntityId("shop", "other")));
+    try (TrainingService service =
+        service(config, entity -> shortHistory, clock, new PrometheusRegistry())) {
+      assertEquals(
+          TrainingOutcome.TOO_LITTLE_DATA, service.trainNow(new EntityId("shop", "other")));
     }
   }
 
@@ -107,11 +126,12 @@ class TrainingServiceTest {
     TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
     CountDownLatch fetching = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    HistorySource slow = entity -> {
-      fetching.countDown();
-      release.await();
-      return History.empty(0, 0);
-    };
+    HistorySource slow =
+        entity -> {
+          fetching.countDown();
+          release.await();
+          return History.empty(0, 0);
+        };
     PrometheusRegistry metrics = new PrometheusRegistry();
     try (TrainingService service = service(config, slow, clock, metrics)) {
       assertEquals(Optional.empty(), service.submit(CART));
@@ -124,7 +144,10 @@ class TrainingServiceTest {
       }
       assertEquals(0, service.inFlight());
     }
-    assertEquals(1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "too_little_data"));
-    assertEquals(1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "skipped_in_flight"));
+    assertEquals(
+        1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "too_little_data"));
+    assertEquals(
+        1,
+        ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "skipped_in_flight"));
   }
 }
