@@ -47,7 +47,7 @@ public final class AnomalyStoreReader implements ScoreReader {
 
   private List<AnomalyRecord> readLatestSince(long sinceMillis) {
     List<String> members =
-        redis.zrangeByScore(keys.keysIndex(), sinceMillis, Double.POSITIVE_INFINITY);
+        redis.zrangeByScore(keys.keysIndex(), (double) sinceMillis, Double.POSITIVE_INFINITY);
     List<Response<String>> responses = new ArrayList<>(members.size());
     try (Pipeline pipeline = redis.pipelined()) {
       for (String member : members) {
@@ -73,7 +73,7 @@ public final class AnomalyStoreReader implements ScoreReader {
   public List<AnomalyRecord> history(ScoringKey key, long fromMillis, long toMillis) {
     List<String> stored;
     try {
-      stored = redis.zrangeByScore(keys.history(key), fromMillis, toMillis);
+      stored = redis.zrangeByScore(keys.history(key), (double) fromMillis, (double) toMillis);
     } catch (JedisException e) {
       throw unavailable(e);
     }
@@ -93,7 +93,7 @@ public final class AnomalyStoreReader implements ScoreReader {
     try {
       tuples =
           redis.zrevrangeByScoreWithScores(
-              keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, sinceMillis);
+              keys.entityIndex(namespace, app), Double.POSITIVE_INFINITY, (double) sinceMillis);
     } catch (JedisException e) {
       throw unavailable(e);
     }

@@ -26,25 +26,24 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class AnomalyStoreWriter implements ScoreWriter {
 
   static final String WRITE_SCRIPT =
-      String.join(
-          "\n",
-          "local ts = tonumber(ARGV[1])",
-          "local current = redis.call('HGET', KEYS[1], 'ts')",
-          "if (not current) or tonumber(current) <= ts then",
-          "  redis.call('HSET', KEYS[1], 'ts', ARGV[1], 'record', ARGV[2])",
-          "end",
-          "redis.call('PEXPIRE', KEYS[1], ARGV[3])",
-          "redis.call('ZREMRANGEBYSCORE', KEYS[2], ts, ts)",
-          "redis.call('ZADD', KEYS[2], ts, ARGV[2])",
-          "redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))",
-          "redis.call('PEXPIRE', KEYS[2], ARGV[3])",
-          "redis.call('ZADD', KEYS[3], 'GT', ts, ARGV[5])",
-          "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[7])",
-          "redis.call('PEXPIRE', KEYS[3], ARGV[3])",
-          "redis.call('ZADD', KEYS[4], 'GT', ts, ARGV[6])",
-          "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[7])",
-          "redis.call('PEXPIRE', KEYS[4], ARGV[3])",
-          "return 1");
+      """
+      local ts = tonumber(ARGV[1])
+      local current = redis.call('HGET', KEYS[1], 'ts')
+      if (not current) or tonumber(current) <= ts then
+        redis.call('HSET', KEYS[1], 'ts', ARGV[1], 'record', ARGV[2])
+      end
+      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], ts, ts)
+      redis.call('ZADD', KEYS[2], ts, ARGV[2])
+      redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
+      redis.call('PEXPIRE', KEYS[2], ARGV[3])
+      redis.call('ZADD', KEYS[3], 'GT', ts, ARGV[5])
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[7])
+      redis.call('PEXPIRE', KEYS[3], ARGV[3])
+      redis.call('ZADD', KEYS[4], 'GT', ts, ARGV[6])
+      redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[7])
+      redis.call('PEXPIRE', KEYS[4], ARGV[3])
+      return 1""";
 
   private final JedisPooled redis;
   private final StoreKeys keys;

@@ -136,7 +136,7 @@ public final class StoreHttpServer {
     if (raw == null || raw.isEmpty()) {
       return params;
     }
-    for (String pair : raw.split("&")) {
+    for (String pair : raw.split("&", -1)) {
       int eq = pair.indexOf('=');
       String name =
           URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);

@@ -50,6 +50,8 @@ public final class SampleAssembler {
   }
 
   /**
+   * Turns the step's query results into samples, one per scoring key and grid index.
+   *
    * @param results metric name to its series; a metric absent from the map (its query failed) is
    *     {@code null} in every sample
    * @return samples per grid index, each list sorted by scoring key

@@ -72,6 +72,8 @@ public final class Postprocessor {
   }
 
   /**
+   * Scores an inference result; static limits are checked on the raw values.
+   *
    * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits, or
    *     null when the producer did not send them (then static limits cannot fire)
    */

@@ -26,6 +26,8 @@ public final class CausalScorer {
   private CausalScorer() {}
 
   /**
+   * Scores a test table with a trained bundle, one causal window per row.
+   *
    * @param test table whose columns are already in the bundle's metric order
    * @param grid where each test row sits in time
    * @param smoothingSpan windows averaged before the alarm rule; 1 = none (the core's default rule)

@@ -220,7 +220,9 @@ public final class BenchCommand implements Callable<Integer> {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long before = settledHeap(memory);
     for (EntityId id : ids) {
-      cache.latest(id).orElseThrow(() -> new IllegalStateException("bundle missing for " + id));
+      if (cache.latest(id).isEmpty()) {
+        throw new IllegalStateException("bundle missing for " + id);
+      }
     }
     long after = settledHeap(memory);
     out.printf(

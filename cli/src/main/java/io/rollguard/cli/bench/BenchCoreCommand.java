@@ -72,7 +72,7 @@ public final class BenchCoreCommand implements Callable<Integer> {
         metrics.size(),
         Runtime.getRuntime().availableProcessors(),
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
-    for (String kind : models.split(",")) {
+    for (String kind : models.split(",", -1)) {
       kind = kind.trim();
       TrainingOptions opts = TrainingOptions.defaults(kind);
       ModelBundle bundle = DetectorTrainer.train(history.values(), metrics, opts); // warm-up

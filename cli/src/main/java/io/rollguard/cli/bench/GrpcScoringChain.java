@@ -96,12 +96,17 @@ final class GrpcScoringChain implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    for (MapperTestKit.Client client : clients) {
-      client.close();
-    }
-    for (Server server : servers) {
-      server.stop();
+  public void close() {
+    try {
+      for (MapperTestKit.Client client : clients) {
+        client.close();
+      }
+      for (Server server : servers) {
+        server.stop();
+      }
+    } catch (InterruptedException e) {
+      // The benchmark is ending anyway; keep the interrupt for the caller.
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param source where the table came from, for messages
  * @param metrics column names (from the header, else {@code m1..mN})
- * @param timestamps epoch ms per row, or {@code null} when the file has no {@code timestamp} column
+ * @param timestamps epoch ms per row, or {@code null} when the file has no time column
  * @param values {@code [row][metric]}
  * @param unreadableCells non-empty cells that were not numbers (kept as missing, counted, reported)
  * @param hasHeader whether the first line was a header

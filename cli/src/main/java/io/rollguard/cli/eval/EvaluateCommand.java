@@ -27,7 +27,7 @@ public final class EvaluateCommand implements Runnable {
   /** Parses a comma-separated model list ({@code pca,ae,baseline}), validating each kind. */
   static List<String> modelList(String csv) {
     List<String> out = new ArrayList<>();
-    for (String s : csv.split(",")) {
+    for (String s : csv.split(",", -1)) {
       String k = s.trim().toLowerCase(Locale.ROOT);
       if (k.isEmpty()) {
         continue;

@@ -98,7 +98,7 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
         detectors.add(new CoreModelDetector(TrainingOptions.defaults(kind), 60_000L, smoothing));
         continue;
       }
-      for (String seed : seeds.split(",")) {
+      for (String seed : seeds.split(",", -1)) {
         long s;
         try {
           s = Long.parseLong(seed.trim());

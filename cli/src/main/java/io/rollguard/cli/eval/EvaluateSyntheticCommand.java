@@ -68,7 +68,7 @@ public final class EvaluateSyntheticCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Long> seedList = new ArrayList<>();
-    for (String s : seeds.split(",")) {
+    for (String s : seeds.split(",", -1)) {
       try {
         seedList.add(Long.parseLong(s.trim()));
       } catch (NumberFormatException e) {

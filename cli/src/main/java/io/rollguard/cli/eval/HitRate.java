@@ -18,6 +18,8 @@ public final class HitRate {
   private HitRate() {}
 
   /**
+   * The mean hit rate at P% over the labelled rows.
+   *
    * @param attribution per row, per metric share of the score (rows with a null entry are skipped)
    * @param percent P, e.g. 100 or 150
    * @return the mean hit rate, or NaN when no labelled row has an attribution

@@ -49,8 +49,8 @@ public record Interpretation(int start, int end, int[] dims) {
 
   static Interpretation parse(String line) {
     int colon = line.indexOf(':');
-    String[] range = line.substring(0, colon).split("-");
-    String[] d = line.substring(colon + 1).split(",");
+    String[] range = line.substring(0, colon).split("-", -1);
+    String[] d = line.substring(colon + 1).split(",", -1);
     int[] dims = new int[d.length];
     for (int i = 0; i < d.length; i++) {
       dims[i] = Integer.parseInt(d[i].trim()) - 1;

@@ -66,6 +66,8 @@ public final class SyntheticSuite {
   }
 
   /**
+   * The outcome of one synthetic case.
+   *
    * @param firstAlarm first alarmed canary row at or after onset, -1 if none
    * @param detected first alarm within {@link #MAX_DELAY_WINDOWS} steps of the detectable onset
    * @param canaryFalseAlarmRows canary alarms before onset (all rows for a clean case)

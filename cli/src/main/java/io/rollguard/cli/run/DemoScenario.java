@@ -77,7 +77,7 @@ record DemoScenario(Kind kind, Scenario scenario, int onsetStep, String descript
       throw new IllegalArgumentException("--canary-minutes must be >= 1, got " + canarySteps);
     }
     long historySteps =
-        (Duration.ofDays(historyDays).plus(CANARY_TIME_OF_DAY)).toMillis() / step.toMillis();
+        Duration.ofDays(historyDays).plus(CANARY_TIME_OF_DAY).toMillis() / step.toMillis();
     if (historySteps > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "--history-days " + historyDays + " is too long for step " + step);

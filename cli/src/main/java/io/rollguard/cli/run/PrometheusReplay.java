@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -153,7 +154,7 @@ final class PrometheusReplay implements ReplaySource {
   }
 
   private static String chooseCanary(
-      String wanted, TreeSet<String> seen, String namespace, String app, StepGrid grid) {
+      String wanted, SortedSet<String> seen, String namespace, String app, StepGrid grid) {
     String range =
         TIME.format(Instant.ofEpochMilli(grid.startMillis()))
             + " to "

@@ -174,6 +174,9 @@ public final class RunCommand implements Callable<Integer> {
     DemoScenario.Kind kind;
     RollguardConfig runConfig;
     LocalRun.Options options;
+    // On Java 17 (the images' and the build's) console() is null exactly when stdin or stdout is
+    // not a terminal, which is what decides the live display.
+    @SuppressWarnings("SystemConsoleNull")
     boolean terminal = System.console() != null;
     Duration delay;
     try {

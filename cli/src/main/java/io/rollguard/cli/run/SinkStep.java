@@ -40,7 +40,7 @@ final class SinkStep {
             if (!messages.hasNext()) {
               return null;
             }
-            String id = "sink-" + (++ids);
+            String id = "sink-" + ++ids;
             sent.add(id);
             return new LocalDatum(id, messages.next(), watermark);
           }

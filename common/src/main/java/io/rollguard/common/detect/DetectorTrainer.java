@@ -26,6 +26,8 @@ public final class DetectorTrainer {
   }
 
   /**
+   * Fits transforms, model and calibration on a history and returns the bundle.
+   *
    * @param history raw rows {@code [rows x metrics]}, oldest first, NaN = missing
    * @param timestampsMillis epoch ms per row for the summary, or null when unknown
    */

@@ -36,9 +36,4 @@ public final class PayloadException extends Exception {
   public Reason reason() {
     return reason;
   }
-
-  @Override
-  public String toString() {
-    return "PayloadException[" + reason + "]: " + getMessage();
-  }
 }

@@ -22,6 +22,8 @@ public final class TlsTrust {
   private TlsTrust() {}
 
   /**
+   * An SSL context that trusts exactly the certificates of a PEM CA file.
+   *
    * @throws IllegalArgumentException naming the file when it cannot be read or holds no
    *     certificate, so a bad mount fails the vertex at start
    */

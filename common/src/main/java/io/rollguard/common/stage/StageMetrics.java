@@ -99,9 +99,7 @@ public final class StageMetrics {
     if (key == null) {
       log.run();
     } else {
-      try (ScoringKeyMdc ignored = ScoringKeyMdc.put(key)) {
-        log.run();
-      }
+      ScoringKeyMdc.run(key, log);
     }
   }
 
@@ -124,9 +122,7 @@ public final class StageMetrics {
     if (key == null) {
       log.run();
     } else {
-      try (ScoringKeyMdc ignored = ScoringKeyMdc.put(key)) {
-        log.run();
-      }
+      ScoringKeyMdc.run(key, log);
     }
   }
 

@@ -44,6 +44,14 @@ public final class ScoringKeyMdc implements AutoCloseable {
     return new ScoringKeyMdc(previous);
   }
 
+  /** Runs {@code action} with the key's fields in the MDC, then removes them. */
+  @SuppressWarnings("try") // the resource only scopes the MDC entries
+  public static void run(ScoringKey key, Runnable action) {
+    try (ScoringKeyMdc mdc = put(key)) {
+      action.run();
+    }
+  }
+
   @Override
   public void close() {
     for (int i = 0; i < FIELDS.length; i++) {

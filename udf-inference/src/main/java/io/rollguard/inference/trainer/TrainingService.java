@@ -160,6 +160,7 @@ public final class TrainingService implements AutoCloseable {
     return outcome;
   }
 
+  @SuppressWarnings("try") // the lease is held for the block and released by close()
   private TrainingOutcome attempt(EntityId entity) throws InterruptedException {
     if (guard.inBackoff(entity)) {
       return TrainingOutcome.SKIPPED_BACKOFF;
