@@ -8,6 +8,7 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.DetectorTrainer;
 import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
+import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.BundleCache;
@@ -106,10 +107,7 @@ public final class ScoringFixtures {
   public static ModelBundle trainedBundle(RollguardConfig config, long seed) {
     ServiceSeries h = history(seed, Instant.parse("2026-01-05T00:00:00Z"), 2 * 1440);
     return DetectorTrainer.train(
-        h.values(),
-        h.timestamps(),
-        MetricDefs.of(config.metrics()),
-        MetricDefs.trainingOptions(config));
+        h.values(), h.timestamps(), MetricDefs.of(config.metrics()), TrainingOptions.from(config));
   }
 
   /** The window of {@code WINDOW} rows of {@code rows} ending at row {@code endRow} (exclusive). */

@@ -3,6 +3,7 @@ package io.rollguard.cli.backtest;
 import io.rollguard.cli.csv.MetricCsvReader;
 import io.rollguard.cli.csv.MetricTable;
 import io.rollguard.cli.eval.EventMetrics;
+import io.rollguard.common.config.ConfigException;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.MetricDef;
@@ -86,13 +87,15 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(
       names = "--window",
       paramLabel = "W",
-      description = "window length in steps (default: config, else core default)")
+      description =
+          "window length in steps (default: the config's, else the shipped config's window.lengthSteps)")
   Integer window;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
-      description = "training seed (default: config, else core default)")
+      description =
+          "training seed (default: the config's, else the shipped config's training.seed)")
   Long seed;
 
   @Option(
@@ -178,37 +181,28 @@ public final class BacktestCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainingOptions options(RollguardConfig cfg) {
+  private TrainingOptions options(RollguardConfig cfg) throws ConfigException {
     String kind =
         model != null
             ? model.toLowerCase(Locale.ROOT)
-            : cfg != null ? cfg.training().model().name().toLowerCase(Locale.ROOT) : "pca";
+            : cfg != null
+                ? cfg.training().model().name().toLowerCase(Locale.ROOT)
+                : TrainingOptions.DEFAULT_MODEL_KIND;
     if (!TrainingOptions.MODEL_KINDS.contains(kind)) {
       throw new IllegalArgumentException(
           "--model must be one of pca, ae, baseline; got '" + model + "'");
     }
-    TrainingOptions opts;
-    if (cfg == null) {
-      opts = TrainingOptions.defaults(kind);
-    } else if (model == null) {
-      opts = MetricDefs.trainingOptions(cfg); // exactly what the trainer vertex would use
-    } else {
-      // Another kind than the config's: that kind's defaults, with the config's window, seed,
-      // holdout
-      // (the same fields MetricDefs.trainingOptions takes from the config).
-      opts =
-          TrainingOptions.defaults(kind)
-              .withWindowLength(cfg.window().lengthSteps())
-              .withSeed(cfg.training().seed())
-              .withHoldoutFraction(cfg.training().holdoutFraction());
-    }
+    // Without --config the shipped configuration's training settings apply: the backtest then
+    // measures what a deployed Rollguard with the defaults would do.
+    RollguardConfig base = cfg != null ? cfg : ConfigLoader.loadDefault(Map.of());
+    TrainingOptions.Builder opts = TrainingOptions.from(base).toBuilder().modelKind(kind);
     if (window != null) {
-      opts = opts.withWindowLength(window);
+      opts.windowLength(window);
     }
     if (seed != null) {
-      opts = opts.withSeed(seed);
+      opts.seed(seed);
     }
-    return opts;
+    return opts.build();
   }
 
   private static void warnUnreadable(PrintWriter err, MetricTable t) {

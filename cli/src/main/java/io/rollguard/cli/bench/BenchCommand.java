@@ -10,6 +10,7 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.DetectorTrainer;
 import io.rollguard.common.detect.MetricDefs;
 import io.rollguard.common.detect.ModelBundle;
+import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.BundleCache;
@@ -195,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private ModelBundle timeTraining(RollguardConfig config, SeriesRows history, PrintWriter out) {
     var metrics = MetricDefs.of(config.metrics());
-    var options = MetricDefs.trainingOptions(config);
+    var options = TrainingOptions.from(config);
     ModelBundle bundle =
         DetectorTrainer.train(history.values(), history.timestamps(), metrics, options); // warm-up
     long[] runs = new long[3];

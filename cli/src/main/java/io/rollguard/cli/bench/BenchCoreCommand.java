@@ -74,7 +74,7 @@ public final class BenchCoreCommand implements Callable<Integer> {
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
     for (String kind : models.split(",", -1)) {
       kind = kind.trim();
-      TrainingOptions opts = TrainingOptions.defaults(kind);
+      TrainingOptions opts = TrainingOptions.builder().modelKind(kind).build();
       ModelBundle bundle = DetectorTrainer.train(history.values(), metrics, opts); // warm-up
       double[] seconds = new double[trainRuns];
       for (int r = 0; r < trainRuns; r++) {

@@ -95,7 +95,9 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
     List<Detector> detectors = new ArrayList<>();
     for (String kind : EvaluateCommand.modelList(models)) {
       if (seeds == null) {
-        detectors.add(new CoreModelDetector(TrainingOptions.defaults(kind), 60_000L, smoothing));
+        detectors.add(
+            new CoreModelDetector(
+                TrainingOptions.builder().modelKind(kind).build(), 60_000L, smoothing));
         continue;
       }
       for (String seed : seeds.split(",", -1)) {
@@ -107,7 +109,10 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
         }
         detectors.add(
             new CoreModelDetector(
-                TrainingOptions.defaults(kind).withSeed(s), 60_000L, smoothing, kind + "@" + s));
+                TrainingOptions.builder().modelKind(kind).seed(s).build(),
+                60_000L,
+                smoothing,
+                kind + "@" + s));
       }
     }
     detectors.add(new PcaAnchorDetector());

@@ -193,7 +193,7 @@ public final class SyntheticSuite {
     List<CaseResult> out = new ArrayList<>();
     for (long seed : seeds) {
       for (String kind : models) {
-        TrainingOptions opts = TrainingOptions.defaults(kind);
+        TrainingOptions opts = TrainingOptions.builder().modelKind(kind).build();
         ModelBundle bundle = null;
         for (SyntheticCase c : cases()) {
           ScenarioData data = scenario(c, seed).generate();

@@ -33,7 +33,8 @@ class CausalScorerTest {
             .generate();
     List<MetricDef> metrics = d.history().metrics().stream().map(MetricDef::of).toList();
     MetricTable train = table(d.history());
-    ModelBundle bundle = Backtest.train(train, metrics, TrainingOptions.defaults("pca"), 60_000);
+    ModelBundle bundle =
+        Backtest.train(train, metrics, TrainingOptions.builder().windowLength(24).build(), 60_000);
     MetricTable test = table(d.canary());
     ScoredSeries s = CausalScorer.score(bundle, test, 60_000, 1);
     int w = bundle.windowLength();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.MetricDefs;
+import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PreprocessedWindow;
@@ -395,7 +396,7 @@ class ScoringPipelineTest {
 
   @Test
   void theMinimumTrainingRowsAreEnoughForTheTrainerAndFewerAreNot() {
-    var options = MetricDefs.trainingOptions(config);
+    var options = TrainingOptions.from(config);
     int minimum = MetricDefs.minimumTrainingRows(options);
     ServiceSeries rows = ScoringFixtures.history(3, LIVE_START, minimum);
     var defs = MetricDefs.of(config.metrics());

@@ -355,7 +355,8 @@ public final class ConfigLoader {
           field, "must use {{selector}} or {{podLabelSelector}} to select the entity");
     }
     int open = 0;
-    for (char c : query.toCharArray()) {
+    for (int i = 0; i < query.length(); i++) {
+      char c = query.charAt(i);
       open += c == '(' ? 1 : c == ')' ? -1 : 0;
       if (open < 0) {
         break;
@@ -384,7 +385,7 @@ public final class ConfigLoader {
   }
 
   private static WindowSettings window(ConfigNode n, Duration step) throws ConfigException {
-    int lengthSteps = n.intValue("lengthSteps", 12, 2, 1440);
+    int lengthSteps = n.intValue("lengthSteps", WindowSettings.DEFAULT_LENGTH_STEPS, 2, 1440);
     double minCoverage = n.doubleValue("minCoverage", 0.8, 0, true, 1, false);
     int maxFillSteps = n.intValue("maxFillSteps", 2, 0, lengthSteps - 1);
     n.finish();
@@ -402,8 +403,10 @@ public final class ConfigLoader {
     Duration retrainEvery =
         n.duration(
             "retrainEvery", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30));
-    double holdout = n.doubleValue("holdoutFraction", 0.2, 0, true, 0.5, false);
-    long seed = n.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+    double holdout =
+        n.doubleValue(
+            "holdoutFraction", TrainingSettings.DEFAULT_HOLDOUT_FRACTION, 0, true, 0.5, false);
+    long seed = n.longValue("seed", TrainingSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
     ModelKind model = n.choice("model", ModelKind.class, ModelKind.PCA);
     int concurrency = n.intValue("concurrency", 1, 1, 64);
     Duration leaseTtl =

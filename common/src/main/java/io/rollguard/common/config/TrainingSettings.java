@@ -27,6 +27,12 @@ public record TrainingSettings(
     Duration leaseTtl,
     Duration retryBackoff) {
 
+  /** {@code training.holdoutFraction} when the config does not set it. */
+  public static final double DEFAULT_HOLDOUT_FRACTION = 0.2;
+
+  /** {@code training.seed} when the config does not set it. */
+  public static final long DEFAULT_SEED = 42;
+
   /** The model kinds (see architecture §5). */
   public enum ModelKind {
     /** PCA reconstruction on robust-scaled windows (the default). */

@@ -14,6 +14,9 @@ package io.rollguard.common.config;
 public record WindowSettings(
     long stepMillis, int lengthSteps, double minCoverage, int maxFillSteps) {
 
+  /** {@code window.lengthSteps} when the config does not set it. */
+  public static final int DEFAULT_LENGTH_STEPS = 12;
+
   public WindowSettings {
     if (stepMillis <= 0) {
       throw new IllegalArgumentException("window step must be > 0 ms, got " + stepMillis);

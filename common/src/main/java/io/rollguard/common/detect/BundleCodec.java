@@ -153,21 +153,21 @@ public final class BundleCodec {
       throw new IllegalArgumentException("cannot encode model of kind " + model.kind());
     }
 
-    Calibration c = b.calibration();
+    CalibrationData c = b.calibration().data();
     out.writeInt(c.scoredRows());
-    for (int j = 0; j < m; j++) {
-      out.writeDouble(c.errorScale(j));
-      out.writeDouble(c.metricTypical(j));
-      out.writeDouble(c.metricThreshold(j));
+    for (MetricCalibration mc : c.metrics()) {
+      out.writeDouble(mc.errorScale());
+      out.writeDouble(mc.typical());
+      out.writeDouble(mc.threshold());
     }
     out.writeDouble(c.unifiedTypical());
     out.writeDouble(c.unifiedThreshold());
     out.writeDouble(c.alertLevel());
     out.writeInt(c.shiftRows());
-    for (int j = 0; j < m; j++) {
-      out.writeDouble(c.shiftCenter(j));
-      out.writeDouble(c.shiftScale(j));
-      out.writeDouble(c.shiftThreshold(j));
+    for (MetricCalibration mc : c.metrics()) {
+      out.writeDouble(mc.shiftCenter());
+      out.writeDouble(mc.shiftScale());
+      out.writeDouble(mc.shiftThreshold());
     }
 
     TrainingSummary s = b.summary();
@@ -283,22 +283,22 @@ public final class BundleCodec {
       shiftScale[j] = in.readDouble();
       shiftThreshold[j] = in.readDouble();
     }
+    List<MetricCalibration> metricCalibrations = new ArrayList<>(m);
+    for (int j = 0; j < m; j++) {
+      metricCalibrations.add(
+          new MetricCalibration(
+              dirs[j],
+              weights[j],
+              errorScale[j],
+              typical[j],
+              threshold[j],
+              shiftCenter[j],
+              shiftScale[j],
+              shiftThreshold[j]));
+    }
     Calibration calibration =
         new Calibration(
-            w,
-            scoredRows,
-            dirs,
-            weights,
-            errorScale,
-            typical,
-            threshold,
-            ut,
-            uthr,
-            alert,
-            shiftRows,
-            shiftCenter,
-            shiftScale,
-            shiftThreshold);
+            new CalibrationData(w, scoredRows, metricCalibrations, ut, uthr, alert, shiftRows));
 
     TrainingSummary summary =
         new TrainingSummary(

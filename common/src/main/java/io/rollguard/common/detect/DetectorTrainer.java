@@ -106,17 +106,18 @@ public final class DetectorTrainer {
     }
 
     Calibration calibration =
-        Calibration.fit(
-            model,
-            holdout,
-            metrics,
-            opts.effectiveScoredRows(),
-            opts.thresholdSigmas(),
-            opts.thresholdMargin(),
-            opts.alertLevel(),
-            opts.shiftRows(),
-            opts.shiftSigmas(),
-            opts.robustTail());
+        new Calibration(
+            CalibrationFit.fit(
+                model,
+                holdout,
+                metrics,
+                opts.effectiveScoredRows(),
+                opts.thresholdSigmas(),
+                opts.thresholdMargin(),
+                opts.alertLevel(),
+                opts.shiftRows(),
+                opts.shiftSigmas(),
+                opts.robustTail()));
 
     long observed = 0;
     for (double[] row : history) {

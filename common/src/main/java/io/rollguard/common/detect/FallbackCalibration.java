@@ -1,6 +1,6 @@
 package io.rollguard.common.detect;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,29 +40,14 @@ public final class FallbackCalibration {
   }
 
   public static Calibration create(List<MetricDef> metrics, int windowLength) {
-    int m = metrics.size();
-    Direction[] directions = new Direction[m];
-    double[] weights = new double[m];
-    for (int j = 0; j < m; j++) {
-      directions[j] = metrics.get(j).direction();
-      weights[j] = metrics.get(j).weight();
+    List<MetricCalibration> perMetric = new ArrayList<>(metrics.size());
+    for (MetricDef metric : metrics) {
+      perMetric.add(
+          MetricCalibration.withoutShiftTest(
+              metric.direction(), metric.weight(), 1.0, TYPICAL, THRESHOLD));
     }
-    double[] ones = new double[m];
-    Arrays.fill(ones, 1.0);
-    double[] typical = new double[m];
-    Arrays.fill(typical, TYPICAL);
-    double[] threshold = new double[m];
-    Arrays.fill(threshold, THRESHOLD);
     return new Calibration(
-        windowLength,
-        scoredRows(windowLength),
-        directions,
-        weights,
-        ones,
-        typical,
-        threshold,
-        TYPICAL,
-        THRESHOLD,
-        ALERT_LEVEL);
+        new CalibrationData(
+            windowLength, scoredRows(windowLength), perMetric, TYPICAL, THRESHOLD, ALERT_LEVEL, 0));
   }
 }

@@ -1,11 +1,9 @@
 package io.rollguard.common.detect;
 
 import io.rollguard.common.config.MetricSpec;
-import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The one place where configuration becomes detector input: {@link MetricSpec} to {@link MetricDef}
@@ -52,19 +50,6 @@ public final class MetricDefs {
       case NONE -> TransformKind.NONE;
       case LOG1P -> TransformKind.LOG1P;
     };
-  }
-
-  /**
-   * The trainer's options: the project defaults for the configured model kind, with the window
-   * length, seed and holdout fraction of the configuration.
-   */
-  public static TrainingOptions trainingOptions(RollguardConfig config) {
-    TrainingSettings training = config.training();
-    String kind = training.model().name().toLowerCase(Locale.ROOT);
-    return TrainingOptions.defaults(kind)
-        .withWindowLength(config.window().lengthSteps())
-        .withSeed(training.seed())
-        .withHoldoutFraction(training.holdoutFraction());
   }
 
   /**

@@ -1,5 +1,9 @@
 package io.rollguard.common.detect;
 
+import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.config.TrainingSettings;
+import io.rollguard.common.config.WindowSettings;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -7,10 +11,13 @@ import java.util.Set;
  * How {@link DetectorTrainer} fits a detector. Every field is validated here so a bad value fails
  * when the options are built, naming the field.
  *
+ * <p>Production options come from the configuration ({@link #from(RollguardConfig)}); a {@link
+ * #builder()} starts from the named {@code DEFAULT_*} values, whose window length, seed and holdout
+ * fraction are the configuration's own defaults, so the core and a deployed Rollguard agree.
+ *
  * @param modelKind {@code pca} (default multivariate model), {@code ae} (dense autoencoder) or
  *     {@code baseline} (robust per-metric z-score, cold start / fallback)
- * @param windowLength W, rows per window (the models see {@code W x metrics} flattened row-major);
- *     default 24 (chosen on SMD among 6, 12, 24, 36, 48)
+ * @param windowLength W, rows per window (the models see {@code W x metrics} flattened row-major)
  * @param seed seed for every random choice (AE initial weights and batch order); same seed, same
  *     history, same options = bit-identical bundle body
  * @param holdoutFraction share of the history's rows, taken from its END, that the model never
@@ -114,265 +121,153 @@ public record TrainingOptions(
     }
   }
 
+  /** {@code pca}: the default multivariate model. */
+  public static final String DEFAULT_MODEL_KIND = "pca";
+
+  /** Drop the 2% worst-reconstructed training windows before the final fit. */
+  public static final double DEFAULT_TRIM_FRACTION = 0.02;
+
+  public static final double DEFAULT_CLIP_BOUND = 10.0;
+
+  /** Chosen on the shared SMD machines (docs/scoring.md). */
+  public static final double DEFAULT_THRESHOLD_SIGMAS = 4.0;
+
+  /** Chosen on the shared SMD machines (docs/scoring.md). */
+  public static final double DEFAULT_THRESHOLD_MARGIN = 2.0;
+
+  /** The calibrated threshold itself. */
+  public static final double DEFAULT_ALERT_LEVEL = 5.0;
+
+  public static final double DEFAULT_PCA_GAIN_TOLERANCE = 0.1;
+
+  public static final int DEFAULT_AE_MAX_EPOCHS = 40;
+
+  /** 0 = every row of the window enters the window error. */
+  public static final int DEFAULT_SCORED_ROWS = 0;
+
+  public static final int DEFAULT_SHIFT_ROWS = 5;
+
+  public static final double DEFAULT_SHIFT_SIGMAS = 4.25;
+
+  /** Off: on SMD it cost point-wise F1 0.31 -> 0.26 (see {@code robustTail} above). */
+  public static final boolean DEFAULT_ROBUST_TAIL = false;
+
   /**
-   * The project defaults for a model kind (tuned on the shared SMD machines, see docs/scoring.md).
+   * The trainer's options for a configuration: its model kind, window length, seed and holdout
+   * fraction, the rest at their defaults.
    */
-  public static TrainingOptions defaults(String modelKind) {
-    return new TrainingOptions(
-        modelKind, 24, 42L, 0.2, 0.02, 10.0, 4.0, 2.0, 5.0, 0.1, 40, 0, 5, 4.25, false);
+  public static TrainingOptions from(RollguardConfig config) {
+    TrainingSettings training = config.training();
+    return builder()
+        .modelKind(training.model().name().toLowerCase(Locale.ROOT))
+        .windowLength(config.window().lengthSteps())
+        .seed(training.seed())
+        .holdoutFraction(training.holdoutFraction())
+        .build();
   }
 
-  /** {@link #defaults(String)} for the default model, PCA. */
-  public static TrainingOptions defaults() {
-    return defaults("pca");
+  /** A builder at the {@code DEFAULT_*} values. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public TrainingOptions withModelKind(String kind) {
-    return new TrainingOptions(
-        kind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public TrainingOptions withWindowLength(int w) {
-    return new TrainingOptions(
-        modelKind,
-        w,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        Math.min(scoredRows, w),
-        Math.min(shiftRows, w),
-        shiftSigmas,
-        robustTail);
-  }
+  /** Builds {@link TrainingOptions}; {@link #build()} validates. */
+  public static final class Builder {
+    private String modelKind = DEFAULT_MODEL_KIND;
+    private int windowLength = WindowSettings.DEFAULT_LENGTH_STEPS;
+    private long seed = TrainingSettings.DEFAULT_SEED;
+    private double holdoutFraction = TrainingSettings.DEFAULT_HOLDOUT_FRACTION;
+    private double trimFraction = DEFAULT_TRIM_FRACTION;
+    private double clipBound = DEFAULT_CLIP_BOUND;
+    private double thresholdSigmas = DEFAULT_THRESHOLD_SIGMAS;
+    private double thresholdMargin = DEFAULT_THRESHOLD_MARGIN;
+    private double alertLevel = DEFAULT_ALERT_LEVEL;
+    private double pcaGainTolerance = DEFAULT_PCA_GAIN_TOLERANCE;
+    private int aeMaxEpochs = DEFAULT_AE_MAX_EPOCHS;
+    private int scoredRows = DEFAULT_SCORED_ROWS;
+    private int shiftRows = DEFAULT_SHIFT_ROWS;
+    private double shiftSigmas = DEFAULT_SHIFT_SIGMAS;
+    private boolean robustTail = DEFAULT_ROBUST_TAIL;
 
-  public TrainingOptions withSeed(long s) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        s,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    private Builder() {}
 
-  public TrainingOptions withHoldoutFraction(double f) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        f,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    private Builder(TrainingOptions o) {
+      modelKind = o.modelKind;
+      windowLength = o.windowLength;
+      seed = o.seed;
+      holdoutFraction = o.holdoutFraction;
+      trimFraction = o.trimFraction;
+      clipBound = o.clipBound;
+      thresholdSigmas = o.thresholdSigmas;
+      thresholdMargin = o.thresholdMargin;
+      alertLevel = o.alertLevel;
+      pcaGainTolerance = o.pcaGainTolerance;
+      aeMaxEpochs = o.aeMaxEpochs;
+      scoredRows = o.scoredRows;
+      shiftRows = o.shiftRows;
+      shiftSigmas = o.shiftSigmas;
+      robustTail = o.robustTail;
+    }
 
-  public TrainingOptions withTrimFraction(double f) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        f,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    public Builder modelKind(String kind) {
+      this.modelKind = kind;
+      return this;
+    }
 
-  public TrainingOptions withClipBound(double c) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        c,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    /** The scored and shift-test rows are capped at the window length when built. */
+    public Builder windowLength(int w) {
+      this.windowLength = w;
+      return this;
+    }
 
-  public TrainingOptions withThreshold(double sigmas, double margin) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        sigmas,
-        margin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
 
-  public TrainingOptions withAlertLevel(double level) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        level,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    public Builder holdoutFraction(double f) {
+      this.holdoutFraction = f;
+      return this;
+    }
 
-  public TrainingOptions withPcaGainTolerance(double t) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        t,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    public Builder alertLevel(double level) {
+      this.alertLevel = level;
+      return this;
+    }
 
-  public TrainingOptions withAeMaxEpochs(int e) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        e,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    public Builder aeMaxEpochs(int epochs) {
+      this.aeMaxEpochs = epochs;
+      return this;
+    }
 
-  public TrainingOptions withScoredRows(int r) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        r,
-        shiftRows,
-        shiftSigmas,
-        robustTail);
-  }
+    public Builder robustTail(boolean robust) {
+      this.robustTail = robust;
+      return this;
+    }
 
-  /** Fast level-shift test settings; {@code rows = 0} switches it off. */
-  public TrainingOptions withShiftTest(int rows, double sigmas) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        rows,
-        sigmas,
-        robustTail);
-  }
-
-  public TrainingOptions withRobustTail(boolean robust) {
-    return new TrainingOptions(
-        modelKind,
-        windowLength,
-        seed,
-        holdoutFraction,
-        trimFraction,
-        clipBound,
-        thresholdSigmas,
-        thresholdMargin,
-        alertLevel,
-        pcaGainTolerance,
-        aeMaxEpochs,
-        scoredRows,
-        shiftRows,
-        shiftSigmas,
-        robust);
+    public TrainingOptions build() {
+      return new TrainingOptions(
+          modelKind,
+          windowLength,
+          seed,
+          holdoutFraction,
+          trimFraction,
+          clipBound,
+          thresholdSigmas,
+          thresholdMargin,
+          alertLevel,
+          pcaGainTolerance,
+          aeMaxEpochs,
+          Math.min(scoredRows, windowLength),
+          Math.min(shiftRows, windowLength),
+          shiftSigmas,
+          robustTail);
+    }
   }
 
   /** Rows of a window that enter the window error. */

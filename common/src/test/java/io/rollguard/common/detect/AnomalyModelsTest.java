@@ -19,7 +19,7 @@ class AnomalyModelsTest {
   private static final Map<String, ModelBundle> CACHE = new HashMap<>();
 
   static TrainingOptions options(String kind) {
-    return TrainingOptions.defaults(kind).withWindowLength(8).withAeMaxEpochs(15);
+    return TrainingOptions.builder().modelKind(kind).windowLength(8).aeMaxEpochs(15).build();
   }
 
   static synchronized ModelBundle trained(String kind) {
@@ -110,14 +110,17 @@ class AnomalyModelsTest {
       }
     }
     assertEquals(
-        0, Double.compare(a.calibration().unifiedThreshold(), b.calibration().unifiedThreshold()));
+        0,
+        Double.compare(
+            a.calibration().data().unifiedThreshold(), b.calibration().data().unifiedThreshold()));
   }
 
   @Test
   void autoencoderSeedMatters() {
     ModelBundle a = trained("ae");
     ModelBundle b =
-        DetectorTrainer.train(HISTORY, SyntheticSeries.metrics(), options("ae").withSeed(1234));
+        DetectorTrainer.train(
+            HISTORY, SyntheticSeries.metrics(), options("ae").toBuilder().seed(1234).build());
     double[][] z = a.transforms().apply(SyntheticSeries.window(FRESH, 100, a.windowLength()));
     assertFalse(Arrays.deepEquals(a.model().residuals(z), b.model().residuals(z)));
   }

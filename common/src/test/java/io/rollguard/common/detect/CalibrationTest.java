@@ -98,22 +98,21 @@ class CalibrationTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new Calibration(
+                new CalibrationData(
                     4,
                     4,
-                    new Direction[] {Direction.UP},
-                    new double[] {1},
-                    new double[] {1},
-                    new double[] {2},
-                    new double[] {1},
+                    List.of(MetricCalibration.withoutShiftTest(Direction.UP, 1, 1, 2, 1)),
                     0,
                     1,
-                    5));
+                    5,
+                    0));
     assertTrue(e.getMessage().contains("metric 0"), e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> TrainingOptions.defaults().withAlertLevel(11));
+        IllegalArgumentException.class, () -> TrainingOptions.builder().alertLevel(11).build());
     IllegalArgumentException k =
-        assertThrows(IllegalArgumentException.class, () -> TrainingOptions.defaults("svm"));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainingOptions.builder().modelKind("svm").build());
     assertTrue(k.getMessage().contains("modelKind"));
   }
 }

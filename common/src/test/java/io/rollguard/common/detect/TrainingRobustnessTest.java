@@ -95,7 +95,7 @@ class TrainingRobustnessTest {
   @Test
   void robustTailAlsoToleratesAnomaliesInTheCalibrationTail() {
     // 2% anomalous rows everywhere, including the held-back tail used for k and thresholds.
-    TrainingOptions robust = AnomalyModelsTest.options("pca").withRobustTail(true);
+    TrainingOptions robust = AnomalyModelsTest.options("pca").toBuilder().robustTail(true).build();
     ModelBundle clean =
         DetectorTrainer.train(AnomalyModelsTest.HISTORY, SyntheticSeries.metrics(), robust);
     ModelBundle dirty =
@@ -113,7 +113,7 @@ class TrainingRobustnessTest {
                 DetectorTrainer.train(
                     SyntheticSeries.generate(40, 1),
                     SyntheticSeries.metrics(),
-                    TrainingOptions.defaults()));
+                    TrainingOptions.builder().windowLength(24).build()));
     assertTrue(e.getMessage().contains("needs at least"), e.getMessage());
   }
 

@@ -24,7 +24,8 @@ final class Bundles {
       history[t][1] = 0.01 + 0.002 * load + random.nextGaussian() * 0.001;
       history[t][2] = 0.5 + 0.2 * load + random.nextGaussian() * 0.02;
     }
-    return DetectorTrainer.train(history, METRICS, TrainingOptions.defaults("pca"));
+    return DetectorTrainer.train(
+        history, METRICS, TrainingOptions.builder().windowLength(24).build());
   }
 
   static double[][] window(int length, double latencyShift) {

@@ -77,7 +77,7 @@ public final class TrainingService implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.settings = config.training();
     this.defs = MetricDefs.of(config.metrics());
-    this.options = MetricDefs.trainingOptions(config);
+    this.options = TrainingOptions.from(config);
     this.minimumRows = MetricDefs.minimumTrainingRows(options);
     int concurrency = Math.max(1, settings.concurrency());
     AtomicInteger threadNumber = new AtomicInteger();
