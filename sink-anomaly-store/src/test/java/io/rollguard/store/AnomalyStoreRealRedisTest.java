@@ -21,6 +21,7 @@ import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class AnomalyStoreRealRedisTest {
   private static RedisServer redis;
   private static JedisPooled jedis;
 
-  private StoreFixtures.MutableClock clock;
+  private SettableClock clock;
   private StoreMetrics metrics;
   private PrometheusRegistry operational;
   private AnomalyStoreSink sink;
@@ -69,7 +70,7 @@ class AnomalyStoreRealRedisTest {
   @BeforeEach
   void setUp() throws Exception {
     jedis.flushAll();
-    clock = new StoreFixtures.MutableClock(NOW);
+    clock = new SettableClock(NOW);
     operational = new PrometheusRegistry();
     metrics = new StoreMetrics(operational);
     StoreKeys keys = new StoreKeys("rg:");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
+import io.rollguard.testsupport.SettableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryAnomalyStoreTest {
 
   private static final long NOW = 1_800_000_000_000L;
-  private final StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
+  private final SettableClock clock = new SettableClock(NOW);
 
   @Test
   void latestOnlyMovesForwardAndHistoryIsOnePerTimestampAndBounded() {

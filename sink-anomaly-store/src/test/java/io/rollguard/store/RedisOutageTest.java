@@ -17,6 +17,7 @@ import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,12 +62,7 @@ class RedisOutageTest {
       AnomalyStoreSink sink =
           new AnomalyStoreSink(
               new AnomalyStoreWriter(
-                  jedis,
-                  keys,
-                  100,
-                  Duration.ofHours(1),
-                  new StoreFixtures.MutableClock(NOW),
-                  metrics),
+                  jedis, keys, 100, Duration.ofHours(1), new SettableClock(NOW), metrics),
               MalformedRecordPolicy.FAILURE,
               metrics,
               10);
@@ -127,7 +123,7 @@ class RedisOutageTest {
         JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
       PrometheusRegistry operational = new PrometheusRegistry();
       StoreMetrics metrics = new StoreMetrics(operational);
-      StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
+      SettableClock clock = new SettableClock(NOW);
       AnomalyStoreReader reader = new AnomalyStoreReader(jedis, new StoreKeys("rg:"));
       StoreHttpServer http =
           new StoreHttpServer(

@@ -12,6 +12,7 @@ import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class VerdictServiceTest {
   @BeforeEach
   void setUp() {
     jedis.flushAll();
-    StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
+    SettableClock clock = new SettableClock(NOW);
     StoreKeys keys = new StoreKeys("rg:");
     writer =
         new AnomalyStoreWriter(

@@ -17,6 +17,7 @@ import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -192,7 +193,7 @@ class PrometheusSourcerRealServerTest {
         SourceFixtures.fetcher(prom, specs, metrics),
         store,
         metrics,
-        new SourceFixtures.MutableClock(now),
+        new SettableClock(now),
         0);
   }
 
@@ -420,7 +421,7 @@ class PrometheusSourcerRealServerTest {
             SourceFixtures.fetcher(prometheus.url(), SPECS, metrics),
             freshOffsetStore(END - 10 * STEP),
             metrics,
-            new SourceFixtures.MutableClock(END + DELAY.toMillis()),
+            new SettableClock(END + DELAY.toMillis()),
             0);
     assertEquals(
         10, sourcer.getPending(), "before the first fetch: one message per ready step at least");

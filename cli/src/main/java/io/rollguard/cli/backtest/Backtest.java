@@ -56,7 +56,7 @@ public final class Backtest {
   public static ModelBundle train(
       MetricTable train, List<MetricDef> metrics, TrainingOptions opts, long stepMillis) {
     MetricTable aligned = train.select(metrics.stream().map(MetricDef::name).toList());
-    StepGrid grid = StepGrid.of(aligned, stepMillis);
+    RowSteps grid = RowSteps.of(aligned, stepMillis);
     double[][] history = grid.regrid(aligned.values(), metrics.size());
     long[] timestamps = null;
     if (aligned.hasTimestamps()) {
@@ -79,7 +79,7 @@ public final class Backtest {
     return CausalScorer.score(
         bundle,
         test.values(),
-        StepGrid.of(test, stepMillis),
+        RowSteps.of(test, stepMillis),
         smoothingSpan,
         progressEvery,
         progress);

@@ -36,7 +36,7 @@ public final class CausalScorer {
   public static ScoredSeries score(
       ModelBundle bundle,
       double[][] test,
-      StepGrid grid,
+      RowSteps grid,
       int smoothingSpan,
       int progressEvery,
       IntConsumer progress) {
@@ -109,6 +109,6 @@ public final class CausalScorer {
   /** Convenience for tables without timestamps or already on the grid. */
   public static ScoredSeries score(
       ModelBundle bundle, MetricTable test, long stepMillis, int smoothingSpan) {
-    return score(bundle, test.values(), StepGrid.of(test, stepMillis), smoothingSpan, 0, null);
+    return score(bundle, test.values(), RowSteps.of(test, stepMillis), smoothingSpan, 0, null);
   }
 }

@@ -65,7 +65,7 @@ class CausalScorerTest {
             0,
             true);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> StepGrid.of(t, 60_000));
+        assertThrows(IllegalArgumentException.class, () -> RowSteps.of(t, 60_000));
     assertEquals(true, e.getMessage().contains("dup.csv"));
   }
 
@@ -79,7 +79,7 @@ class CausalScorerTest {
             new double[][] {{1}, {2}, {5}},
             0,
             true);
-    StepGrid g = StepGrid.of(t, 60_000);
+    RowSteps g = RowSteps.of(t, 60_000);
     assertEquals(4, g.slot(2));
     double[][] grid = g.regrid(t.values(), 1);
     assertEquals(5, grid.length);

@@ -82,6 +82,7 @@ import io.rollguard.store.VerdictService;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import io.rollguard.window.WindowReduceServer;
 import io.rollguard.window.WindowReducerFactory;
 import java.net.URI;
@@ -90,11 +91,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -173,7 +171,7 @@ class PipelineEndToEndTest {
 
   static final Duration INGESTION_DELAY = Duration.ofSeconds(30);
 
-  static final SimulatedClock clock = new SimulatedClock(CANARY_START);
+  static final SettableClock clock = new SettableClock(CANARY_START);
   static final List<Runnable> stops = new ArrayList<>();
   static RedisServer redis;
   static PrometheusServer prometheus;
@@ -900,39 +898,6 @@ class PipelineEndToEndTest {
       }
       assertFalse(rendered.contains("{{"), "every argument substituted: " + rendered);
       return rendered;
-    }
-  }
-
-  /** The pipeline's time: follows the data, so the run does not depend on the wall clock. */
-  static final class SimulatedClock extends Clock {
-    private volatile long millis;
-
-    SimulatedClock(long millis) {
-      this.millis = millis;
-    }
-
-    void set(long newMillis) {
-      this.millis = newMillis;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
     }
   }
 }

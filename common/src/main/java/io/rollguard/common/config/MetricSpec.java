@@ -75,11 +75,7 @@ public record MetricSpec(
   public enum Transform {
     NONE,
     /** {@code log(1 + x)}: compresses heavy-tailed latencies and counts. */
-    LOG1P;
-
-    public double apply(double x) {
-      return this == LOG1P ? Math.log1p(x) : x;
-    }
+    LOG1P
   }
 
   /**

@@ -53,14 +53,14 @@ public final class RobustZ {
       boolean log = transforms[j] == TransformKind.LOG1P;
       int n = 0;
       for (int i = 0; i < referenceRows; i++) {
-        double v = transform(raw[i][j], log);
+        double v = FittedTransforms.transformValue(raw[i][j], log);
         if (!Double.isNaN(v)) {
           column[n++] = v;
         }
       }
       if (n == 0) {
         for (int i = 0; i < rows; i++) {
-          double v = transform(raw[i][j], log);
+          double v = FittedTransforms.transformValue(raw[i][j], log);
           if (!Double.isNaN(v)) {
             column[n++] = v;
           }
@@ -74,10 +74,10 @@ public final class RobustZ {
       }
       double[] sorted = Arrays.copyOf(column, n);
       Arrays.sort(sorted);
-      double center = quantileSorted(sorted, 0.5);
+      double center = Stats.quantileSorted(sorted, 0.5);
       double scale = scale(sorted, center);
       for (int i = 0; i < rows; i++) {
-        double v = transform(raw[i][j], log);
+        double v = FittedTransforms.transformValue(raw[i][j], log);
         if (Double.isNaN(v)) {
           out[i][j] = Double.NaN;
         } else {
@@ -96,8 +96,8 @@ public final class RobustZ {
       dev[i] = Math.abs(sorted[i] - center);
     }
     Arrays.sort(dev);
-    double mad = quantileSorted(dev, 0.5);
-    double iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
+    double mad = Stats.quantileSorted(dev, 0.5);
+    double iqr = Stats.quantileSorted(sorted, 0.75) - Stats.quantileSorted(sorted, 0.25);
     double s = Math.max(MAD_TO_SIGMA * mad, IQR_TO_SIGMA * iqr);
     double floor = Math.max(ABSOLUTE_SCALE_FLOOR, RELATIVE_SCALE_FLOOR * Math.abs(center));
     if (s < floor && n > 1) {
@@ -113,24 +113,5 @@ public final class RobustZ {
       s = Math.max(s, Math.sqrt(ss / (n - 1)));
     }
     return Math.max(s, floor);
-  }
-
-  /** Linear interpolation between order statistics (type 7), on a sorted non-empty array. */
-  static double quantileSorted(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  }
-
-  /** Signed log1p as in the detection core; infinities are missing. */
-  static double transform(double x, boolean log1p) {
-    if (!Double.isFinite(x)) {
-      return Double.NaN;
-    }
-    if (!log1p) {
-      return x;
-    }
-    return x >= 0 ? Math.log1p(x) : -Math.log1p(-x);
   }
 }

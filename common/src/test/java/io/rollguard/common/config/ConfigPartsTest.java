@@ -75,10 +75,4 @@ class ConfigPartsTest {
     assertFalse(s.toString().contains("hunter2"));
     assertEquals(new Secret("hunter2"), s);
   }
-
-  @Test
-  void transformApplies() {
-    assertEquals(Math.log1p(3), MetricSpec.Transform.LOG1P.apply(3));
-    assertEquals(3, MetricSpec.Transform.NONE.apply(3));
-  }
 }

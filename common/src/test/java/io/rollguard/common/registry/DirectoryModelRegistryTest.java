@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.WindowScore;
+import io.rollguard.testsupport.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class DirectoryModelRegistryTest {
   private static ModelBundle bundle;
 
   @TempDir Path dir;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-11-29T12:00:00Z"));
 
   @BeforeAll
   static void train() {

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.common.prometheus.StepGrid;
 import io.rollguard.common.registry.EntityId;
-import java.time.Clock;
+import io.rollguard.testsupport.SettableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory training guard and the row selection of the history. */
@@ -22,28 +18,9 @@ class TrainerPartsTest {
 
   static final EntityId CART = new EntityId("shop", "cart");
 
-  static final class TestClock extends Clock {
-    final AtomicLong millis = new AtomicLong(1_000_000);
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  }
-
   @Test
   void theLocalGuardGivesOneLeasePerEntityUntilReleasedOrExpired() {
-    TestClock clock = new TestClock();
+    SettableClock clock = new SettableClock(1_000_000);
     LocalTrainingGuard guard = new LocalTrainingGuard(clock);
     Optional<TrainingGuard.Lease> first = guard.tryLease(CART, Duration.ofMinutes(1));
     assertTrue(first.isPresent());
@@ -53,7 +30,7 @@ class TrainerPartsTest {
     first.get().close();
     Optional<TrainingGuard.Lease> second = guard.tryLease(CART, Duration.ofMinutes(1));
     assertTrue(second.isPresent(), "released");
-    clock.millis.addAndGet(Duration.ofMinutes(2).toMillis());
+    clock.advance(Duration.ofMinutes(2));
     Optional<TrainingGuard.Lease> third = guard.tryLease(CART, Duration.ofMinutes(1));
     assertTrue(third.isPresent(), "expired");
     assertFalse(
@@ -63,12 +40,12 @@ class TrainerPartsTest {
 
   @Test
   void theLocalBackOffEndsByItself() {
-    TestClock clock = new TestClock();
+    SettableClock clock = new SettableClock(1_000_000);
     LocalTrainingGuard guard = new LocalTrainingGuard(clock);
     assertFalse(guard.inBackoff(CART));
     guard.backOff(CART, Duration.ofMinutes(15));
     assertTrue(guard.inBackoff(CART));
-    clock.millis.addAndGet(Duration.ofMinutes(15).toMillis());
+    clock.advance(Duration.ofMinutes(15));
     assertFalse(guard.inBackoff(CART));
   }
 

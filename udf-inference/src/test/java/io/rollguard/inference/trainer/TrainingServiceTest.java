@@ -10,6 +10,7 @@ import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
+import io.rollguard.testsupport.SettableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class TrainingServiceTest {
   private TrainingService service(
       RollguardConfig config,
       HistorySource source,
-      TrainerPartsTest.TestClock clock,
+      SettableClock clock,
       PrometheusRegistry metrics) {
     DirectoryModelRegistry registry =
         new DirectoryModelRegistry(dir.resolve("models"), Duration.ofDays(7), clock);
@@ -65,14 +66,14 @@ class TrainingServiceTest {
   @Test
   void aSuccessfulTrainingIsSavedAndTheNextRequestFindsItFresh() {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
-    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
-    clock.millis.set(Instant.parse("2026-01-07T00:00:00Z").toEpochMilli());
+    SettableClock clock = new SettableClock(1_000_000);
+    clock.set(Instant.parse("2026-01-07T00:00:00Z").toEpochMilli());
     History history = generated(2 * 1440, 0);
     PrometheusRegistry metrics = new PrometheusRegistry();
     try (TrainingService service = service(config, entity -> history, clock, metrics)) {
       assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART));
       assertEquals(TrainingOutcome.SKIPPED_FRESH, service.trainNow(CART));
-      clock.millis.addAndGet(Duration.ofHours(25).toMillis());
+      clock.advance(Duration.ofHours(25));
       assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART), "a stale bundle is retrained");
     }
     assertEquals(
@@ -82,7 +83,7 @@ class TrainingServiceTest {
   @Test
   void aFailedFetchBacksOffForRetryBackoff() {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
-    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    SettableClock clock = new SettableClock(1_000_000);
     AtomicInteger fetches = new AtomicInteger();
     HistorySource down =
         entity -> {
@@ -94,7 +95,7 @@ class TrainingServiceTest {
       assertEquals(TrainingOutcome.FAILED_PROMETHEUS, service.trainNow(CART));
       assertEquals(TrainingOutcome.SKIPPED_BACKOFF, service.trainNow(CART));
       assertEquals(1, fetches.get());
-      clock.millis.addAndGet(config.training().retryBackoff().toMillis());
+      clock.advance(config.training().retryBackoff());
       assertEquals(
           TrainingOutcome.FAILED_PROMETHEUS,
           service.trainNow(CART),
@@ -106,7 +107,7 @@ class TrainingServiceTest {
   @Test
   void sparseOrShortHistoryIsTooLittleData() {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
-    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    SettableClock clock = new SettableClock(1_000_000);
     History sparse = generated(2 * 1440, 0.6); // coverage 0.4 < training.minCoverage 0.5
     try (TrainingService service =
         service(config, entity -> sparse, clock, new PrometheusRegistry())) {
@@ -123,7 +124,7 @@ class TrainingServiceTest {
   @Test
   void submitReturnsAtOnceAndDeduplicatesAnEntityInFlight() throws Exception {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
-    TrainerPartsTest.TestClock clock = new TrainerPartsTest.TestClock();
+    SettableClock clock = new SettableClock(1_000_000);
     CountDownLatch fetching = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     HistorySource slow =

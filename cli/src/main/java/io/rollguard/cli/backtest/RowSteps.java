@@ -7,18 +7,18 @@ import io.rollguard.cli.csv.MetricTable;
  * row i is step {@code round((t_i - t_0) / step)}: rows must be strictly increasing in time and a
  * missing step (a gap) is a missing row, so a window never silently spans more time than W steps.
  */
-public final class StepGrid {
+public final class RowSteps {
 
   /** A gap longer than this many steps is refused: it is almost surely a wrong step or unit. */
   static final long MAX_STEPS = 50_000_000L;
 
   private final int[] slot;
 
-  private StepGrid(int[] slot) {
+  private RowSteps(int[] slot) {
     this.slot = slot;
   }
 
-  public static StepGrid of(MetricTable table, long stepMillis) {
+  public static RowSteps of(MetricTable table, long stepMillis) {
     if (stepMillis <= 0) {
       throw new IllegalArgumentException("step must be > 0 ms, got " + stepMillis);
     }
@@ -27,7 +27,7 @@ public final class StepGrid {
       for (int i = 0; i < slot.length; i++) {
         slot[i] = i;
       }
-      return new StepGrid(slot);
+      return new RowSteps(slot);
     }
     long[] ts = table.timestamps();
     for (int i = 0; i < slot.length; i++) {
@@ -53,7 +53,7 @@ public final class StepGrid {
                 + " ms or more)");
       }
     }
-    return new StepGrid(slot);
+    return new RowSteps(slot);
   }
 
   /** Grid step of row {@code row}. */
