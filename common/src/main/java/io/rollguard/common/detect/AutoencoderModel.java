@@ -7,7 +7,7 @@ package io.rollguard.common.detect;
  * allocation-light plain loops with no JNI call, and a reloaded bundle runs the exact same
  * arithmetic (bit-for-bit identical scores).
  */
-public final class AutoencoderModel implements AnomalyModel {
+final class AutoencoderModel implements AnomalyModel {
 
   private final int windowLength;
   private final int metrics;

@@ -5,7 +5,7 @@ package io.rollguard.common.detect;
  * the robust z-value itself ({@code x - center}, center ~ 0 after robust scaling). No cross-metric
  * or temporal structure, needs no training beyond the transforms.
  */
-public final class BaselineModel implements AnomalyModel {
+final class BaselineModel implements AnomalyModel {
 
   private final int windowLength;
   private final double[] center;

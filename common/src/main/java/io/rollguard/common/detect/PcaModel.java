@@ -9,7 +9,7 @@ import smile.math.matrix.Matrix;
  * precomputed projection (no BLAS call, no allocation besides the k-vector), about 2·k·d
  * multiply-adds per window.
  */
-public final class PcaModel implements AnomalyModel {
+final class PcaModel implements AnomalyModel {
 
   private final int windowLength;
   private final int metrics;

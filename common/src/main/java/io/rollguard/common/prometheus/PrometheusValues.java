@@ -1,7 +1,7 @@
 package io.rollguard.common.prometheus;
 
 /** Parsing of the sample value strings of the Prometheus HTTP API. */
-public final class PrometheusValues {
+final class PrometheusValues {
 
   private PrometheusValues() {}
 
