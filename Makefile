@@ -10,11 +10,12 @@ IMAGE_PREFIX ?= rollguard
 # A module is a vertex (and gets an image) when its pom names a main class to shade into its jar.
 VERTEX_MODULES := $(patsubst %/pom.xml,%,$(shell grep -l '<vertex.mainClass>' */pom.xml))
 
-.PHONY: help build test images demo clean
+.PHONY: help build test format images demo clean
 
 help:
 	@echo "make build   - compile and package every module; vertex modules shade to <module>/target/<name>.jar"
 	@echo "make test    - run the whole test suite and package the jars: mvn -B verify (what CI runs via .ci/run)"
+	@echo "make format  - apply google-java-format (Spotless) to every Java file; make test checks it"
 	@echo "make images  - one image per vertex module ($(VERTEX_MODULES)), tag $(IMAGE_PREFIX)/<module>:$(VERSION)"
 	@echo "make demo    - build, then run the whole pipeline in one JVM on a generated canary with a regression;"
 	@echo "               prints the verdict and writes target/rollguard-report.html (DEMO_ARGS='--scenario clean')"
@@ -27,6 +28,9 @@ build:
 # use, so a broken packaging fails CI too (about a minute more than `mvn test`).
 test:
 	$(MVN) verify
+
+format:
+	$(MVN) -q spotless:apply
 
 # Builds with the Docker engine when one answers; otherwise prints the exact commands instead of
 # failing somewhere inside docker, so they can be run on a machine that has an engine.
