@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.RegistrySettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.StoreSettings;
+import io.rollguard.common.config.Urls;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.prometheus.PrometheusClient;
@@ -203,7 +204,7 @@ final class LocalRun implements AutoCloseable {
           redis.ping();
         } catch (JedisException e) {
           throw new IOException(
-              "cannot reach Redis at " + printable(config.redis().url()) + ": " + e.getMessage(),
+              "cannot reach Redis at " + Urls.redact(config.redis().url()) + ": " + e.getMessage(),
               e);
         }
         guard = new RedisTrainingGuard(redis, config.redis().keyPrefix(), "rollguard-run");
@@ -225,7 +226,7 @@ final class LocalRun implements AutoCloseable {
             new AnomalyStoreWriter(
                 redis, keys, store.historyLength(), store.historyTtl(), clock, storeMetrics);
         reader = new AnomalyStoreReader(redis, keys);
-        backends = "Redis registry and Redis store at " + printable(config.redis().url());
+        backends = "Redis registry and Redis store at " + Urls.redact(config.redis().url());
       } else {
         InMemoryAnomalyStore memory =
             new InMemoryAnomalyStore(store.historyLength(), store.historyTtl(), clock);
@@ -409,24 +410,6 @@ final class LocalRun implements AutoCloseable {
                 b.bundle().summary().firstTimestampMillis(),
                 b.bundle().summary().lastTimestampMillis(),
                 b.bundle().summary().durationMillis()));
-  }
-
-  /** A URL to print: credentials in its user-info part stay out of the console and the report. */
-  static String printable(String url) {
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      return "(unparseable URL)";
-    }
-    if (uri.getRawUserInfo() == null) {
-      return url;
-    }
-    return uri.getScheme()
-        + "://"
-        + uri.getHost()
-        + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-        + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
   private static String encode(String s) {

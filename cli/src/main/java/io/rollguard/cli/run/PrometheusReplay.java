@@ -2,6 +2,7 @@ package io.rollguard.cli.run;
 
 import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.config.Urls;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
@@ -137,7 +138,7 @@ final class PrometheusReplay implements ReplaySource {
     String description =
         String.format(
             "Prometheus %s: %s/%s, canary %s vs %s, %d steps from %s",
-            LocalRun.printable(client.settings().baseUrl().toString()),
+            Urls.redact(client.settings().baseUrl()),
             namespace,
             app,
             canary,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rollguard.common.config.ConfigException;
 import io.rollguard.common.config.RegistrySettings;
 import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.config.Urls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,7 +54,8 @@ class RunConfigTest {
   @Test
   void printedUrlsLeaveOutCredentials() {
     assertEquals(
-        "redis://db.example:6380/0", LocalRun.printable("redis://user:s3cret@db.example:6380/0"));
-    assertEquals("http://prom:9090", LocalRun.printable("http://prom:9090"));
+        "redis://<redacted>@db.example:6380/0",
+        Urls.redact("redis://user:s3cret@db.example:6380/0"));
+    assertEquals("http://prom:9090", Urls.redact("http://prom:9090"));
   }
 }

@@ -1,6 +1,7 @@
 package io.rollguard.common.redis;
 
 import io.rollguard.common.config.RedisSettings;
+import io.rollguard.common.config.Urls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +35,10 @@ public record RedisConnectionSettings(
     Objects.requireNonNull(url, "redis.url is required");
     if (!"redis".equals(url.getScheme()) && !"rediss".equals(url.getScheme())) {
       throw new IllegalArgumentException(
-          "redis.url must start with redis:// or rediss://, got " + redact(url));
+          "redis.url must start with redis:// or rediss://, got " + Urls.redact(url));
     }
     if (url.getHost() == null) {
-      throw new IllegalArgumentException("redis.url has no host: " + redact(url));
+      throw new IllegalArgumentException("redis.url has no host: " + Urls.redact(url));
     }
     Objects.requireNonNull(timeout, "redis.timeout");
     if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
@@ -88,7 +89,7 @@ public record RedisConnectionSettings(
       return Integer.parseInt(path.substring(1));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "redis.url path must be a database number: " + redact(url), e);
+          "redis.url path must be a database number: " + Urls.redact(url), e);
     }
   }
 
@@ -117,17 +118,10 @@ public record RedisConnectionSettings(
     return info.contains(":") ? info.substring(info.indexOf(':') + 1) : info;
   }
 
-  /** The URL without user info, for logs. */
-  public static String redact(URI url) {
-    return url.getUserInfo() == null
-        ? url.toString()
-        : url.toString().replace(url.getRawUserInfo() + "@", "***@");
-  }
-
   @Override
   public String toString() {
     return "RedisConnectionSettings[url="
-        + redact(url)
+        + Urls.redact(url)
         + ", username="
         + username
         + ", password="
