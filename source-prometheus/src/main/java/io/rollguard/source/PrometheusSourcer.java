@@ -162,7 +162,10 @@ public final class PrometheusSourcer extends Sourcer {
         }
         continue;
       }
-      observer.send(buffer.poll());
+      // Removed from the buffer only once sent: if the stream fails inside send, the message is
+      // the first of the next read instead of lost.
+      observer.send(buffer.peek());
+      buffer.poll();
       bufferedCount = buffer.size();
       emitted++;
     }

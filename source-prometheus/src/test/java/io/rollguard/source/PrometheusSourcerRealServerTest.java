@@ -3,11 +3,16 @@ package io.rollguard.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
 
 import io.numaproj.numaflow.sourcer.GRPCConfig;
 import io.numaproj.numaflow.sourcer.Message;
 import io.numaproj.numaflow.sourcer.Offset;
+import io.numaproj.numaflow.sourcer.OutputObserver;
 import io.numaproj.numaflow.sourcer.SourcerTestKit;
 import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.payload.Sample;
@@ -217,6 +222,53 @@ class PrometheusSourcerRealServerTest {
   private static void ack(PrometheusSourcer sourcer, List<Message> messages) {
     List<Offset> offsets = messages.stream().map(Message::getOffset).toList();
     sourcer.ack(SourcerTestKit.TestAckRequest.builder().offsets(offsets).build());
+  }
+
+  @Test
+  void aReadWhoseObserverFailsMidBatchLosesNothing() {
+    long now = END + DELAY.toMillis();
+    List<Message> expected =
+        readAll(
+            sourcer(
+                prometheus.url(),
+                SPECS,
+                freshOffsetStore(START - STEP),
+                SourceFixtures.metrics(),
+                now));
+    PrometheusSourcer sourcer =
+        sourcer(
+            prometheus.url(), SPECS, freshOffsetStore(START - STEP), SourceFixtures.metrics(), now);
+    // The SDK's gRPC stream can fail under the source while a batch is sent (the data plane went
+    // away); no real server fails on cue, so the observer is a mock that takes three messages and
+    // then throws.
+    List<Message> delivered = new ArrayList<>();
+    OutputObserver failing = mock(OutputObserver.class);
+    AtomicInteger sends = new AtomicInteger();
+    doAnswer(
+            call -> {
+              if (sends.incrementAndGet() > 3) {
+                throw new IllegalStateException("stream cancelled");
+              }
+              delivered.add(call.getArgument(0));
+              return null;
+            })
+        .when(failing)
+        .send(any(Message.class));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            sourcer.read(
+                SourcerTestKit.TestReadRequest.builder()
+                    .count(100)
+                    .timeout(Duration.ofMillis(100))
+                    .build(),
+                failing));
+    assertEquals(3, delivered.size());
+    delivered.addAll(readAll(sourcer));
+    assertEquals(
+        expected.stream().map(m -> m.getOffset().getValue()).map(String::new).toList(),
+        delivered.stream().map(m -> m.getOffset().getValue()).map(String::new).toList(),
+        "the message whose send failed comes first in the next read; none lost, none repeated");
   }
 
   @Test
