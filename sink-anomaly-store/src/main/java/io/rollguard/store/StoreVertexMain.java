@@ -6,14 +6,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.StoreSettings;
-import io.rollguard.common.redis.RedisConnectionSettings;
-import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.common.registry.Backends;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
 
 /** Entry point of the sink-anomaly-store vertex container (also usable as the fallback udsink). */
 public final class StoreVertexMain {
@@ -43,24 +41,22 @@ public final class StoreVertexMain {
     StoreSettings store = config.store();
     StoreMetrics metrics = new StoreMetrics(runtime.registry());
     Clock clock = Clock.systemUTC();
-    try (JedisPooled redis = RedisConnections.open(RedisConnectionSettings.from(config.redis()))) {
-      StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
-      AnomalyStoreReader reader = new AnomalyStoreReader(redis, keys);
+    try (Backends backends = Backends.open(config, clock)) {
+      ScoreStore scores = ScoreStore.redis(backends, store, clock, metrics);
       PrometheusRegistry exported =
           storeRegistry(
               runtime.registry(),
-              new AnomalyScoreCollector(reader, store.staleness(), clock, metrics));
+              new AnomalyScoreCollector(scores.reader(), store.staleness(), clock, metrics));
       StoreHttpServer http =
           new StoreHttpServer(
               store.httpPort(),
               exported,
-              new VerdictService(reader, clock),
+              new VerdictService(scores.reader(), clock),
               VerdictPolicy.DEFAULT,
               metrics);
       AnomalyStoreSink sink =
           new AnomalyStoreSink(
-              new AnomalyStoreWriter(
-                  redis, keys, store.historyLength(), store.historyTtl(), clock, metrics),
+              scores.writer(),
               MalformedRecordPolicy.fromEnvironment(System.getenv()),
               metrics,
               AnomalyStoreSink.DEFAULT_CHUNK_SIZE);

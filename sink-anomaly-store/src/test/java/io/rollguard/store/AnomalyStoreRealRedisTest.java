@@ -16,8 +16,8 @@ import io.numaproj.numaflow.sinker.Response;
 import io.numaproj.numaflow.sinker.ResponseList;
 import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.payload.AnomalyRecord;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
@@ -58,7 +58,7 @@ class AnomalyStoreRealRedisTest {
   @BeforeAll
   static void startRedis() {
     redis = RedisServer.start();
-    jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()));
+    jedis = RedisConnections.open(RedisSettings.of(redis.url()));
   }
 
   @AfterAll

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.RangeSeries;
 import io.rollguard.common.prometheus.StepGrid;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
@@ -31,7 +31,7 @@ class PrometheusScrapesStoreTest {
   void theAnalysisTemplateQueryFindsTheCanaryScore() throws Exception {
     Clock clock = Clock.systemUTC();
     try (RedisServer redis = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(redis.url()))) {
       PrometheusRegistry operational = new PrometheusRegistry();
       StoreMetrics metrics = new StoreMetrics(operational);
       StoreKeys keys = new StoreKeys("rg:");

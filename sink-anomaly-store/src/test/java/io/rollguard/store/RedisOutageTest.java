@@ -13,7 +13,7 @@ import io.numaproj.numaflow.sinker.Response;
 import io.numaproj.numaflow.sinker.ResponseList;
 import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.rollguard.common.redis.RedisConnectionSettings;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
@@ -56,7 +56,7 @@ class RedisOutageTest {
   @Test
   void redisStoppedMidBatchFailsTheUnwrittenRecordsAndSucceedsAfterRestart() throws Exception {
     try (RedisServer redis = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(redis.url()))) {
       StoreMetrics metrics = new StoreMetrics(new PrometheusRegistry());
       StoreKeys keys = new StoreKeys("rg:");
       AnomalyStoreSink sink =
@@ -120,7 +120,7 @@ class RedisOutageTest {
   @Test
   void withRedisDownMetricsStillServeOperationalMetricsAndVerdictIs503() throws Exception {
     try (RedisServer redis = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(redis.url()))) {
       PrometheusRegistry operational = new PrometheusRegistry();
       StoreMetrics metrics = new StoreMetrics(operational);
       SettableClock clock = new SettableClock(NOW);

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.RedisServer;
 import io.rollguard.testsupport.SettableClock;
@@ -34,7 +34,7 @@ class VerdictServiceTest {
   @BeforeAll
   static void start() {
     redis = RedisServer.start();
-    jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()));
+    jedis = RedisConnections.open(RedisSettings.of(redis.url()));
   }
 
   @AfterAll

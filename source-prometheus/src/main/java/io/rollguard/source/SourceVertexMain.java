@@ -4,15 +4,13 @@ import io.numaproj.numaflow.sourcer.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.PrometheusClientSettings;
-import io.rollguard.common.redis.RedisConnectionSettings;
-import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.common.registry.Backends;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
 
 /** Entry point of the source-prometheus vertex container. */
 public final class SourceVertexMain {
@@ -51,11 +49,11 @@ public final class SourceVertexMain {
             queries,
             new SampleAssembler(config.entity(), config.metricNames(), metrics),
             metrics);
-    try (JedisPooled redis = RedisConnections.open(RedisConnectionSettings.from(config.redis()))) {
+    try (Backends backends = Backends.open(config, Clock.systemUTC())) {
       int partition = PrometheusSourcer.defaultPartition();
       AckedOffsetStore offsets =
           new AckedOffsetStore(
-              redis,
+              backends.redis(),
               AckedOffsetStore.key(
                   config.redis().keyPrefix(),
                   env("NUMAFLOW_PIPELINE_NAME", "local"),

@@ -15,9 +15,9 @@ import io.numaproj.numaflow.sourcer.Offset;
 import io.numaproj.numaflow.sourcer.OutputObserver;
 import io.numaproj.numaflow.sourcer.SourcerTestKit;
 import io.rollguard.common.config.MetricSpec;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
@@ -121,7 +121,7 @@ class PrometheusSourcerRealServerTest {
     backfill = text.build();
     prometheus = PrometheusServer.builder().openMetrics(backfill).start();
     redis = RedisServer.start();
-    jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()));
+    jedis = RedisConnections.open(RedisSettings.of(redis.url()));
   }
 
   @AfterAll
@@ -384,7 +384,7 @@ class PrometheusSourcerRealServerTest {
   @Test
   void anOffsetThatCannotBeSavedIsCountedAndSavedWithTheNextAck() {
     try (RedisServer own = RedisServer.start();
-        JedisPooled ownJedis = RedisConnections.open(RedisConnectionSettings.of(own.url()))) {
+        JedisPooled ownJedis = RedisConnections.open(RedisSettings.of(own.url()))) {
       AckedOffsetStore store =
           new AckedOffsetStore(ownJedis, "rg-test:offset", Duration.ofHours(1));
       store.save(END - 4 * STEP);

@@ -2,9 +2,8 @@ package io.rollguard.inference;
 
 import io.numaproj.numaflow.mapper.Server;
 import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
-import io.rollguard.common.registry.ModelRegistries;
-import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.stage.ScoringShape;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
@@ -41,9 +40,9 @@ public final class InferenceVertexMain {
       System.exit(2);
     }
     try (VertexRuntime runtime = VertexRuntime.start("udf-inference");
-        ModelRegistry registry = ModelRegistries.open(runtime.config(), Clock.systemUTC())) {
+        Backends backends = Backends.open(runtime.config(), Clock.systemUTC())) {
       RollguardConfig config = runtime.config();
-      BundleCache bundles = ModelRegistries.cache(config, registry, runtime.registry());
+      BundleCache bundles = backends.bundleCache(runtime.registry());
       // One request per entity per retryBackoff: the trainer does not retry an entity sooner.
       TrainRequestLimiter limiter = TrainRequestLimiter.of(config);
       Inferencer inferencer =

@@ -2,9 +2,8 @@ package io.rollguard.postprocess;
 
 import io.numaproj.numaflow.mapper.Server;
 import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
-import io.rollguard.common.registry.ModelRegistries;
-import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.stage.ScoringShape;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
@@ -20,9 +19,9 @@ public final class PostprocessVertexMain {
 
   public static void main(String[] args) throws Exception {
     try (VertexRuntime runtime = VertexRuntime.start("udf-postprocess");
-        ModelRegistry registry = ModelRegistries.open(runtime.config(), Clock.systemUTC())) {
+        Backends backends = Backends.open(runtime.config(), Clock.systemUTC())) {
       RollguardConfig config = runtime.config();
-      BundleCache bundles = ModelRegistries.cache(config, registry, runtime.registry());
+      BundleCache bundles = backends.bundleCache(runtime.registry());
       Postprocessor postprocessor = new Postprocessor(ScoringShape.of(config), bundles);
       Server server = new Server(new PostprocessMapper(postprocessor, runtime.registry()));
       runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));

@@ -12,30 +12,23 @@ import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.PrometheusException;
-import io.rollguard.common.redis.RedisConnectionSettings;
-import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
-import io.rollguard.common.registry.ModelRegistries;
 import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.registry.RegistryException;
 import io.rollguard.common.registry.StoredBundle;
-import io.rollguard.inference.trainer.LocalTrainingGuard;
-import io.rollguard.inference.trainer.RedisTrainingGuard;
 import io.rollguard.inference.trainer.TrainerMetrics;
 import io.rollguard.inference.trainer.TrainingGuard;
 import io.rollguard.inference.trainer.TrainingService;
 import io.rollguard.source.SourceMetrics;
 import io.rollguard.store.AnomalyScoreCollector;
-import io.rollguard.store.AnomalyStoreReader;
 import io.rollguard.store.AnomalyStoreSink;
-import io.rollguard.store.AnomalyStoreWriter;
-import io.rollguard.store.InMemoryAnomalyStore;
 import io.rollguard.store.MalformedRecordPolicy;
 import io.rollguard.store.ScoreReader;
+import io.rollguard.store.ScoreStore;
 import io.rollguard.store.ScoreWriter;
 import io.rollguard.store.StoreHttpServer;
-import io.rollguard.store.StoreKeys;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
 import io.rollguard.store.Verdict;
@@ -58,7 +51,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -191,49 +183,36 @@ final class LocalRun implements AutoCloseable {
       }
       clock.advanceTo(source.timestampOf(0));
       entity = new EntityId(source.canaryKey().namespace(), source.canaryKey().app());
-      registry = ModelRegistries.open(config, clock);
-      resources.add(registry);
-      BundleCache bundles = ModelRegistries.cache(config, registry, operational);
-      JedisPooled redis = null;
-      TrainingGuard guard;
-      if (config.registry().backend() == RegistrySettings.Backend.REDIS) {
-        redis = RedisConnections.open(RedisConnectionSettings.from(config.redis()));
-        resources.add(redis);
+      Backends shared = Backends.open(config, clock);
+      resources.add(shared);
+      if (shared.shared()) {
         try {
           // Fail before the replay, with the address, rather than on the first write or verdict.
-          redis.ping();
+          shared.redis().ping();
         } catch (JedisException e) {
           throw new IOException(
               "cannot reach Redis at " + Urls.redact(config.redis().url()) + ": " + e.getMessage(),
               e);
         }
-        guard = new RedisTrainingGuard(redis, config.redis().keyPrefix(), "rollguard-run");
-      } else {
-        guard = new LocalTrainingGuard(clock);
       }
+      registry = shared.registry();
+      BundleCache bundles = shared.bundleCache(operational);
       TrainingService training =
           new TrainingService(
-              config, registry, source.history(), guard, clock, new TrainerMetrics(operational));
+              config,
+              registry,
+              source.history(),
+              TrainingGuard.on(shared, "rollguard-run", clock),
+              clock,
+              new TrainerMetrics(operational));
       resources.add(training);
 
       StoreSettings store = config.store();
       StoreMetrics storeMetrics = new StoreMetrics(operational);
-      ScoreReader reader;
-      ScoreWriter writer;
-      if (redis != null) {
-        StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
-        writer =
-            new AnomalyStoreWriter(
-                redis, keys, store.historyLength(), store.historyTtl(), clock, storeMetrics);
-        reader = new AnomalyStoreReader(redis, keys);
-        backends = "Redis registry and Redis store at " + Urls.redact(config.redis().url());
-      } else {
-        InMemoryAnomalyStore memory =
-            new InMemoryAnomalyStore(store.historyLength(), store.historyTtl(), clock);
-        writer = memory;
-        reader = memory;
-        backends = "directory registry " + config.registry().directory() + ", in-memory store";
-      }
+      ScoreStore scores = ScoreStore.on(shared, store, clock, storeMetrics);
+      ScoreReader reader = scores.reader();
+      ScoreWriter writer = scores.writer();
+      backends = shared.describe() + ", " + scores.description();
       verdicts = new VerdictService(reader, clock);
       http =
           new StoreHttpServer(

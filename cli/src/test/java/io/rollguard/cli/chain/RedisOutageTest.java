@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.cli.bench.ScoringPipeline;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
@@ -49,7 +49,7 @@ class RedisOutageTest {
     RollguardConfig config = ScoringFixtures.config(dir, "http://127.0.0.1:9");
     ServiceSeries live = ScoringFixtures.history(41, Instant.parse("2026-01-12T00:00:00Z"), 60);
     try (RedisServer redis = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(redis.url()))) {
       RedisModelRegistry registry =
           new RedisModelRegistry(jedis, "rg:", Duration.ofDays(7), Clock.systemUTC());
       StoredBundle saved =

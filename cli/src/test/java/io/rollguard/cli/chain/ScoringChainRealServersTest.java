@@ -14,6 +14,7 @@ import io.numaproj.numaflow.mapper.MessageList;
 import io.numaproj.numaflow.sinker.ResponseList;
 import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PayloadCodec;
@@ -22,7 +23,6 @@ import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.PrometheusClientSettings;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
@@ -163,7 +163,7 @@ class ScoringChainRealServersTest {
     redis = RedisServer.start();
 
     config = ScoringFixtures.config(dir, prometheus.url().toString());
-    jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()));
+    jedis = RedisConnections.open(RedisSettings.of(redis.url()));
     registry = new RedisModelRegistry(jedis, PREFIX, Duration.ofDays(7), Clock.systemUTC());
     prometheusClient =
         new PrometheusClient(

@@ -34,6 +34,7 @@ import io.rollguard.cli.scenario.SeriesRows;
 import io.rollguard.cli.scenario.ServiceMetric;
 import io.rollguard.cli.scenario.ServiceProfile;
 import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PayloadCodec;
@@ -43,7 +44,6 @@ import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.RangeSeries;
 import io.rollguard.common.prometheus.StepGrid;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
@@ -199,7 +199,7 @@ class PipelineEndToEndTest {
     assertEquals(LAST_STEP, checkout.canary().timestamps()[CANARY_STEPS - 1]);
     prometheus = PrometheusServer.builder().openMetrics(text.build()).start();
     redis = RedisServer.start();
-    jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()));
+    jedis = RedisConnections.open(RedisSettings.of(redis.url()));
     config =
         ConfigLoader.parse(
             configYaml(prometheus.url(), redis.url()), "PipelineEndToEndTest", Map.of());

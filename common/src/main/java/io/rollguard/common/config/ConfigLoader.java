@@ -59,6 +59,7 @@ public final class ConfigLoader {
     env.put("REDIS_URL", "redis.url");
     env.put("REDIS_USERNAME", "redis.username");
     env.put("REDIS_PASSWORD", "redis.password");
+    env.put("REDIS_CA_FILE", "redis.caFile");
     env.put("PROMETHEUS_URL", "prometheus.url");
     env.put("PROMETHEUS_BEARER_TOKEN", "prometheus.bearerToken");
     env.put("PROMETHEUS_USERNAME", "prometheus.basicAuth.username");
@@ -471,11 +472,38 @@ public final class ConfigLoader {
     String username = optionalNonBlank(n, "username");
     Secret password = secret(n, "password");
     boolean tls = n.bool("tls", false) || "rediss".equals(uri.getScheme());
+    Path caFile = readableFile(n, "caFile");
     Duration timeout =
-        n.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
-    String keyPrefix = n.string("keyPrefix", "rollguard:");
+        n.duration(
+            "timeout",
+            RedisSettings.DEFAULT_TIMEOUT,
+            Duration.ofMillis(100),
+            Duration.ofMinutes(1));
+    String keyPrefix = n.string("keyPrefix", RedisSettings.DEFAULT_KEY_PREFIX);
+    int maxConnections =
+        n.intValue("maxConnections", RedisSettings.DEFAULT_MAX_CONNECTIONS, 1, 1024);
     n.finish();
-    return new RedisSettings(url, username, password, tls, timeout, keyPrefix);
+    return new RedisSettings(
+        url, username, password, tls, caFile, timeout, keyPrefix, maxConnections);
+  }
+
+  /** An optional path field that must name a readable file; null when absent. */
+  private static Path readableFile(ConfigNode n, String key) throws ConfigException {
+    String value = optionalNonBlank(n, key);
+    if (value == null) {
+      return null;
+    }
+    Path file;
+    try {
+      file = Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(n.field(key), "not a valid path: " + e.getMessage(), e);
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigException(
+          n.field(key), "file " + value + " does not exist or is not readable");
+    }
+    return file;
   }
 
   private static PrometheusSettings prometheus(ConfigNode n) throws ConfigException {
@@ -499,19 +527,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           n.field("bearerToken"), "set either bearerToken or basicAuth, not both");
     }
-    Path caFile = null;
-    String ca = optionalNonBlank(n, "caFile");
-    if (ca != null) {
-      try {
-        caFile = Path.of(ca);
-      } catch (InvalidPathException e) {
-        throw new ConfigException(n.field("caFile"), "not a valid path: " + e.getMessage(), e);
-      }
-      if (!Files.isReadable(caFile)) {
-        throw new ConfigException(
-            n.field("caFile"), "file " + ca + " does not exist or is not readable");
-      }
-    }
+    Path caFile = readableFile(n, "caFile");
     Duration timeout =
         n.duration("timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
     Duration ingestionDelay =

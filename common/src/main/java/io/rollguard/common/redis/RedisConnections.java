@@ -1,5 +1,6 @@
 package io.rollguard.common.redis;
 
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.prometheus.TlsTrust;
 import java.time.Duration;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -9,7 +10,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Opens a pooled Jedis client from {@link RedisConnectionSettings}.
+ * Opens a pooled Jedis client from {@link RedisSettings}.
  *
  * <p>Reconnection: the pool tests a connection when it is borrowed and when idle, and drops broken
  * ones, so after a Redis restart the next command gets a fresh connection; the command that hit the
@@ -20,7 +21,7 @@ public final class RedisConnections {
 
   private RedisConnections() {}
 
-  public static JedisPooled open(RedisConnectionSettings settings) {
+  public static JedisPooled open(RedisSettings settings) {
     int timeoutMillis = Math.toIntExact(settings.timeout().toMillis());
     DefaultJedisClientConfig.Builder client =
         DefaultJedisClientConfig.builder()
@@ -45,7 +46,6 @@ public final class RedisConnections {
     // Waiting longer than one timeout for a pooled connection only delays the failure response.
     pool.setMaxWait(settings.timeout());
     pool.setJmxEnabled(false);
-    return new JedisPooled(
-        pool, new HostAndPort(settings.url().getHost(), settings.port()), client.build());
+    return new JedisPooled(pool, new HostAndPort(settings.host(), settings.port()), client.build());
   }
 }

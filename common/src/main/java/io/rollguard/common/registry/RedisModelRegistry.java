@@ -24,6 +24,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * the save script needs. Both keys are written by one Lua script, version first, with the same
  * {@code PX} in the same server instant: they expire together, so {@code latest} can never point at
  * an expired version.
+ *
+ * <p>The Redis pool is the caller's ({@link Backends} owns it in the vertices): the registry does
+ * not close it.
  */
 public final class RedisModelRegistry implements ModelRegistry {
 
@@ -125,10 +128,5 @@ public final class RedisModelRegistry implements ModelRegistry {
 
   private String entityPrefix(EntityId entity) {
     return keyPrefix + "model:{" + entity.namespace() + ":" + entity.app() + "}:";
-  }
-
-  @Override
-  public void close() {
-    redis.close();
   }
 }

@@ -238,4 +238,29 @@ class ConfigLoaderTest {
                     Map.of()));
     assertEquals("prometheus.caFile", e.field());
   }
+
+  @Test
+  void redisCaFileComesFromTheConfigOrTheEnvironmentAndMustExist(@TempDir Path dir)
+      throws Exception {
+    Path ca = dir.resolve("redis-ca.pem");
+    Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n");
+    String base = Files.readString(fixture("minimal.yaml"));
+    assertEquals(
+        ca,
+        ConfigLoader.parse(base + "redis:\n  caFile: " + ca + "\n", "test", Map.of())
+            .redis()
+            .caFile());
+    assertEquals(
+        ca,
+        ConfigLoader.parse(base, "test", Map.of("REDIS_CA_FILE", ca.toString())).redis().caFile());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    base + "redis:\n  caFile: " + dir.resolve("missing.pem") + "\n",
+                    "test",
+                    Map.of()));
+    assertEquals("redis.caFile", e.field());
+  }
 }

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.config.RedisSettings;
+import io.rollguard.common.config.Secret;
 import io.rollguard.testsupport.RedisServer;
-import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -19,16 +20,30 @@ class RedisConnectionsTest {
   @Test
   void connectsWithPasswordAndRefusesAWrongOne() {
     try (RedisServer redis = RedisServer.start("pa55")) {
-      RedisConnectionSettings good =
-          new RedisConnectionSettings(
-              redis.url(), null, "pa55", false, null, Duration.ofSeconds(2), 4);
+      RedisSettings good =
+          new RedisSettings(
+              redis.url().toString(),
+              null,
+              new Secret("pa55"),
+              false,
+              null,
+              Duration.ofSeconds(2),
+              "rg:",
+              4);
       try (JedisPooled jedis = RedisConnections.open(good)) {
         jedis.set("k", "v");
         assertEquals("v", jedis.get("k"));
       }
-      RedisConnectionSettings bad =
-          new RedisConnectionSettings(
-              redis.url(), null, "wrong", false, null, Duration.ofSeconds(2), 4);
+      RedisSettings bad =
+          new RedisSettings(
+              redis.url().toString(),
+              null,
+              new Secret("wrong"),
+              false,
+              null,
+              Duration.ofSeconds(2),
+              "rg:",
+              4);
       try (JedisPooled jedis = RedisConnections.open(bad)) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> jedis.get("k"));
         assertTrue(
@@ -43,7 +58,7 @@ class RedisConnectionsTest {
   @Test
   void reconnectsAfterARestart() {
     try (RedisServer redis = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(redis.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(redis.url()))) {
       jedis.set("a", "1");
       redis.stop();
       assertThrows(JedisConnectionException.class, () -> jedis.get("a"));
@@ -57,28 +72,30 @@ class RedisConnectionsTest {
   @Test
   void connectsOverTlsTrustingTheCaFile() {
     try (RedisServer redis = RedisServer.startTls()) {
-      RedisConnectionSettings settings =
-          new RedisConnectionSettings(
-              redis.url(),
+      RedisSettings settings =
+          new RedisSettings(
+              redis.url().toString(),
               null,
               null,
               false,
               redis.certificate().certFile(),
               Duration.ofSeconds(2),
+              "rg:",
               2);
       assertTrue(settings.useTls());
       try (JedisPooled jedis = RedisConnections.open(settings)) {
         jedis.set("tls", "yes");
         assertEquals("yes", jedis.get("tls"));
       }
-      RedisConnectionSettings plain =
-          new RedisConnectionSettings(
-              URI.create("redis://127.0.0.1:" + redis.port()),
+      RedisSettings plain =
+          new RedisSettings(
+              "redis://127.0.0.1:" + redis.port(),
               null,
               null,
               false,
               null,
               Duration.ofSeconds(1),
+              "rg:",
               2);
       try (JedisPooled jedis = RedisConnections.open(plain)) {
         assertThrows(JedisConnectionException.class, () -> jedis.get("tls"));
@@ -88,21 +105,18 @@ class RedisConnectionsTest {
 
   @Test
   void settingsParseUrlCredentialsDatabaseAndTls() {
-    RedisConnectionSettings s =
-        RedisConnectionSettings.of(URI.create("rediss://bob:pw@redis.svc:6380/3"));
+    RedisSettings s = RedisSettings.of("rediss://bob:pw@redis.svc:6380/3");
     assertTrue(s.useTls());
     assertEquals(6380, s.port());
     assertEquals(3, s.database());
     assertEquals("bob", s.effectiveUsername());
     assertEquals("pw", s.effectivePassword());
     assertFalse(s.toString().contains("pw@"), s.toString());
-    RedisConnectionSettings plain = RedisConnectionSettings.of(URI.create("redis://redis.svc"));
+    RedisSettings plain = RedisSettings.of("redis://redis.svc");
     assertFalse(plain.useTls());
     assertEquals(6379, plain.port());
     assertEquals(0, plain.database());
     assertNull(plain.effectivePassword());
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> RedisConnectionSettings.of(URI.create("http://redis.svc:6379")));
+    assertThrows(IllegalArgumentException.class, () -> RedisSettings.of("http://redis.svc:6379"));
   }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.detect.ModelBundle;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.RedisServer;
 import java.time.Clock;
@@ -30,7 +30,7 @@ class BundleCacheTest {
   void servesCachedBundleThroughARegistryOutageAndPicksUpANewVersionAfterwards() throws Exception {
     ModelBundle bundle = Bundles.trained(1);
     try (RedisServer server = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(server.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(server.url()))) {
       RedisModelRegistry registry =
           new RedisModelRegistry(jedis, "c:", Duration.ofDays(7), Clock.systemUTC());
       PrometheusRegistry metrics = new PrometheusRegistry();
@@ -74,7 +74,7 @@ class BundleCacheTest {
   void evictsIdleEntitiesAndBoundsSize() throws Exception {
     ModelBundle bundle = Bundles.trained(1);
     try (RedisServer server = RedisServer.start();
-        JedisPooled jedis = RedisConnections.open(RedisConnectionSettings.of(server.url()))) {
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(server.url()))) {
       RedisModelRegistry registry =
           new RedisModelRegistry(jedis, "e:", Duration.ofDays(7), Clock.systemUTC());
       BundleCache cache =

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.detect.ModelBundle;
-import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.RedisServer;
 import java.time.Clock;
@@ -26,7 +26,7 @@ class RedisModelRegistryTest {
   @BeforeAll
   static void start() {
     server = RedisServer.start();
-    jedis = RedisConnections.open(RedisConnectionSettings.of(server.url()));
+    jedis = RedisConnections.open(RedisSettings.of(server.url()));
     bundle = Bundles.trained(1);
   }
 

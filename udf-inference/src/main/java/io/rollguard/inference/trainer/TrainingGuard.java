@@ -1,6 +1,8 @@
 package io.rollguard.inference.trainer;
 
+import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.EntityId;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,6 +13,20 @@ import java.util.Optional;
  * directory registry).
  */
 public interface TrainingGuard {
+
+  /**
+   * The guard for these backends: in the shared Redis when the registry is shared (every trainer
+   * replica sees the same leases), else in this process.
+   *
+   * @param owner written into lease tokens, so an operator sees who trains an entity
+   */
+  static TrainingGuard on(Backends backends, String owner, Clock clock) {
+    return backends
+        .sharedRedis()
+        .<TrainingGuard>map(
+            redis -> new RedisTrainingGuard(redis, backends.redisSettings().keyPrefix(), owner))
+        .orElseGet(() -> new LocalTrainingGuard(clock));
+  }
 
   /** A held lease; closing releases it. */
   interface Lease extends AutoCloseable {

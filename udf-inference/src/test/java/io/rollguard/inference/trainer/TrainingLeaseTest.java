@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rollguard.common.redis.RedisConnectionSettings;
+import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.testsupport.RedisServer;
@@ -32,8 +32,8 @@ class TrainingLeaseTest {
   @BeforeAll
   static void start() {
     server = RedisServer.start();
-    jedisA = RedisConnections.open(RedisConnectionSettings.of(server.url()));
-    jedisB = RedisConnections.open(RedisConnectionSettings.of(server.url()));
+    jedisA = RedisConnections.open(RedisSettings.of(server.url()));
+    jedisB = RedisConnections.open(RedisSettings.of(server.url()));
   }
 
   @AfterAll
