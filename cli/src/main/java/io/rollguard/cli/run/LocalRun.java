@@ -212,7 +212,10 @@ final class LocalRun implements AutoCloseable {
       ScoreStore scores = ScoreStore.on(shared, store, clock, storeMetrics);
       ScoreReader reader = scores.reader();
       ScoreWriter writer = scores.writer();
-      backends = shared.describe() + ", " + scores.description();
+      backends =
+          shared.shared()
+              ? "Redis registry and Redis store at " + Urls.redact(config.redis().url())
+              : shared.describe() + ", " + scores.description();
       verdicts = new VerdictService(reader, clock);
       http =
           new StoreHttpServer(
