@@ -77,7 +77,8 @@ public final class ConfigLoader {
   /** A training needs many windows; fewer than this is not a distribution. */
   static final int MIN_TRAINING_WINDOWS = 10;
 
-  static final int MAX_METRICS = 64;
+  /** The most metrics a configuration may list (also the bundle codec's bound). */
+  public static final int MAX_METRICS = 64;
 
   /** Reserved: the anomaly store exports the unified score as {@code metric="unified"}. */
   static final String RESERVED_METRIC_NAME = "unified";
@@ -386,7 +387,9 @@ public final class ConfigLoader {
   }
 
   private static WindowSettings window(ConfigNode n, Duration step) throws ConfigException {
-    int lengthSteps = n.intValue("lengthSteps", WindowSettings.DEFAULT_LENGTH_STEPS, 2, 1440);
+    int lengthSteps =
+        n.intValue(
+            "lengthSteps", WindowSettings.DEFAULT_LENGTH_STEPS, 2, WindowSettings.MAX_LENGTH_STEPS);
     double minCoverage = n.doubleValue("minCoverage", 0.8, 0, true, 1, false);
     int maxFillSteps = n.intValue("maxFillSteps", 2, 0, lengthSteps - 1);
     n.finish();

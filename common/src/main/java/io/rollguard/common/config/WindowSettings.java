@@ -17,6 +17,9 @@ public record WindowSettings(
   /** {@code window.lengthSteps} when the config does not set it. */
   public static final int DEFAULT_LENGTH_STEPS = 12;
 
+  /** The longest window a configuration may set (also the bundle codec's bound). */
+  public static final int MAX_LENGTH_STEPS = 1440;
+
   public WindowSettings {
     if (stepMillis <= 0) {
       throw new IllegalArgumentException("window step must be > 0 ms, got " + stepMillis);

@@ -32,7 +32,9 @@ final class AutoencoderModel implements AnomalyModel {
           "autoencoder needs " + (sizes.length - 1) + " weight matrices and bias vectors");
     }
     for (int l = 0; l < weights.length; l++) {
-      if (weights[l].length != sizes[l + 1] * sizes[l] || biases[l].length != sizes[l + 1]) {
+      if (sizes[l + 1] < 1
+          || weights[l].length != (long) sizes[l + 1] * sizes[l]
+          || biases[l].length != sizes[l + 1]) {
         throw new IllegalArgumentException(
             "autoencoder layer " + l + " must be " + sizes[l + 1] + " x " + sizes[l]);
       }

@@ -1,5 +1,7 @@
 package io.rollguard.common.detect;
 
+import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.WindowSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -26,8 +28,25 @@ public final class BundleCodec {
   private static final int HEADER = MAGIC.length + 4 + 4;
   private static final int DIGEST = 32;
 
-  /** Refuse absurd sizes before allocating (a corrupted length must not cause an OOM). */
-  private static final int MAX_ARRAY = 50_000_000;
+  /**
+   * The largest encoded bundle a registry reads (checked before the bytes are fetched): a PCA
+   * bundle for the default 5 metrics x 12 steps is about 4 KiB, one for 64 metrics x 60 steps with
+   * every component kept about 120 MiB would be absurd; 64 MiB leaves room for any sensible
+   * configuration.
+   */
+  public static final int MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
+  /** Metrics per bundle: no configuration can have more ({@code metrics} is validated so). */
+  static final int MAX_METRICS = ConfigLoader.MAX_METRICS;
+
+  /** Window length: no configuration can set more ({@code window.lengthSteps}). */
+  static final int MAX_WINDOW_LENGTH = WindowSettings.MAX_LENGTH_STEPS;
+
+  /**
+   * Widest autoencoder hidden layer: the trainer uses at most 32 ({@code aeLayerSizes}); the bound
+   * is generous but keeps a forged width from sizing the scoring buffers.
+   */
+  static final int MAX_AE_HIDDEN = 1024;
 
   private BundleCodec() {}
 
@@ -50,6 +69,10 @@ public final class BundleCodec {
   }
 
   public static ModelBundle decode(byte[] bytes) throws BundleFormatException {
+    if (bytes != null && bytes.length > MAX_BUNDLE_BYTES) {
+      throw new BundleFormatException(
+          "model bundle of " + bytes.length + " bytes exceeds the limit of " + MAX_BUNDLE_BYTES);
+    }
     if (bytes == null || bytes.length < HEADER + DIGEST) {
       throw new BundleFormatException(
           "not a Rollguard model bundle: "
@@ -190,8 +213,9 @@ public final class BundleCodec {
   private static ModelBundle readBody(DataInputStream in)
       throws IOException, BundleFormatException {
     int m = in.readInt();
-    if (m < 1 || m > 100_000) {
-      throw new BundleFormatException("model bundle declares " + m + " metrics");
+    if (m < 1 || m > MAX_METRICS) {
+      throw new BundleFormatException(
+          "model bundle declares " + m + " metrics (1 to " + MAX_METRICS + ")");
     }
     List<MetricDef> metrics = new ArrayList<>(m);
     Direction[] dirs = new Direction[m];
@@ -206,8 +230,9 @@ public final class BundleCodec {
       weights[j] = weight;
     }
     int w = in.readInt();
-    if (w < 1 || (long) w * m > MAX_ARRAY) {
-      throw new BundleFormatException("model bundle declares window length " + w);
+    if (w < 1 || w > MAX_WINDOW_LENGTH) {
+      throw new BundleFormatException(
+          "model bundle declares window length " + w + " (1 to " + MAX_WINDOW_LENGTH + ")");
     }
     int d = w * m;
 
@@ -235,6 +260,10 @@ public final class BundleCodec {
       }
       case "pca" -> {
         int k = in.readInt();
+        if (k < 0 || k > d) {
+          throw new BundleFormatException(
+              "PCA bundle declares " + k + " components for " + d + " dimensions (0 to " + d + ")");
+        }
         double[] mean = readArray(in);
         double[] comps = readArray(in);
         model = new PcaModel(w, m, mean, comps, k);
@@ -247,6 +276,17 @@ public final class BundleCodec {
         int[] sizes = new int[layers];
         for (int l = 0; l < layers; l++) {
           sizes[l] = in.readInt();
+          boolean edge = l == 0 || l == layers - 1;
+          if (edge ? sizes[l] != d : sizes[l] < 1 || sizes[l] > MAX_AE_HIDDEN) {
+            throw new BundleFormatException(
+                "autoencoder layer "
+                    + l
+                    + " declares width "
+                    + sizes[l]
+                    + (edge
+                        ? " (must be W x metrics = " + d + ")"
+                        : " (1 to " + MAX_AE_HIDDEN + ")"));
+          }
         }
         double[][] ws = new double[layers - 1][];
         double[][] bs = new double[layers - 1][];
@@ -263,6 +303,7 @@ public final class BundleCodec {
     }
 
     int scoredRows = in.readInt();
+    // scoredRows and shiftRows are checked against w by CalibrationData, before any allocation.
     double[] errorScale = new double[m];
     double[] typical = new double[m];
     double[] threshold = new double[m];
@@ -328,7 +369,7 @@ public final class BundleCodec {
 
   private static double[] readArray(DataInputStream in) throws IOException, BundleFormatException {
     int n = in.readInt();
-    if (n < 0 || n > MAX_ARRAY || n > in.available() / 8) {
+    if (n < 0 || n > in.available() / 8) {
       throw new BundleFormatException(
           "model bundle declares an array of " + n + " doubles, more than the body holds");
     }

@@ -23,9 +23,9 @@ final class PcaModel implements AnomalyModel {
       throw new IllegalArgumentException(
           "PCA mean has " + mean.length + " entries, expected W*metrics=" + d);
     }
-    if (k < 0 || components.length != k * d) {
+    if (k < 0 || k > d || components.length != (long) k * d) {
       throw new IllegalArgumentException(
-          "PCA components must be k x d = "
+          "PCA components must be k x d with k <= d = "
               + k
               + " x "
               + d

@@ -91,6 +91,16 @@ public final class DirectoryModelRegistry implements ModelRegistry {
     Path file = entityDir(entity).resolve(version.id() + SUFFIX);
     byte[] encoded;
     try {
+      long size = Files.size(file);
+      if (size > BundleCodec.MAX_BUNDLE_BYTES) {
+        throw new RegistryException(
+            "directory: "
+                + file
+                + " rejected: "
+                + size
+                + " bytes exceed the bundle limit of "
+                + BundleCodec.MAX_BUNDLE_BYTES);
+      }
       encoded = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();

@@ -97,6 +97,19 @@ public final class RedisModelRegistry implements ModelRegistry {
       throws RegistryException {
     byte[] encoded;
     try {
+      // Sized before it is fetched: a forged or runaway value must not be read into memory.
+      long size = redis.strlen(versionKey(entity, version));
+      if (size > BundleCodec.MAX_BUNDLE_BYTES) {
+        throw new RegistryException(
+            "redis: bundle "
+                + entity
+                + "@"
+                + version
+                + " rejected: "
+                + size
+                + " bytes exceed the limit of "
+                + BundleCodec.MAX_BUNDLE_BYTES);
+      }
       encoded = redis.get(versionKey(entity, version));
     } catch (JedisException e) {
       throw new RegistryException(

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,5 +84,85 @@ class BundleCodecTest {
     assertTrue(trunc.getMessage().contains("truncated"), trunc.getMessage());
     assertThrows(BundleFormatException.class, () -> BundleCodec.decode(new byte[3]));
     assertThrows(BundleFormatException.class, () -> BundleCodec.decode(null));
+  }
+
+  /**
+   * Issue 10: a PCA bundle whose component count overflowed the old 32-bit size check (k = 2^30
+   * with an empty component array and W x metrics divisible by 4) decoded, and scoring then
+   * allocated k doubles (8 GiB): an OutOfMemoryError from registry bytes with a valid checksum.
+   */
+  @Test
+  void aForgedComponentCountIsRejectedBeforeAnythingIsAllocated() throws Exception {
+    ModelBundle valid = AnomalyModelsTest.trained("pca");
+    assertEquals(
+        0, valid.windowLength() * valid.metrics().size() % 4, "the overflow needs d % 4 == 0");
+    byte[] forged = withPcaComponents(BundleCodec.encode(valid), 1 << 30);
+    BundleFormatException e =
+        assertThrows(BundleFormatException.class, () -> BundleCodec.decode(forged));
+    assertTrue(e.getMessage().contains("components"), e.getMessage());
+  }
+
+  @Test
+  void sizesOutsideWhatAnyConfigurationAllowsAreRejected() throws Exception {
+    byte[] bytes = BundleCodec.encode(AnomalyModelsTest.trained("baseline"));
+    byte[] tooManyMetrics = rewriteBody(bytes, body -> putInt(body, 0, 100_000));
+    BundleFormatException e =
+        assertThrows(BundleFormatException.class, () -> BundleCodec.decode(tooManyMetrics));
+    assertTrue(e.getMessage().contains("100000 metrics"), e.getMessage());
+  }
+
+  /**
+   * The encoded PCA bundle with {@code k} components and an empty component array, re-checksummed.
+   */
+  static byte[] withPcaComponents(byte[] encoded, int k) {
+    return rewriteBody(
+        encoded,
+        body -> {
+          byte[] kind = {0, 3, 'p', 'c', 'a'};
+          int at = indexOf(body, kind) + kind.length;
+          int meanLength = getInt(body, at + 4);
+          int compsAt = at + 4 + 4 + 8 * meanLength;
+          int compsLength = getInt(body, compsAt);
+          int afterComps = compsAt + 4 + 8 * compsLength;
+          ByteBuffer out = ByteBuffer.allocate(body.length - 8 * compsLength);
+          out.put(body, 0, at).putInt(k).put(body, at + 4, compsAt - at - 4).putInt(0);
+          out.put(body, afterComps, body.length - afterComps);
+          return out.array();
+        });
+  }
+
+  /** Applies {@code change} to the body and writes a correct length and checksum around it. */
+  static byte[] rewriteBody(byte[] encoded, UnaryOperator<byte[]> change) {
+    int header = BundleCodec.MAGIC.length + 8;
+    int bodyLength = getInt(encoded, BundleCodec.MAGIC.length + 4);
+    byte[] body = change.apply(Arrays.copyOfRange(encoded, header, header + bodyLength));
+    ByteBuffer out = ByteBuffer.allocate(header + body.length + 32);
+    out.put(encoded, 0, BundleCodec.MAGIC.length + 4).putInt(body.length).put(body);
+    try {
+      out.put(
+          MessageDigest.getInstance("SHA-256")
+              .digest(Arrays.copyOf(out.array(), header + body.length)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    return out.array();
+  }
+
+  private static byte[] putInt(byte[] a, int at, int value) {
+    ByteBuffer.wrap(a).putInt(at, value);
+    return a;
+  }
+
+  private static int getInt(byte[] a, int at) {
+    return ByteBuffer.wrap(a).getInt(at);
+  }
+
+  private static int indexOf(byte[] a, byte[] pattern) {
+    for (int i = 0; i + pattern.length <= a.length; i++) {
+      if (Arrays.equals(a, i, i + pattern.length, pattern, 0, pattern.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("pattern not found");
   }
 }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.detect.BundleCodec;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.WindowScore;
 import io.rollguard.testsupport.SettableClock;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +79,19 @@ class DirectoryModelRegistryTest {
 
     RegistryException e = assertThrows(RegistryException.class, () -> registry.loadLatest(SHOP));
     assertTrue(e.getMessage().contains("rejected"), e.getMessage());
+  }
+
+  @Test
+  void anOversizedBundleFileIsRefusedWithoutBeingRead() throws Exception {
+    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir, Duration.ofDays(7), clock);
+    StoredBundle saved = registry.save(SHOP, bundle);
+    Path file = dir.resolve("shop/checkout/" + saved.version().id() + ".bundle");
+    // Sparse: the file claims more bytes than the limit without using the disk.
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(BundleCodec.MAX_BUNDLE_BYTES + 1L);
+    }
+    RegistryException e = assertThrows(RegistryException.class, () -> registry.loadLatest(SHOP));
+    assertTrue(e.getMessage().contains("exceed the bundle limit"), e.getMessage());
   }
 
   @Test
