@@ -1,5 +1,6 @@
 package io.rollguard.source;
 
+import io.rollguard.common.LogValues;
 import io.numaproj.numaflow.sourcer.AckRequest;
 import io.numaproj.numaflow.sourcer.Message;
 import io.numaproj.numaflow.sourcer.Offset;
@@ -254,7 +255,7 @@ public final class PrometheusSourcer extends Sourcer {
           stepTime = Long.parseLong(text.substring(0, colon));
           index = Integer.parseInt(text.substring(colon + 1));
         } catch (RuntimeException e) {
-          RATE_LIMITED.warn("bad-offset", "ignoring ack of an offset this source never issued: '{}'", text);
+          RATE_LIMITED.warn("bad-offset", "ignoring ack of an offset this source never issued: '{}'", LogValues.truncate(text));
           continue;
         }
         StepAcks stepAcks = inFlight.get(stepTime);

@@ -1,5 +1,6 @@
 package io.rollguard.source;
 
+import io.rollguard.common.LogValues;
 import io.rollguard.common.config.EntitySettings;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
@@ -85,7 +86,7 @@ public final class SampleAssembler {
         LOG.warn("duplicate:" + metric,
             "metric {}: several series for scoring key {}; the query must aggregate by ({}). "
                 + "The metric is missing for this key.",
-            metric, key, entity.byClause());
+            metric, LogValues.keys(key.toKeys()), entity.byClause());
       }
     }
     List<List<Sample>> perStep = new ArrayList<>(grid.points());
@@ -124,7 +125,7 @@ public final class SampleAssembler {
       metrics.seriesSkipped.labelValues("missing_label").inc();
       LOG.warn("missing-label:" + metric,
           "metric {}: series {} lacks one of the scoring-key labels ({}); skipped",
-          metric, series.labels(), entity.byClause());
+          metric, LogValues.truncate(series.labels()), entity.byClause());
       return null;
     }
     String role = entity.roleOf(roleValue);
@@ -132,7 +133,8 @@ public final class SampleAssembler {
       metrics.seriesSkipped.labelValues("unknown_role").inc();
       LOG.warn("unknown-role:" + metric,
           "metric {}: series {} has role '{}', neither '{}' nor '{}'; skipped",
-          metric, series.labels(), roleValue, entity.stableRole(), entity.canaryRole());
+          metric, LogValues.truncate(series.labels()), LogValues.truncate(roleValue), entity.stableRole(),
+          entity.canaryRole());
       return null;
     }
     return new ScoringKey(namespace, app, role, hash);

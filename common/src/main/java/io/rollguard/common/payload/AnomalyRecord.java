@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import io.rollguard.common.LogValues;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ public record AnomalyRecord(
     for (Map.Entry<String, Double> e : in.entrySet()) {
       Objects.requireNonNull(e.getKey(), "metric name");
       if (e.getValue() == null) {
-        throw new IllegalArgumentException("value for metric '" + e.getKey() + "' is null");
+        throw new IllegalArgumentException("value for metric '" + LogValues.truncate(e.getKey()) + "' is null");
       }
       out.put(e.getKey(), e.getValue());
     }

@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import io.rollguard.common.LogValues;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -162,7 +163,7 @@ public final class PayloadCodec {
           } else {
             found = VersionField.NOT_AN_INTEGER;
             foundValue =
-                value == JsonToken.VALUE_STRING ? '"' + parser.getText() + '"' : parser.getText();
+                LogValues.truncate(value == JsonToken.VALUE_STRING ? '"' + parser.getText() + '"' : parser.getText());
           }
         }
         parser.skipChildren();
@@ -264,6 +265,7 @@ public final class PayloadCodec {
         out.append('[').append(ref.getIndex()).append(']');
       }
     }
-    return out.append(": ").append(message).toString();
+    // The message may quote the offending value (a record constructor's "got '...'"): bounded.
+    return out.append(": ").append(LogValues.truncate(message, LogValues.MAX_DETAIL_CHARS)).toString();
   }
 }

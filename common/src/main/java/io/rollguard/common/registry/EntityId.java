@@ -1,5 +1,6 @@
 package io.rollguard.common.registry;
 
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.ScoringKey;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ public record EntityId(String namespace, String app) {
     if (value == null || !NAME.matcher(value).matches() || value.contains("..")) {
       throw new IllegalArgumentException(
           "entity " + field + " must be a Kubernetes-style name ([A-Za-z0-9._-], no '..'), got '"
-              + value + "'");
+              + LogValues.truncate(value) + "'");
     }
   }
 }
