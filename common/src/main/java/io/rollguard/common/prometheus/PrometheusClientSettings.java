@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param retry backoff for 429, 5xx, timeouts and connection failures
  * @param maxPointsPerRequest most points per series one request may ask for; Prometheus rejects more
  *     than 11 000 steps ({@code (end - start) / step}), so the default stays below that
+ * @param maxResponseBytes largest answer body read; a larger one fails the request ({@code
+ *     BAD_RESPONSE}) while it streams in, before it can exhaust the heap
  */
 public record PrometheusClientSettings(
     URI baseUrl,
@@ -28,11 +30,14 @@ public record PrometheusClientSettings(
     Path caFile,
     Duration requestTimeout,
     RetryPolicy retry,
-    int maxPointsPerRequest) {
+    int maxPointsPerRequest,
+    long maxResponseBytes) {
 
   public static final int DEFAULT_MAX_POINTS_PER_REQUEST = 10_000;
   /** Prometheus' hard limit: {@code (end - start) / step} may not exceed 11 000. */
   public static final int PROMETHEUS_MAX_POINTS = 11_001;
+  /** Default of {@code prometheus.maxResponseBytes} (see {@code ConfigLoader}). */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
   public PrometheusClientSettings {
     Objects.requireNonNull(baseUrl, "prometheus.url is required");
@@ -57,12 +62,16 @@ public record PrometheusClientSettings(
           "maxPointsPerRequest must be in [2, " + PROMETHEUS_MAX_POINTS + "], got "
               + maxPointsPerRequest);
     }
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException("prometheus.maxResponseBytes must be > 0, got " + maxResponseBytes);
+    }
   }
 
   /** The settings of the {@code prometheus} config section, with default retries and chunking. */
   public static PrometheusClientSettings from(PrometheusSettings config) {
     PrometheusClientSettings settings =
-        of(URI.create(config.url())).withRequestTimeout(config.timeout()).withCaFile(config.caFile());
+        of(URI.create(config.url())).withRequestTimeout(config.timeout()).withCaFile(config.caFile())
+            .withMaxResponseBytes(config.maxResponseBytes());
     if (config.bearerToken() != null) {
       settings = settings.withBearerToken(config.bearerToken().reveal());
     }
@@ -77,41 +86,47 @@ public record PrometheusClientSettings(
   public static PrometheusClientSettings of(URI baseUrl) {
     return new PrometheusClientSettings(
         baseUrl, null, null, null, null, Duration.ofSeconds(30), RetryPolicy.DEFAULT,
-        DEFAULT_MAX_POINTS_PER_REQUEST);
+        DEFAULT_MAX_POINTS_PER_REQUEST, DEFAULT_MAX_RESPONSE_BYTES);
   }
 
   public PrometheusClientSettings withBearerToken(String token) {
     return new PrometheusClientSettings(
-        baseUrl, token, null, null, caFile, requestTimeout, retry, maxPointsPerRequest);
+        baseUrl, token, null, null, caFile, requestTimeout, retry, maxPointsPerRequest, maxResponseBytes);
   }
 
   public PrometheusClientSettings withBasicAuth(String user, String password) {
     return new PrometheusClientSettings(
-        baseUrl, null, user, password, caFile, requestTimeout, retry, maxPointsPerRequest);
+        baseUrl, null, user, password, caFile, requestTimeout, retry, maxPointsPerRequest, maxResponseBytes);
   }
 
   public PrometheusClientSettings withCaFile(Path file) {
     return new PrometheusClientSettings(
         baseUrl, bearerToken, basicAuthUser, basicAuthPassword, file, requestTimeout, retry,
-        maxPointsPerRequest);
+        maxPointsPerRequest, maxResponseBytes);
   }
 
   public PrometheusClientSettings withRequestTimeout(Duration timeout) {
     return new PrometheusClientSettings(
         baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, timeout, retry,
-        maxPointsPerRequest);
+        maxPointsPerRequest, maxResponseBytes);
   }
 
   public PrometheusClientSettings withRetry(RetryPolicy policy) {
     return new PrometheusClientSettings(
         baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, requestTimeout, policy,
-        maxPointsPerRequest);
+        maxPointsPerRequest, maxResponseBytes);
   }
 
   public PrometheusClientSettings withMaxPointsPerRequest(int points) {
     return new PrometheusClientSettings(
         baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, requestTimeout, retry,
-        points);
+        points, maxResponseBytes);
+  }
+
+  public PrometheusClientSettings withMaxResponseBytes(long bytes) {
+    return new PrometheusClientSettings(
+        baseUrl, bearerToken, basicAuthUser, basicAuthPassword, caFile, requestTimeout, retry,
+        maxPointsPerRequest, bytes);
   }
 
   // Never print secrets in logs or exception messages.
@@ -120,6 +135,6 @@ public record PrometheusClientSettings(
     return "PrometheusClientSettings[baseUrl=" + baseUrl
         + ", auth=" + (bearerToken != null ? "bearer" : basicAuthUser != null ? "basic" : "none")
         + ", caFile=" + caFile + ", requestTimeout=" + requestTimeout + ", retry=" + retry
-        + ", maxPointsPerRequest=" + maxPointsPerRequest + "]";
+        + ", maxPointsPerRequest=" + maxPointsPerRequest + ", maxResponseBytes=" + maxResponseBytes + "]";
   }
 }

@@ -200,7 +200,7 @@ class PrometheusClientHttpTest {
     assertTrue(!s.toString().contains("s3cret"));
     assertThrows(IllegalArgumentException.class,
         () -> new PrometheusClientSettings(URI.create("http://x"), "t", "u", "p", null,
-            Duration.ofSeconds(1), RetryPolicy.DEFAULT, 100));
+            Duration.ofSeconds(1), RetryPolicy.DEFAULT, 100, 1 << 20));
     assertThrows(IllegalArgumentException.class,
         () -> PrometheusClientSettings.of(URI.create("http://x")).withMaxPointsPerRequest(20_000));
   }
