@@ -3,6 +3,7 @@ package io.rollguard.cli;
 import io.rollguard.cli.backtest.BacktestCommand;
 import io.rollguard.cli.bench.BenchCommand;
 import io.rollguard.cli.bench.BenchCoreCommand;
+import io.rollguard.cli.bench.BenchHttpCommand;
 import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
 import io.rollguard.cli.run.RunCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "rollguard 0.1.0",
     description = "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
-    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class,
+    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, BenchHttpCommand.class, GenerateCommand.class,
         RunCommand.class})
 public final class RollguardCli implements Runnable {
 
