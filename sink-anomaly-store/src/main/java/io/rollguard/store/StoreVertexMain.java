@@ -47,8 +47,8 @@ public final class StoreVertexMain {
       StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
       AnomalyStoreReader reader = new AnomalyStoreReader(redis, keys);
       PrometheusRegistry exported = storeRegistry(runtime.registry(),
-          new AnomalyScoreCollector(reader, store.staleness(), clock, metrics));
-      StoreHttpServer http = new StoreHttpServer(store.httpPort(), exported,
+          new AnomalyScoreCollector(reader, store.staleness(), clock, metrics, store.metricsMaxKeys()));
+      StoreHttpServer http = new StoreHttpServer(store.httpPort(), store.http(), exported,
           new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
       AnomalyStoreSink sink = new AnomalyStoreSink(
           new AnomalyStoreWriter(redis, keys, store.historyLength(), store.historyTtl(), clock, metrics),
