@@ -477,18 +477,7 @@ public final class ConfigLoader {
     if (bearer != null && basicAuth != null) {
       throw new ConfigException(n.field("bearerToken"), "set either bearerToken or basicAuth, not both");
     }
-    Path caFile = null;
-    String ca = optionalNonBlank(n, "caFile");
-    if (ca != null) {
-      try {
-        caFile = Path.of(ca);
-      } catch (InvalidPathException e) {
-        throw new ConfigException(n.field("caFile"), "not a valid path: " + e.getMessage(), e);
-      }
-      if (!Files.isReadable(caFile)) {
-        throw new ConfigException(n.field("caFile"), "file " + ca + " does not exist or is not readable");
-      }
-    }
+    Path caFile = optionalReadableFile(n, "caFile");
     Duration timeout = n.duration("timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
     Duration ingestionDelay = n.duration("ingestionDelay", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
     Duration rateRange = n.duration("rateRange", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1));
@@ -528,18 +517,7 @@ public final class ConfigLoader {
           "needs a token: set ROLLGUARD_STORE_BEARER_TOKEN (store.http.bearerToken)");
     }
     ConfigNode t = n.child("tls");
-    Path keyStore = null;
-    String keyStoreText = optionalNonBlank(t, "keyStore");
-    if (keyStoreText != null) {
-      try {
-        keyStore = Path.of(keyStoreText);
-      } catch (InvalidPathException e) {
-        throw new ConfigException(t.field("keyStore"), "not a valid path: " + e.getMessage(), e);
-      }
-      if (!Files.isReadable(keyStore)) {
-        throw new ConfigException(t.field("keyStore"), "file " + keyStoreText + " does not exist or is not readable");
-      }
-    }
+    Path keyStore = optionalReadableFile(t, "keyStore");
     Secret keyStorePassword = secret(t, "keyStorePassword");
     if (keyStore != null && keyStorePassword == null) {
       throw new ConfigException(t.field("keyStorePassword"),
@@ -569,6 +547,24 @@ public final class ConfigLoader {
       throw new ConfigException(field, "has no host: " + Urls.redact(url));
     }
     return uri;
+  }
+
+  /** A file the vertex must be able to read at start (a CA bundle, a key store); null if unset. */
+  private static Path optionalReadableFile(ConfigNode n, String key) throws ConfigException {
+    String text = optionalNonBlank(n, key);
+    if (text == null) {
+      return null;
+    }
+    Path file;
+    try {
+      file = Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(n.field(key), "not a valid path: " + e.getMessage(), e);
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigException(n.field(key), "file " + text + " does not exist or is not readable");
+    }
+    return file;
   }
 
   private static String optionalNonBlank(ConfigNode n, String key) throws ConfigException {
