@@ -3,6 +3,7 @@ package io.rollguard.cli;
 import io.rollguard.cli.backtest.BacktestCommand;
 import io.rollguard.cli.bench.BenchCommand;
 import io.rollguard.cli.bench.BenchCoreCommand;
+import io.rollguard.cli.bench.BenchHttpCommand;
 import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
 import io.rollguard.cli.run.RunCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       BenchCommand.class,
       BenchCoreCommand.class,
+      BenchHttpCommand.class,
       GenerateCommand.class,
       RunCommand.class
     })

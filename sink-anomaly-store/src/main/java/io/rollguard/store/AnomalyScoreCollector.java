@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.rollguard.common.config.StoreSettings;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.vertex.RateLimitedLog;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * A key whose newest record is older than the staleness period is not exported, so its series
  * disappear and Prometheus marks them stale: a stale score can never gate a later rollout. When
  * Redis is unreachable no score is exported (the gate sees "no data", i.e. inconclusive), the
- * failure is counted, and the operational metrics are still served.
+ * failure is counted, and the operational metrics are still served. At most {@code
+ * store.metrics.maxKeys} keys are exported per scrape (the most recently scored), so the scrape's
+ * size and the series count in Prometheus stay bounded whatever writes the store receives.
  */
 public final class AnomalyScoreCollector implements MultiCollector {
 
@@ -44,13 +48,30 @@ public final class AnomalyScoreCollector implements MultiCollector {
   private final Duration staleness;
   private final Clock clock;
   private final StoreMetrics metrics;
+  private final int maxKeys;
+  private final AtomicBoolean warnedAboutCap = new AtomicBoolean();
 
+  /** Exports at most {@link StoreSettings#DEFAULT_METRICS_MAX_KEYS} keys. */
   public AnomalyScoreCollector(
       ScoreReader reader, Duration staleness, Clock clock, StoreMetrics metrics) {
+    this(reader, staleness, clock, metrics, StoreSettings.DEFAULT_METRICS_MAX_KEYS);
+  }
+
+  /**
+   * @param maxKeys most scoring keys one scrape exports ({@code store.metrics.maxKeys}): the most
+   *     recently scored win; the number left out is the gauge {@code
+   *     rollguard_store_metrics_keys_omitted}, and the first time it happens is logged
+   */
+  public AnomalyScoreCollector(
+      ScoreReader reader, Duration staleness, Clock clock, StoreMetrics metrics, int maxKeys) {
+    if (maxKeys < 1) {
+      throw new IllegalArgumentException("store.metrics.maxKeys must be >= 1, got " + maxKeys);
+    }
     this.reader = reader;
     this.staleness = staleness;
     this.clock = clock;
     this.metrics = metrics;
+    this.maxKeys = maxKeys;
   }
 
   @Override
@@ -66,7 +87,19 @@ public final class AnomalyScoreCollector implements MultiCollector {
             .help("Time of the window the latest anomaly score belongs to");
     List<AnomalyRecord> records;
     try {
-      records = reader.latestSince(clock.millis() - staleness.toMillis());
+      ScoreReader.Latest latest =
+          reader.latestSince(clock.millis() - staleness.toMillis(), maxKeys);
+      records = latest.records();
+      metrics.metricsKeysOmitted.set(latest.omitted());
+      if (latest.omitted() > 0 && warnedAboutCap.compareAndSet(false, true)) {
+        LOG.warn(
+            "keys-omitted",
+            "/metrics exports the {} most recently scored keys of {} (store.metrics.maxKeys); the"
+                + " rest are left out, counted in rollguard_store_metrics_keys_omitted (logged"
+                + " once)",
+            maxKeys,
+            maxKeys + latest.omitted());
+      }
     } catch (StoreUnavailableException e) {
       metrics.readErrors.labelValues("metrics").inc();
       LOG.warn("scrape", "cannot read scores from the store, exporting none: {}", e.getMessage());

@@ -45,9 +45,30 @@ public final class AnomalyStoreReader implements ScoreReader {
     }
   }
 
+  /** Reads only the newest {@code maxKeys} index members: a scrape's cost stays bounded. */
+  @Override
+  public Latest latestSince(long sinceMillis, int maxKeys) {
+    try {
+      long fresh = redis.zcount(keys.keysIndex(), (double) sinceMillis, Double.POSITIVE_INFINITY);
+      if (fresh <= maxKeys) {
+        return new Latest(readLatestSince(sinceMillis), 0);
+      }
+      List<String> newest =
+          redis.zrevrangeByScore(
+              keys.keysIndex(), Double.POSITIVE_INFINITY, (double) sinceMillis, 0, maxKeys);
+      return new Latest(readLatest(newest, sinceMillis), fresh - newest.size());
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
+  }
+
   private List<AnomalyRecord> readLatestSince(long sinceMillis) {
-    List<String> members =
-        redis.zrangeByScore(keys.keysIndex(), (double) sinceMillis, Double.POSITIVE_INFINITY);
+    return readLatest(
+        redis.zrangeByScore(keys.keysIndex(), (double) sinceMillis, Double.POSITIVE_INFINITY),
+        sinceMillis);
+  }
+
+  private List<AnomalyRecord> readLatest(List<String> members, long sinceMillis) {
     List<Response<String>> responses = new ArrayList<>(members.size());
     try (Pipeline pipeline = redis.pipelined()) {
       for (String member : members) {

@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,6 +44,11 @@ public final class InMemoryAnomalyStore implements ScoreReader, ScoreWriter {
   private final Clock clock;
   private final Map<ScoringKey, KeyState> keys = new HashMap<>();
 
+  /**
+   * Keys by entity ({@code namespace/app}), like Redis' entity index: a verdict reads one entity.
+   */
+  private final Map<String, Set<ScoringKey>> byEntity = new HashMap<>();
+
   public InMemoryAnomalyStore(int historyLength, Duration historyTtl, Clock clock) {
     if (historyLength < 1) {
       throw new IllegalArgumentException("store.historyLength must be >= 1, got " + historyLength);
@@ -59,7 +66,15 @@ public final class InMemoryAnomalyStore implements ScoreReader, ScoreWriter {
     long now = clock.millis();
     List<Outcome> outcomes = new ArrayList<>(records.size());
     for (AnomalyRecord record : records) {
-      KeyState state = keys.computeIfAbsent(record.key(), k -> new KeyState());
+      KeyState state =
+          keys.computeIfAbsent(
+              record.key(),
+              k -> {
+                byEntity
+                    .computeIfAbsent(entity(k.namespace(), k.app()), e -> new HashSet<>())
+                    .add(k);
+                return new KeyState();
+              });
       if (state.latest == null || state.latest.timestamp() <= record.timestamp()) {
         state.latest = record;
       }
@@ -101,12 +116,10 @@ public final class InMemoryAnomalyStore implements ScoreReader, ScoreWriter {
   public synchronized List<ScoringKey> entityKeysSince(
       String namespace, String app, long sinceMillis) {
     List<Map.Entry<ScoringKey, KeyState>> matching = new ArrayList<>();
-    for (Map.Entry<ScoringKey, KeyState> e : keys.entrySet()) {
-      ScoringKey k = e.getKey();
-      if (k.namespace().equals(namespace)
-          && k.app().equals(app)
-          && e.getValue().newestTimestamp >= sinceMillis) {
-        matching.add(e);
+    for (ScoringKey k : byEntity.getOrDefault(entity(namespace, app), Set.of())) {
+      KeyState state = keys.get(k);
+      if (state.newestTimestamp >= sinceMillis) {
+        matching.add(Map.entry(k, state));
       }
     }
     matching.sort(
@@ -119,11 +132,24 @@ public final class InMemoryAnomalyStore implements ScoreReader, ScoreWriter {
     return result;
   }
 
+  /** The entity index key; '/' cannot be confused because the two parts are length-prefixed. */
+  private static String entity(String namespace, String app) {
+    return namespace.length() + ":" + namespace + "/" + app;
+  }
+
   private void expire(long now) {
     long oldest = now - historyTtl.toMillis();
-    for (Iterator<KeyState> it = keys.values().iterator(); it.hasNext(); ) {
-      if (it.next().lastWriteMillis < oldest) {
+    for (Iterator<Map.Entry<ScoringKey, KeyState>> it = keys.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<ScoringKey, KeyState> e = it.next();
+      if (e.getValue().lastWriteMillis < oldest) {
         it.remove();
+        String entity = entity(e.getKey().namespace(), e.getKey().app());
+        Set<ScoringKey> ofEntity = byEntity.get(entity);
+        ofEntity.remove(e.getKey());
+        if (ofEntity.isEmpty()) {
+          byEntity.remove(entity);
+        }
       }
     }
   }

@@ -2,6 +2,8 @@ package io.rollguard.store;
 
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,6 +19,30 @@ public interface ScoreReader {
 
   /** The latest record of every key scored at or after {@code sinceMillis} (record time). */
   List<AnomalyRecord> latestSince(long sinceMillis);
+
+  /** Latest records, at most a given number of keys, and how many fresh keys were left out. */
+  record Latest(List<AnomalyRecord> records, long omitted) {
+    public Latest {
+      records = List.copyOf(records);
+    }
+  }
+
+  /**
+   * As {@link #latestSince(long)} for at most {@code maxKeys} keys, the most recently scored first,
+   * plus the number of fresh keys left out. Backends override it to read only what is kept.
+   */
+  default Latest latestSince(long sinceMillis, int maxKeys) {
+    List<AnomalyRecord> all = latestSince(sinceMillis);
+    if (all.size() <= maxKeys) {
+      return new Latest(all, 0);
+    }
+    List<AnomalyRecord> newestFirst = new ArrayList<>(all);
+    newestFirst.sort(
+        Comparator.comparingLong(AnomalyRecord::timestamp)
+            .reversed()
+            .thenComparing(r -> r.key().toString()));
+    return new Latest(newestFirst.subList(0, maxKeys), all.size() - (long) maxKeys);
+  }
 
   /** The history of {@code key} with timestamps in {@code [fromMillis, toMillis]}, oldest first. */
   List<AnomalyRecord> history(ScoringKey key, long fromMillis, long toMillis);

@@ -1,26 +1,33 @@
 package io.rollguard.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.LogValues;
 import io.rollguard.common.config.Durations;
+import io.rollguard.common.config.StoreHttpSettings;
+import io.rollguard.common.http.BoundedHttpServer;
+import io.rollguard.common.http.PrometheusMetricsHandler;
 import io.rollguard.common.vertex.RateLimitedLog;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.LoggerFactory;
 
 /**
- * The anomaly store's HTTP API (JDK {@code HttpServer}):
+ * The anomaly store's HTTP API, on {@link BoundedHttpServer} (Jetty 12: bounded threads, connection
+ * cap, idle and header timeouts, request header size limit, optional TLS):
  *
  * <ul>
  *   <li>{@code GET /metrics}: the registry in Prometheus text format (written by the Prometheus
@@ -29,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when the store cannot be read
  *       (Argo Rollouts records a measurement error and retries).
  * </ul>
+ *
+ * With {@code store.http.bearerToken} set, the verdict API (and {@code /metrics} with {@code
+ * store.http.metricsRequireToken}) answers 401 unless the request carries {@code Authorization:
+ * Bearer <token>}; the comparison takes the same time whatever the token.
  */
 public final class StoreHttpServer {
 
@@ -36,15 +47,27 @@ public final class StoreHttpServer {
       RateLimitedLog.perKey(LoggerFactory.getLogger(StoreHttpServer.class), Duration.ofMinutes(1));
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final BoundedHttpServer server;
   private final VerdictService verdicts;
   private final VerdictPolicy policy;
   private final StoreMetrics metrics;
+  private final byte[] expectedAuthorization;
 
-  /** Binds {@code port} (0 = a free port) and starts serving. */
+  /** Binds {@code port} (0 = a free port) with the default limits, no authentication, no TLS. */
   public StoreHttpServer(
       int port,
+      PrometheusRegistry registry,
+      VerdictService verdicts,
+      VerdictPolicy policy,
+      StoreMetrics metrics)
+      throws IOException {
+    this(port, StoreHttpSettings.DEFAULT, registry, verdicts, policy, metrics);
+  }
+
+  /** Binds {@code port} (0 = a free port) with {@code settings} and starts serving. */
+  public StoreHttpServer(
+      int port,
+      StoreHttpSettings settings,
       PrometheusRegistry registry,
       VerdictService verdicts,
       VerdictPolicy policy,
@@ -53,82 +76,147 @@ public final class StoreHttpServer {
     this.verdicts = verdicts;
     this.policy = policy;
     this.metrics = metrics;
-    this.server = HttpServer.create(new InetSocketAddress(port), 0);
-    this.executor =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "store-http");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/metrics", new MetricsHandler(registry));
-    server.createContext("/api/v1/verdict", this::verdict);
-    server.start();
+    this.expectedAuthorization =
+        settings.bearerToken() == null
+            ? null
+            : ("Bearer " + settings.bearerToken().reveal()).getBytes(StandardCharsets.UTF_8);
+    PathMappingsHandler routes = new PathMappingsHandler();
+    Handler scrape = new PrometheusMetricsHandler(registry);
+    routes.addMapping(
+        PathSpec.from("/metrics"),
+        settings.metricsRequireToken() ? new Authenticated("metrics", scrape) : scrape);
+    Handler verdict =
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            verdict(request, response, callback);
+            return true;
+          }
+        };
+    routes.addMapping(
+        PathSpec.from("/api/v1/verdict"),
+        expectedAuthorization == null ? verdict : new Authenticated("verdict", verdict));
+    this.server = BoundedHttpServer.start("store", port, settings.limits(), settings.tls(), routes);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
+  }
+
+  /** Connections closed because their first request header did not arrive in time. */
+  public long headerTimeouts() {
+    return server.headerTimeouts();
   }
 
   public void stop() {
     // No drain delay: a scrape or verdict cut short by shutdown is simply retried by its client.
-    server.stop(0);
-    executor.shutdownNow();
+    server.stop();
   }
 
-  private void verdict(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().add("Allow", "GET");
-        send(exchange, 405, Map.of("error", "only GET is supported"));
-        return;
+  /** Answers 401 unless the request carries the configured bearer token. */
+  private final class Authenticated extends Handler.Wrapper {
+    private final String endpoint;
+
+    Authenticated(String endpoint, Handler handler) {
+      super(handler);
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+      // Constant time in the token's content: no timing oracle for guessing it byte by byte.
+      if (given != null
+          && MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
+        return super.handle(request, response, callback);
       }
-      Map<String, String> params = query(exchange.getRequestURI().getRawQuery());
-      String namespace = params.get("namespace");
-      String app = params.get("app");
-      String hash = params.get("hash");
-      if (isBlank(namespace) || isBlank(app) || isBlank(hash)) {
-        send(
-            exchange,
-            400,
-            Map.of("error", "namespace, app and hash are required query parameters"));
-        return;
-      }
-      VerdictPolicy effective = policy;
-      try {
-        if (params.containsKey("range")) {
-          effective = effective.withRange(Durations.parse(params.get("range")));
-        }
-        if (params.containsKey("maxScore")) {
-          effective = effective.withFailScore(Double.parseDouble(params.get("maxScore")));
-        }
-      } catch (IllegalArgumentException e) {
-        send(exchange, 400, Map.of("error", "invalid parameter: " + e.getMessage()));
-        return;
-      }
-      Verdict verdict;
-      try {
-        verdict = verdicts.verdict(namespace, app, hash, effective);
-      } catch (StoreUnavailableException e) {
-        metrics.readErrors.labelValues("verdict").inc();
-        LOG.warn("verdict", "cannot read scores from the store for a verdict: {}", e.getMessage());
-        send(exchange, 503, Map.of("error", "anomaly store unavailable: " + e.getMessage()));
-        return;
-      }
-      metrics.verdicts.labelValues(verdict.verdict()).inc();
-      send(exchange, 200, verdict);
+      metrics.unauthorized.labelValues(endpoint).inc();
+      response
+          .getHeaders()
+          .put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"rollguard-anomaly-store\"");
+      send(
+          response,
+          callback,
+          401,
+          Map.of(
+              "error",
+              given == null
+                  ? "authentication required: send Authorization: Bearer <token>"
+                  : "invalid bearer token"));
+      return true;
     }
   }
 
-  private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+  private void verdict(Request request, Response response, Callback callback) {
+    if (!"GET".equals(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      send(response, callback, 405, Map.of("error", "only GET is supported"));
+      return;
     }
+    Map<String, String> params;
+    try {
+      params = query(request.getHttpURI().getQuery());
+    } catch (IllegalArgumentException e) {
+      send(
+          response,
+          callback,
+          400,
+          Map.of("error", "malformed query string: " + LogValues.truncate(e.getMessage())));
+      return;
+    }
+    String namespace = params.get("namespace");
+    String app = params.get("app");
+    String hash = params.get("hash");
+    if (isBlank(namespace) || isBlank(app) || isBlank(hash)) {
+      send(
+          response,
+          callback,
+          400,
+          Map.of("error", "namespace, app and hash are required query parameters"));
+      return;
+    }
+    VerdictPolicy effective = policy;
+    try {
+      if (params.containsKey("range")) {
+        effective = effective.withRange(Durations.parse(params.get("range")));
+      }
+      if (params.containsKey("maxScore")) {
+        effective = effective.withFailScore(Double.parseDouble(params.get("maxScore")));
+      }
+    } catch (IllegalArgumentException e) {
+      send(
+          response,
+          callback,
+          400,
+          Map.of("error", "invalid parameter: " + LogValues.truncate(e.getMessage())));
+      return;
+    }
+    Verdict verdict;
+    try {
+      verdict = verdicts.verdict(namespace, app, hash, effective);
+    } catch (StoreUnavailableException e) {
+      metrics.readErrors.labelValues("verdict").inc();
+      LOG.warn("verdict", "cannot read scores from the store for a verdict: {}", e.getMessage());
+      send(
+          response, callback, 503, Map.of("error", "anomaly store unavailable: " + e.getMessage()));
+      return;
+    }
+    metrics.verdicts.labelValues(verdict.verdict()).inc();
+    send(response, callback, 200, verdict);
+  }
+
+  private static void send(Response response, Callback callback, int status, Object body) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 
   private static Map<String, String> query(String raw) {

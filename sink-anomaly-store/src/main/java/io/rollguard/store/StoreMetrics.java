@@ -1,6 +1,7 @@
 package io.rollguard.store;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -13,6 +14,8 @@ public final class StoreMetrics {
   final Histogram writeSeconds;
   final Counter readErrors;
   final Counter verdicts;
+  final Counter unauthorized;
+  final Gauge metricsKeysOmitted;
 
   public StoreMetrics(PrometheusRegistry registry) {
     records =
@@ -49,6 +52,19 @@ public final class StoreMetrics {
             .name("rollguard_store_verdicts_total")
             .help("Verdicts served, by verdict")
             .labelNames("verdict")
+            .register(registry);
+    unauthorized =
+        Counter.builder()
+            .name("rollguard_store_http_unauthorized_total")
+            .help("Requests refused for a missing or wrong bearer token, by endpoint")
+            .labelNames("endpoint")
+            .register(registry);
+    metricsKeysOmitted =
+        Gauge.builder()
+            .name("rollguard_store_metrics_keys_omitted")
+            .help(
+                "Fresh scoring keys the last /metrics scrape left out (store.metrics.maxKeys"
+                    + " reached)")
             .register(registry);
   }
 }

@@ -46,10 +46,12 @@ public final class StoreVertexMain {
       PrometheusRegistry exported =
           storeRegistry(
               runtime.registry(),
-              new AnomalyScoreCollector(scores.reader(), store.staleness(), clock, metrics));
+              new AnomalyScoreCollector(
+                  scores.reader(), store.staleness(), clock, metrics, store.metricsMaxKeys()));
       StoreHttpServer http =
           new StoreHttpServer(
               store.httpPort(),
+              store.http(),
               exported,
               new VerdictService(scores.reader(), clock),
               VerdictPolicy.DEFAULT,

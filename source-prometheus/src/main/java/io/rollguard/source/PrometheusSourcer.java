@@ -6,6 +6,7 @@ import io.numaproj.numaflow.sourcer.Offset;
 import io.numaproj.numaflow.sourcer.OutputObserver;
 import io.numaproj.numaflow.sourcer.ReadRequest;
 import io.numaproj.numaflow.sourcer.Sourcer;
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.prometheus.PrometheusException;
@@ -283,7 +284,9 @@ public final class PrometheusSourcer extends Sourcer {
           index = Integer.parseInt(text.substring(colon + 1));
         } catch (RuntimeException e) {
           RATE_LIMITED.warn(
-              "bad-offset", "ignoring ack of an offset this source never issued: '{}'", text);
+              "bad-offset",
+              "ignoring ack of an offset this source never issued: '{}'",
+              LogValues.truncate(text));
           continue;
         }
         StepAcks stepAcks = inFlight.get(stepTime);

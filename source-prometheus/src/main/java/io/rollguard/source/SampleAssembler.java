@@ -1,5 +1,6 @@
 package io.rollguard.source;
 
+import io.rollguard.common.LogValues;
 import io.rollguard.common.config.EntitySettings;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
@@ -89,7 +90,7 @@ public final class SampleAssembler {
             "metric {}: several series for scoring key {}; the query must aggregate by ({}). "
                 + "The metric is missing for this key.",
             metric,
-            key,
+            LogValues.keys(key.toKeys()),
             entity.byClause());
       }
     }
@@ -131,7 +132,7 @@ public final class SampleAssembler {
           "missing-label:" + metric,
           "metric {}: series {} lacks one of the scoring-key labels ({}); skipped",
           metric,
-          series.labels(),
+          LogValues.truncate(series.labels()),
           entity.byClause());
       return null;
     }
@@ -142,8 +143,8 @@ public final class SampleAssembler {
           "unknown-role:" + metric,
           "metric {}: series {} has role '{}', neither '{}' nor '{}'; skipped",
           metric,
-          series.labels(),
-          roleValue,
+          LogValues.truncate(series.labels()),
+          LogValues.truncate(roleValue),
           entity.stableRole(),
           entity.canaryRole());
       return null;

@@ -5,6 +5,7 @@ import io.numaproj.numaflow.reducer.Message;
 import io.numaproj.numaflow.reducer.MessageList;
 import io.numaproj.numaflow.reducer.Metadata;
 import io.numaproj.numaflow.reducer.Reducer;
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.Sample;
@@ -12,7 +13,6 @@ import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.vertex.RateLimitedLog;
 import io.rollguard.common.vertex.ScoringKeyMdc;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +23,7 @@ import java.util.Optional;
  * <p>{@link #addMessage} only decodes, checks and collects (O(1) amortised besides decoding), since
  * every sample is handed to {@code lengthSteps} windows; all ordering, snapping and filling happens
  * once in {@link #getOutput} via the {@link WindowAssembler}. A malformed message is counted,
- * logged (once per key and reason per period) and skipped; it never fails the window.
+ * logged (once per reason and period, values truncated) and skipped; it never fails the window.
  */
 public final class WindowReducer extends Reducer {
 
@@ -54,7 +54,7 @@ public final class WindowReducer extends Reducer {
     if (key == null) {
       reject(
           SampleRejection.INVALID_MESSAGE_KEYS,
-          Arrays.toString(keys),
+          LogValues.keys(keys),
           "message keys are not [namespace, app, role, pod_template_hash]");
       return;
     }
@@ -62,12 +62,12 @@ public final class WindowReducer extends Reducer {
     try {
       sample = codec.decode(datum.getValue(), Sample.class);
     } catch (PayloadException e) {
-      reject(SampleRejection.of(e.reason()), key.toString(), e.getMessage());
+      reject(SampleRejection.of(e.reason()), LogValues.keys(keys), e.getMessage());
       return;
     }
     Optional<SampleRejection> rejection = validator.check(sample, key);
     if (rejection.isPresent()) {
-      reject(rejection.get(), key.toString(), describe(rejection.get(), sample));
+      reject(rejection.get(), LogValues.keys(keys), describe(rejection.get(), sample));
       return;
     }
     samples.add(sample);
@@ -95,8 +95,8 @@ public final class WindowReducer extends Reducer {
     }
     AssemblyResult.Dropped dropped = (AssemblyResult.Dropped) result;
     metrics.windowDropped(dropped.reason());
-    String subject = key == null ? Arrays.toString(keys) : key.toString();
-    String logKey = subject + "|" + dropped.reason();
+    String subject = LogValues.keys(keys);
+    String logKey = dropped.reason().name();
     String format = "window [{}, {}) of {} dropped ({}): {} (counted in {})";
     Object[] args = {
       start, end, subject, dropped.reason(), dropped.detail(), WindowMetrics.WINDOWS
@@ -134,7 +134,7 @@ public final class WindowReducer extends Reducer {
         routedKey,
         () ->
             problemLog.warn(
-                subject + "|" + rejection,
+                rejection.name(),
                 "skipped a sample for {} ({}): {} (counted in {})",
                 subject,
                 rejection,
@@ -158,10 +158,11 @@ public final class WindowReducer extends Reducer {
 
   private String describe(SampleRejection rejection, Sample sample) {
     return switch (rejection) {
-      case KEY_MISMATCH -> "sample key " + sample.key() + " differs from its message keys";
+      case KEY_MISMATCH ->
+          "sample key " + LogValues.keys(sample.key().toKeys()) + " differs from its message keys";
       case UNKNOWN_METRIC ->
           "sample metrics "
-              + sample.values().keySet()
+              + LogValues.truncate(sample.values().keySet())
               + " include names not in the configured metrics "
               + assembler.metrics();
       default -> rejection.name();

@@ -16,14 +16,14 @@ import org.slf4j.LoggerFactory;
 public final class WindowReducerFactory extends ReducerFactory<WindowReducer> {
 
   /**
-   * One log line per scoring key and problem per period: a bad producer repeats the same problem
-   * for every message and, with sliding windows, for every window containing it; the counters carry
-   * the volume.
+   * One log line per problem (reason) per period, whatever the scoring key: a bad producer repeats
+   * the same problem for every message and, with sliding windows, for every window containing it,
+   * and a hostile one varies the key; the counters carry the volume.
    */
-  private static final Duration LOG_PERIOD = Duration.ofMinutes(10);
+  private static final Duration LOG_PERIOD = Duration.ofMinutes(1);
 
-  /** Remembered (key, problem) pairs; a forgotten one is just logged again. */
-  private static final int LOG_KEYS = 10_000;
+  /** Remembered reasons (sample rejections and window drops: a few dozen at most). */
+  private static final int LOG_KEYS = 100;
 
   private final WindowAssembler assembler;
   private final SampleValidator validator;

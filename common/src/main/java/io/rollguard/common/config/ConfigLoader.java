@@ -17,6 +17,7 @@ import io.rollguard.common.config.PrometheusSettings.BasicAuth;
 import io.rollguard.common.config.RegistrySettings.Backend;
 import io.rollguard.common.config.RegistrySettings.CacheSettings;
 import io.rollguard.common.config.TrainingSettings.ModelKind;
+import io.rollguard.common.http.HttpLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -68,6 +69,8 @@ public final class ConfigLoader {
     // One ConfigMap serves the embedded default (directory) and a cluster (redis, shared by every
     // pod): the deployment flips the backend without a second copy of the document.
     env.put("ROLLGUARD_REGISTRY_BACKEND", "registry.backend");
+    env.put("ROLLGUARD_STORE_BEARER_TOKEN", "store.http.bearerToken");
+    env.put("ROLLGUARD_STORE_TLS_KEYSTORE_PASSWORD", "store.http.tls.keyStorePassword");
     ENV_OVERRIDES = java.util.Collections.unmodifiableMap(env);
   }
 
@@ -82,6 +85,18 @@ public final class ConfigLoader {
 
   /** Reserved: the anomaly store exports the unified score as {@code metric="unified"}. */
   static final String RESERVED_METRIC_NAME = "unified";
+
+  /**
+   * Secrets that may only come from the environment (a Kubernetes Secret), never from the file: a
+   * ConfigMap is readable by far more people and tools than a Secret.
+   */
+  static final Map<String, String> ENV_ONLY_SECRETS =
+      Map.of(
+          "store.http.bearerToken", "ROLLGUARD_STORE_BEARER_TOKEN",
+          "store.http.tls.keyStorePassword", "ROLLGUARD_STORE_TLS_KEYSTORE_PASSWORD");
+
+  /** Default of {@code prometheus.maxResponseBytes}, see {@link #prometheus}. */
+  public static final long DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES = 64L << 20;
 
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
@@ -149,6 +164,7 @@ public final class ConfigLoader {
       throws ConfigException {
     Objects.requireNonNull(env, "env");
     JsonNode root = readSingleDocument(yamlText, source);
+    rejectSecretsInFile(root, source);
     Map<String, String> overridden = applyEnvironment((ObjectNode) root, env);
     try {
       return bind(root);
@@ -179,6 +195,24 @@ public final class ConfigLoader {
       throw new ConfigException("", source + " is not valid YAML: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ConfigException("", "cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void rejectSecretsInFile(JsonNode root, String source) throws ConfigException {
+    for (Map.Entry<String, String> secret : ENV_ONLY_SECRETS.entrySet()) {
+      JsonNode at = root;
+      for (String part : secret.getKey().split("\\.")) {
+        at = at == null || !at.isObject() ? null : at.get(part);
+      }
+      if (at != null && !at.isNull()) {
+        throw new ConfigException(
+            secret.getKey(),
+            "must not be written in "
+                + source
+                + "; set the environment variable "
+                + secret.getValue()
+                + " (from a Kubernetes Secret)");
+      }
     }
   }
 
@@ -475,7 +509,7 @@ public final class ConfigLoader {
     String username = optionalNonBlank(n, "username");
     Secret password = secret(n, "password");
     boolean tls = n.bool("tls", false) || "rediss".equals(uri.getScheme());
-    Path caFile = readableFile(n, "caFile");
+    Path caFile = optionalReadableFile(n, "caFile");
     Duration timeout =
         n.duration(
             "timeout",
@@ -488,25 +522,6 @@ public final class ConfigLoader {
     n.finish();
     return new RedisSettings(
         url, username, password, tls, caFile, timeout, keyPrefix, maxConnections);
-  }
-
-  /** An optional path field that must name a readable file; null when absent. */
-  private static Path readableFile(ConfigNode n, String key) throws ConfigException {
-    String value = optionalNonBlank(n, key);
-    if (value == null) {
-      return null;
-    }
-    Path file;
-    try {
-      file = Path.of(value);
-    } catch (InvalidPathException e) {
-      throw new ConfigException(n.field(key), "not a valid path: " + e.getMessage(), e);
-    }
-    if (!Files.isReadable(file)) {
-      throw new ConfigException(
-          n.field(key), "file " + value + " does not exist or is not readable");
-    }
-    return file;
   }
 
   private static PrometheusSettings prometheus(ConfigNode n) throws ConfigException {
@@ -530,16 +545,20 @@ public final class ConfigLoader {
       throw new ConfigException(
           n.field("bearerToken"), "set either bearerToken or basicAuth, not both");
     }
-    Path caFile = readableFile(n, "caFile");
+    Path caFile = optionalReadableFile(n, "caFile");
     Duration timeout =
         n.duration("timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
     Duration ingestionDelay =
         n.duration("ingestionDelay", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
     Duration rateRange =
         n.duration("rateRange", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1));
+    // The largest legitimate answer: the source's catch-up chunk for the design target, 10 000
+    // entities x 2 roles x 60 steps at ~2 KB per series (labels + points), is about 40 MB.
+    long maxResponseBytes =
+        n.longValue("maxResponseBytes", DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES, 1L << 20, 1L << 30);
     n.finish();
     return new PrometheusSettings(
-        url, bearer, basicAuth, caFile, timeout, ingestionDelay, rateRange);
+        url, bearer, basicAuth, caFile, timeout, ingestionDelay, rateRange, maxResponseBytes);
   }
 
   private static StoreSettings store(ConfigNode n, Duration step) throws ConfigException {
@@ -548,8 +567,56 @@ public final class ConfigLoader {
         n.duration("historyTtl", Duration.ofDays(2), Duration.ofMinutes(1), Duration.ofDays(365));
     Duration staleness = n.duration("staleness", Duration.ofMinutes(5), step, Duration.ofDays(1));
     int httpPort = n.intValue("httpPort", 8080, 1, 65535);
+    StoreHttpSettings http = storeHttp(n.child("http"));
+    ConfigNode m = n.child("metrics");
+    int maxKeys = m.intValue("maxKeys", StoreSettings.DEFAULT_METRICS_MAX_KEYS, 1, 10_000_000);
+    m.finish();
     n.finish();
-    return new StoreSettings(historyLength, historyTtl, staleness, httpPort);
+    return new StoreSettings(historyLength, historyTtl, staleness, httpPort, http, maxKeys);
+  }
+
+  private static StoreHttpSettings storeHttp(ConfigNode n) throws ConfigException {
+    StoreHttpSettings d = StoreHttpSettings.DEFAULT;
+    int threads = n.intValue("threads", d.threads(), HttpLimits.MIN_THREADS, 1_000);
+    int maxConnections = n.intValue("maxConnections", d.maxConnections(), 16, 100_000);
+    Duration idleTimeout =
+        n.duration("idleTimeout", d.idleTimeout(), Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration headerTimeout =
+        n.duration(
+            "headerTimeout", d.headerTimeout(), Duration.ofMillis(100), Duration.ofMinutes(5));
+    int maxHeaderBytes =
+        n.intValue("maxRequestHeaderBytes", d.maxRequestHeaderBytes(), 1024, 1 << 20);
+    Secret token = secret(n, "bearerToken");
+    boolean metricsRequireToken = n.bool("metricsRequireToken", false);
+    if (metricsRequireToken && token == null) {
+      throw new ConfigException(
+          n.field("metricsRequireToken"),
+          "needs a token: set ROLLGUARD_STORE_BEARER_TOKEN (store.http.bearerToken)");
+    }
+    ConfigNode t = n.child("tls");
+    Path keyStore = optionalReadableFile(t, "keyStore");
+    Secret keyStorePassword = secret(t, "keyStorePassword");
+    if (keyStore != null && keyStorePassword == null) {
+      throw new ConfigException(
+          t.field("keyStorePassword"),
+          "is required with tls.keyStore: set ROLLGUARD_STORE_TLS_KEYSTORE_PASSWORD");
+    }
+    if (keyStore == null && keyStorePassword != null) {
+      throw new ConfigException(
+          t.field("keyStore"), "is required when a key store password is set");
+    }
+    t.finish();
+    n.finish();
+    return new StoreHttpSettings(
+        threads,
+        maxConnections,
+        idleTimeout,
+        headerTimeout,
+        maxHeaderBytes,
+        token,
+        metricsRequireToken,
+        keyStore,
+        keyStorePassword);
   }
 
   private static URI parseUrl(String field, String url, List<String> schemes)
@@ -569,6 +636,25 @@ public final class ConfigLoader {
       throw new ConfigException(field, "has no host: " + Urls.redact(url));
     }
     return uri;
+  }
+
+  /** A file the vertex must be able to read at start (a CA bundle, a key store); null if unset. */
+  private static Path optionalReadableFile(ConfigNode n, String key) throws ConfigException {
+    String text = optionalNonBlank(n, key);
+    if (text == null) {
+      return null;
+    }
+    Path file;
+    try {
+      file = Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(n.field(key), "not a valid path: " + e.getMessage(), e);
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigException(
+          n.field(key), "file " + text + " does not exist or is not readable");
+    }
+    return file;
   }
 
   private static String optionalNonBlank(ConfigNode n, String key) throws ConfigException {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param timeout per HTTP request
  * @param ingestionDelay how far behind now the newest evaluated step is, so late scrapes are in
  * @param rateRange range of {@code rate()} in the metric queries ({@code {{range}}})
+ * @param maxResponseBytes largest answer body read from Prometheus; a larger one is refused
  */
 public record PrometheusSettings(
     String url,
@@ -22,7 +23,8 @@ public record PrometheusSettings(
     Path caFile,
     Duration timeout,
     Duration ingestionDelay,
-    Duration rateRange) {
+    Duration rateRange,
+    long maxResponseBytes) {
 
   /** HTTP basic authentication. */
   public record BasicAuth(String username, Secret password) {
@@ -39,6 +41,9 @@ public record PrometheusSettings(
     Objects.requireNonNull(rateRange, "rateRange");
     if (bearerToken != null && basicAuth != null) {
       throw new IllegalArgumentException("bearerToken and basicAuth are mutually exclusive");
+    }
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException("maxResponseBytes must be > 0, got " + maxResponseBytes);
     }
   }
 
@@ -58,6 +63,8 @@ public record PrometheusSettings(
         + ingestionDelay
         + ", rateRange="
         + rateRange
+        + ", maxResponseBytes="
+        + maxResponseBytes
         + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.rollguard.common.payload;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.rollguard.common.LogValues;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,7 +115,8 @@ public record AnomalyRecord(
     for (Map.Entry<String, Double> e : in.entrySet()) {
       Objects.requireNonNull(e.getKey(), "metric name");
       if (e.getValue() == null) {
-        throw new IllegalArgumentException("value for metric '" + e.getKey() + "' is null");
+        throw new IllegalArgumentException(
+            "value for metric '" + LogValues.truncate(e.getKey()) + "' is null");
       }
       out.put(e.getKey(), e.getValue());
     }

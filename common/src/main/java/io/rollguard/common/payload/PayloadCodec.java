@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.rollguard.common.LogValues;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -166,7 +167,10 @@ public final class PayloadCodec {
           } else {
             found = VersionField.NOT_AN_INTEGER;
             foundValue =
-                value == JsonToken.VALUE_STRING ? '"' + parser.getText() + '"' : parser.getText();
+                LogValues.truncate(
+                    value == JsonToken.VALUE_STRING
+                        ? '"' + parser.getText() + '"'
+                        : parser.getText());
           }
         }
         parser.skipChildren();
@@ -277,6 +281,9 @@ public final class PayloadCodec {
         out.append('[').append(ref.getIndex()).append(']');
       }
     }
-    return out.append(": ").append(message).toString();
+    // The message may quote the offending value (a record constructor's "got '...'"): bounded.
+    return out.append(": ")
+        .append(LogValues.truncate(message, LogValues.MAX_DETAIL_CHARS))
+        .toString();
   }
 }

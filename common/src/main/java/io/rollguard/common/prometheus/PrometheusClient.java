@@ -3,7 +3,9 @@ package io.rollguard.common.prometheus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollguard.common.LogValues;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *       once with a clear message.
  *   <li>Values {@code "NaN"}, {@code "+Inf"}, {@code "-Inf"} are parsed; native-histogram samples
  *       are ignored (the metric specs select float series).
+ *   <li>Bounded against a hostile or broken server: {@code prometheus.timeout} is one deadline for
+ *       the whole request, headers and body (a body that trickles in is cut at the deadline); the
+ *       body is parsed as it streams in ({@link MatrixParser}) and refused past {@code
+ *       prometheus.maxResponseBytes} ({@link BoundedBody}); redirects are never followed, so the
+ *       credentials never leave {@code prometheus.url}.
  * </ul>
  */
 public final class PrometheusClient {
@@ -61,6 +70,9 @@ public final class PrometheusClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_IN_MESSAGE = 300;
 
+  /** Most of an error answer that is read (its message is abbreviated further). */
+  private static final int ERROR_BODY_BYTES = 64 * 1024;
+
   private final PrometheusClientSettings settings;
   private final HttpClient http;
   private final URI queryRangeUri;
@@ -83,7 +95,8 @@ public final class PrometheusClient {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .connectTimeout(settings.requestTimeout())
-            .followRedirects(HttpClient.Redirect.NORMAL);
+            // Never: a redirect would carry the Authorization header to another origin.
+            .followRedirects(HttpClient.Redirect.NEVER);
     if (settings.caFile() != null) {
       builder.sslContext(TlsTrust.trustingCaFile(settings.caFile()));
     }
@@ -134,7 +147,53 @@ public final class PrometheusClient {
             + seconds(end)
             + "&step="
             + seconds(step);
-    HttpRequest.Builder request =
+    RetryPolicy retry = settings.retry();
+    for (int attempt = 1; ; attempt++) {
+      Attempt outcome = attempt(promql, form);
+      if (outcome.series() != null) {
+        return outcome.series();
+      }
+      if (attempt >= retry.maxAttempts()) {
+        throw new PrometheusException(
+            PrometheusException.Kind.UNAVAILABLE,
+            outcome.status(),
+            "",
+            "Prometheus query "
+                + abbreviate(promql)
+                + " failed after "
+                + attempt
+                + " attempt(s): "
+                + outcome.transientCause());
+      }
+      Duration backoff = retry.backoffAfter(attempt);
+      listener.onRetry(attempt, outcome.transientCause(), backoff);
+      LOG.debug(
+          "retrying Prometheus query after {} ({}): {}",
+          backoff,
+          attempt,
+          outcome.transientCause());
+      sleeper.sleep(backoff);
+    }
+  }
+
+  /**
+   * The result of one attempt: the series, or the transient failure to retry (status 0 if none).
+   */
+  private record Attempt(List<RangeSeries> series, int status, String transientCause) {
+    static Attempt retry(int status, String cause) {
+      return new Attempt(null, status, cause);
+    }
+  }
+
+  /**
+   * One request under one deadline ({@code prometheus.timeout}) that covers the headers and the
+   * whole body, and one byte cap ({@code prometheus.maxResponseBytes}). Permanent failures throw.
+   */
+  private Attempt attempt(String promql, String form)
+      throws PrometheusException, InterruptedException {
+    long began = System.nanoTime();
+    long deadline = began + settings.requestTimeout().toNanos();
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(queryRangeUri)
             .timeout(settings.requestTimeout())
             .header("Content-Type", "application/x-www-form-urlencoded")
@@ -142,121 +201,131 @@ public final class PrometheusClient {
             // POST: long PromQL does not fit in a URL behind some proxies.
             .POST(HttpRequest.BodyPublishers.ofString(form));
     if (authorization != null) {
-      request.header("Authorization", authorization);
+      builder.header("Authorization", authorization);
     }
-    HttpRequest built = request.build();
-    RetryPolicy retry = settings.retry();
-    for (int attempt = 1; ; attempt++) {
-      String transientCause;
-      int lastStatus = 0;
-      long began = System.nanoTime();
-      try {
-        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-        int status = response.statusCode();
-        listener.onResponse(status, Duration.ofNanos(System.nanoTime() - began));
-        if (status / 100 == 2) {
-          return parseMatrix(response.body(), status);
-        }
-        lastStatus = status;
-        ApiError error = ApiError.from(response.body());
-        if (status != 429 && status < 500) {
-          PrometheusException.Kind kind =
-              status == 400 || status == 422
-                  ? PrometheusException.Kind.BAD_QUERY
-                  : PrometheusException.Kind.REFUSED;
-          throw new PrometheusException(
-              kind,
-              status,
-              error.type(),
-              "Prometheus rejected query "
-                  + abbreviate(promql)
-                  + " (HTTP "
-                  + status
-                  + (error.type().isEmpty() ? "" : ", " + error.type())
-                  + "): "
-                  + error.message());
-        }
-        transientCause = "HTTP " + status + ": " + error.message();
-      } catch (HttpTimeoutException e) {
-        transientCause = "timeout after " + settings.requestTimeout();
-      } catch (IOException e) {
-        if (isTlsFailure(e)) {
-          // A certificate that is not trusted stays untrusted: a configuration error, not an
-          // outage.
-          throw new PrometheusException(
-              PrometheusException.Kind.REFUSED,
-              0,
-              "",
-              "TLS handshake with "
-                  + settings.baseUrl()
-                  + " failed (check prometheus.caFile): "
-                  + e,
-              e);
-        }
-        transientCause = "connection failure: " + e;
+    String timedOut = "timeout after " + settings.requestTimeout();
+    CompletableFuture<HttpResponse<InputStream>> pending =
+        http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response;
+    try {
+      response = pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      return Attempt.retry(0, timedOut);
+    } catch (InterruptedException e) {
+      pending.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        return Attempt.retry(0, timedOut);
       }
-      if (attempt >= retry.maxAttempts()) {
+      if (isTlsFailure(cause)) {
+        // A certificate that is not trusted stays untrusted: a configuration error, not an outage.
         throw new PrometheusException(
-            PrometheusException.Kind.UNAVAILABLE,
-            lastStatus,
+            PrometheusException.Kind.REFUSED,
+            0,
             "",
-            "Prometheus query "
-                + abbreviate(promql)
-                + " failed after "
-                + attempt
-                + " attempt(s): "
-                + transientCause);
+            "TLS handshake with "
+                + settings.baseUrl()
+                + " failed (check prometheus.caFile): "
+                + cause,
+            cause);
       }
-      Duration backoff = retry.backoffAfter(attempt);
-      listener.onRetry(attempt, transientCause, backoff);
-      LOG.debug("retrying Prometheus query after {} ({}): {}", backoff, attempt, transientCause);
-      sleeper.sleep(backoff);
+      return Attempt.retry(0, "connection failure: " + cause);
+    }
+    int status = response.statusCode();
+    try (BoundedBody body =
+        new BoundedBody(
+            response.body(), settings.maxResponseBytes(), deadline - System.nanoTime())) {
+      try {
+        Attempt outcome = answer(promql, status, response, body);
+        listener.onResponse(status, Duration.ofNanos(System.nanoTime() - began));
+        return outcome;
+      } catch (IOException e) {
+        if (body.expired()) {
+          // The deadline watchdog closed the stream under the reader: a body that trickled in.
+          return Attempt.retry(status, timedOut + " (reading the body)");
+        }
+        if (e instanceof BoundedBody.TooLarge) {
+          throw tooLarge(status);
+        }
+        return Attempt.retry(status, "connection failure while reading the answer: " + e);
+      }
+    } catch (IOException e) {
+      return Attempt.retry(status, "connection failure: " + e); // closing the body failed
     }
   }
 
-  private static List<RangeSeries> parseMatrix(String body, int status) throws PrometheusException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw badResponse(status, "body is not JSON: " + abbreviate(body));
-    }
-    if (root == null || !"success".equals(root.path("status").asText())) {
-      throw badResponse(status, "status is not success: " + abbreviate(body));
-    }
-    JsonNode data = root.path("data");
-    String resultType = data.path("resultType").asText();
-    if (!"matrix".equals(resultType)) {
-      throw badResponse(status, "expected resultType matrix, got '" + resultType + "'");
-    }
-    JsonNode result = data.path("result");
-    List<RangeSeries> series = new ArrayList<>(result.size());
-    for (JsonNode item : result) {
-      Map<String, String> labels = new HashMap<>();
-      Iterator<Map.Entry<String, JsonNode>> fields = item.path("metric").fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
-        labels.put(field.getKey(), field.getValue().asText());
+  private Attempt answer(
+      String promql, int status, HttpResponse<InputStream> response, BoundedBody body)
+      throws IOException, PrometheusException {
+    if (status / 100 == 2) {
+      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > settings.maxResponseBytes()) {
+        throw tooLarge(status);
       }
-      // Native histograms arrive under "histograms" and are skipped: only float series are scored.
-      JsonNode values = item.path("values");
-      long[] ts = new long[values.size()];
-      double[] vs = new double[values.size()];
-      for (int i = 0; i < values.size(); i++) {
-        JsonNode pair = values.get(i);
-        if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber()) {
-          throw badResponse(status, "malformed sample " + pair + " in series " + labels);
+      try {
+        List<RangeSeries> series = MatrixParser.parse(body);
+        if (body.expired()) {
+          throw new IOException("deadline passed"); // an end of stream the watchdog caused
         }
-        ts[i] = Math.round(pair.get(0).asDouble() * 1000.0);
-        try {
-          vs[i] = PrometheusValues.parse(pair.get(1).asText());
-        } catch (NumberFormatException e) {
-          throw badResponse(status, "malformed value " + pair.get(1) + " in series " + labels);
+        return new Attempt(series, status, null);
+      } catch (JsonProcessingException e) {
+        if (body.expired()) {
+          throw new IOException("deadline passed", e);
         }
+        throw badResponse(status, "body is not JSON: " + abbreviate(body.head()));
+      } catch (MatrixParser.NotAMatrix e) {
+        throw badResponse(status, e.getMessage());
       }
-      series.add(new RangeSeries(labels, ts, vs));
     }
-    return series;
+    if (status / 100 == 3) {
+      // Redirects are never followed: the Authorization header would go along to wherever the
+      // Location points (another host or port), and credentials must not leave prometheus.url.
+      throw new PrometheusException(
+          PrometheusException.Kind.REFUSED,
+          status,
+          "",
+          "Prometheus answered HTTP "
+              + status
+              + " with a redirect to "
+              + LogValues.truncate(
+                  response.headers().firstValue("Location").orElse("(no Location)"))
+              + "; redirects are not followed so that credentials stay with prometheus.url: set"
+              + " prometheus.url to the final address");
+    }
+    ApiError error = ApiError.from(body.readText(ERROR_BODY_BYTES));
+    if (body.expired()) {
+      throw new IOException("deadline passed");
+    }
+    if (status != 429 && status < 500) {
+      PrometheusException.Kind kind =
+          status == 400 || status == 422
+              ? PrometheusException.Kind.BAD_QUERY
+              : PrometheusException.Kind.REFUSED;
+      throw new PrometheusException(
+          kind,
+          status,
+          error.type(),
+          "Prometheus rejected query "
+              + abbreviate(promql)
+              + " (HTTP "
+              + status
+              + (error.type().isEmpty() ? "" : ", " + error.type())
+              + "): "
+              + error.message());
+    }
+    return Attempt.retry(status, "HTTP " + status + ": " + error.message());
+  }
+
+  private PrometheusException tooLarge(int status) {
+    return badResponse(
+        status,
+        "the answer is larger than prometheus.maxResponseBytes ("
+            + settings.maxResponseBytes()
+            + " bytes); query a shorter range or fewer series per request,"
+            + " or raise the limit");
   }
 
   private static PrometheusException badResponse(int status, String detail) {
@@ -273,7 +342,9 @@ public final class PrometheusClient {
       try {
         JsonNode root = JSON.readTree(body);
         if (root != null && root.has("error")) {
-          return new ApiError(root.path("errorType").asText(""), root.path("error").asText());
+          return new ApiError(
+              LogValues.truncate(root.path("errorType").asText("")),
+              abbreviate(root.path("error").asText()));
         }
       } catch (JsonProcessingException e) {
         // not JSON: a proxy or load balancer answered
@@ -339,8 +410,6 @@ public final class PrometheusClient {
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= MAX_BODY_IN_MESSAGE
-        ? text
-        : text.substring(0, MAX_BODY_IN_MESSAGE) + "...";
+    return LogValues.truncate(text, MAX_BODY_IN_MESSAGE);
   }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param retry backoff for 429, 5xx, timeouts and connection failures
  * @param maxPointsPerRequest most points per series one request may ask for; Prometheus rejects
  *     more than 11 000 steps ({@code (end - start) / step}), so the default stays below that
+ * @param maxResponseBytes largest answer body read; a larger one fails the request ({@code
+ *     BAD_RESPONSE}) while it streams in, before it can exhaust the heap
  */
 public record PrometheusClientSettings(
     URI baseUrl,
@@ -28,12 +30,16 @@ public record PrometheusClientSettings(
     Path caFile,
     Duration requestTimeout,
     RetryPolicy retry,
-    int maxPointsPerRequest) {
+    int maxPointsPerRequest,
+    long maxResponseBytes) {
 
   public static final int DEFAULT_MAX_POINTS_PER_REQUEST = 10_000;
 
   /** Prometheus' hard limit: {@code (end - start) / step} may not exceed 11 000. */
   public static final int PROMETHEUS_MAX_POINTS = 11_001;
+
+  /** Default of {@code prometheus.maxResponseBytes} (see {@code ConfigLoader}). */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
   public PrometheusClientSettings {
     Objects.requireNonNull(baseUrl, "prometheus.url is required");
@@ -60,6 +66,10 @@ public record PrometheusClientSettings(
               + "], got "
               + maxPointsPerRequest);
     }
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException(
+          "prometheus.maxResponseBytes must be > 0, got " + maxResponseBytes);
+    }
   }
 
   /** The settings of the {@code prometheus} config section, with default retries and chunking. */
@@ -67,7 +77,8 @@ public record PrometheusClientSettings(
     PrometheusClientSettings settings =
         of(URI.create(config.url()))
             .withRequestTimeout(config.timeout())
-            .withCaFile(config.caFile());
+            .withCaFile(config.caFile())
+            .withMaxResponseBytes(config.maxResponseBytes());
     if (config.bearerToken() != null) {
       settings = settings.withBearerToken(config.bearerToken().reveal());
     }
@@ -89,17 +100,34 @@ public record PrometheusClientSettings(
         null,
         Duration.ofSeconds(30),
         RetryPolicy.DEFAULT,
-        DEFAULT_MAX_POINTS_PER_REQUEST);
+        DEFAULT_MAX_POINTS_PER_REQUEST,
+        DEFAULT_MAX_RESPONSE_BYTES);
   }
 
   public PrometheusClientSettings withBearerToken(String token) {
     return new PrometheusClientSettings(
-        baseUrl, token, null, null, caFile, requestTimeout, retry, maxPointsPerRequest);
+        baseUrl,
+        token,
+        null,
+        null,
+        caFile,
+        requestTimeout,
+        retry,
+        maxPointsPerRequest,
+        maxResponseBytes);
   }
 
   public PrometheusClientSettings withBasicAuth(String user, String password) {
     return new PrometheusClientSettings(
-        baseUrl, null, user, password, caFile, requestTimeout, retry, maxPointsPerRequest);
+        baseUrl,
+        null,
+        user,
+        password,
+        caFile,
+        requestTimeout,
+        retry,
+        maxPointsPerRequest,
+        maxResponseBytes);
   }
 
   public PrometheusClientSettings withCaFile(Path file) {
@@ -111,7 +139,8 @@ public record PrometheusClientSettings(
         file,
         requestTimeout,
         retry,
-        maxPointsPerRequest);
+        maxPointsPerRequest,
+        maxResponseBytes);
   }
 
   public PrometheusClientSettings withRequestTimeout(Duration timeout) {
@@ -123,7 +152,8 @@ public record PrometheusClientSettings(
         caFile,
         timeout,
         retry,
-        maxPointsPerRequest);
+        maxPointsPerRequest,
+        maxResponseBytes);
   }
 
   public PrometheusClientSettings withRetry(RetryPolicy policy) {
@@ -135,7 +165,8 @@ public record PrometheusClientSettings(
         caFile,
         requestTimeout,
         policy,
-        maxPointsPerRequest);
+        maxPointsPerRequest,
+        maxResponseBytes);
   }
 
   public PrometheusClientSettings withMaxPointsPerRequest(int points) {
@@ -147,7 +178,21 @@ public record PrometheusClientSettings(
         caFile,
         requestTimeout,
         retry,
-        points);
+        points,
+        maxResponseBytes);
+  }
+
+  public PrometheusClientSettings withMaxResponseBytes(long bytes) {
+    return new PrometheusClientSettings(
+        baseUrl,
+        bearerToken,
+        basicAuthUser,
+        basicAuthPassword,
+        caFile,
+        requestTimeout,
+        retry,
+        maxPointsPerRequest,
+        bytes);
   }
 
   // Never print secrets in logs or exception messages.
@@ -165,6 +210,8 @@ public record PrometheusClientSettings(
         + retry
         + ", maxPointsPerRequest="
         + maxPointsPerRequest
+        + ", maxResponseBytes="
+        + maxResponseBytes
         + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.rollguard.common.registry;
 
+import io.rollguard.common.LogValues;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,13 +32,15 @@ public record BundleVersion(String id, Instant createdAt) {
   /** Parses a version id; rejects anything that is not exactly the format above. */
   public static BundleVersion parse(String id) {
     if (id == null || !FORMAT.matcher(id).matches()) {
-      throw new IllegalArgumentException("not a bundle version id: '" + id + "'");
+      throw new IllegalArgumentException(
+          "not a bundle version id: '" + LogValues.truncate(id) + "'");
     }
     try {
       Instant created = TIME.parse(id.substring(0, id.indexOf('-')), Instant::from);
       return new BundleVersion(id, created);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("not a bundle version id: '" + id + "'", e);
+      throw new IllegalArgumentException(
+          "not a bundle version id: '" + LogValues.truncate(id) + "'", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.rollguard.common.registry;
 
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.ScoringKey;
 import java.util.regex.Pattern;
 
@@ -41,7 +42,7 @@ public record EntityId(String namespace, String app) {
           "entity "
               + field
               + " must be a Kubernetes-style name ([A-Za-z0-9._-], no '..'), got '"
-              + value
+              + LogValues.truncate(value)
               + "'");
     }
   }

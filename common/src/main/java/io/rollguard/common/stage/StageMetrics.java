@@ -3,13 +3,13 @@ package io.rollguard.common.stage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.vertex.RateLimitedLog;
 import io.rollguard.common.vertex.ScoringKeyMdc;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
  * start so rates see 0 rather than no data) and {@code rollguard_<vertex>_processing_seconds}.
  * Labels are bounded sets, never per-entity values: the scoring key goes into the log line's MDC.
  *
- * <p>A rejected message is logged at most once per (subject, reason) and minute; the count of
- * suppressed lines is carried by the next one ({@link RateLimitedLog}).
+ * <p>A rejected message is logged at most once per (vertex, reason) and minute, whatever its
+ * subject: a limit keyed on the subject (raw message keys) was defeated by distinct bad keys. The
+ * count of suppressed lines is carried by the next one ({@link RateLimitedLog}); quoted values are
+ * truncated ({@link LogValues}).
  */
 public final class StageMetrics {
 
-  /** How often one (subject, reason) may be logged. */
+  /** How often one reason may be logged. */
   public static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
   /** Outcome of a message whose handling threw (a bug); see {@link #failed}. */
@@ -90,7 +92,7 @@ public final class StageMetrics {
     Runnable log =
         () ->
             problems.warn(
-                subject + "|" + reason,
+                reason.outcomeLabel(),
                 "dropped a message for {} ({}): {} (counted in {})",
                 subject,
                 reason,
@@ -114,7 +116,7 @@ public final class StageMetrics {
     Runnable log =
         () ->
             problems.error(
-                subject + "|" + FAILED_INTERNAL,
+                FAILED_INTERNAL,
                 "dropped a message for {} after an internal error (counted in {})",
                 subject,
                 counterName,
@@ -136,7 +138,7 @@ public final class StageMetrics {
     try {
       return body.get();
     } catch (RuntimeException e) {
-      failed(e, Arrays.toString(keys), null);
+      failed(e, LogValues.keys(keys), null);
       return onFailure.get();
     } finally {
       observeSeconds((System.nanoTime() - started) / 1e9);
@@ -153,13 +155,13 @@ public final class StageMetrics {
     try {
       input = PayloadCodec.shared().decode(value, type);
     } catch (PayloadException e) {
-      rejected(Rejection.of(e), e.getMessage(), Arrays.toString(keys), null);
+      rejected(Rejection.of(e), e.getMessage(), LogValues.keys(keys), null);
       return Optional.empty();
     }
     Optional<StageResult.Rejected<Object>> wrongKeys =
         ScoringShape.checkKeys(keys, keyOf.apply(input));
     if (wrongKeys.isPresent()) {
-      rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), Arrays.toString(keys), null);
+      rejected(wrongKeys.get().reason(), wrongKeys.get().detail(), LogValues.keys(keys), null);
       return Optional.empty();
     }
     return Optional.of(input);

@@ -1,5 +1,6 @@
 package io.rollguard.common.vertex;
 
+import io.rollguard.common.LogValues;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,21 +10,28 @@ import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
 /**
- * Logs a message at most once per key and interval, so that a stream of bad input (one malformed
+ * Logs a message at most once per reason and interval, so that a stream of bad input (one malformed
  * payload per message from the same upstream) cannot flood the logs. Counting every occurrence is
  * the metrics' job; this keeps one readable line per problem and interval.
  *
- * <p>The first occurrence of a key is logged; later ones within {@code interval} are suppressed and
- * counted, and the next logged line for that key carries the count as the key-value pair {@code
- * suppressed} (a field of the JSON log line). Keys are, for example, {@code "bad-json"} or {@code
- * "missing-metric:" + name}; keep them few (bounded cardinality), and at most {@code maxKeys} are
- * remembered (least recently seen first forgotten).
+ * <p>The first occurrence of a reason is logged; later ones within {@code interval} are suppressed
+ * and counted, and the next logged line for that reason carries the count as the key-value pair
+ * {@code suppressed} (a field of the JSON log line).
+ *
+ * <p><b>The key is a reason, never a value.</b> One instance belongs to one vertex (or one class of
+ * it), so the limit is per (vertex, reason): {@code "malformed_json"}, {@code "duplicate:" +
+ * configuredMetric}. A key built from the input (message keys, an entity, a label value) would let
+ * a stream of distinct bad values defeat the limit: a fuzz run once wrote 783 MB of logs that way.
+ * The values go into the message, where they are bounded: every argument is cut to {@link
+ * LogValues#MAX_DETAIL_CHARS} characters (quote a value with {@link LogValues#truncate(Object)} to
+ * keep it shorter still). At most {@code maxKeys} reasons are remembered (least recently seen first
+ * forgotten).
  *
  * <p>Thread-safe: map vertices call it concurrently.
  */
 public final class RateLimitedLog {
 
-  /** Default number of remembered keys; a forgotten key is simply logged again. */
+  /** Default number of remembered reasons; a forgotten one is simply logged again. */
   public static final int DEFAULT_MAX_KEYS = 1_000;
 
   private final Logger logger;
@@ -88,6 +96,24 @@ public final class RateLimitedLog {
     return log(Level.INFO, key, format, args);
   }
 
+  /**
+   * Every argument cut to {@link LogValues#MAX_DETAIL_CHARS}; numbers, booleans and enums as they
+   * are; a trailing {@link Throwable} stays the cause (SLF4J prints its stack trace).
+   */
+  private static Object[] bounded(Object[] args) {
+    Object[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      Object arg = out[i];
+      boolean cause = i == out.length - 1 && arg instanceof Throwable;
+      if (arg != null
+          && !cause
+          && !(arg instanceof Number || arg instanceof Boolean || arg instanceof Enum)) {
+        out[i] = LogValues.truncate(arg, LogValues.MAX_DETAIL_CHARS);
+      }
+    }
+    return out;
+  }
+
   private boolean log(Level level, String key, String format, Object[] args) {
     Objects.requireNonNull(key, "key");
     if (!logger.isEnabledForLevel(level)) {
@@ -112,7 +138,7 @@ public final class RateLimitedLog {
     if (suppressedBefore > 0) {
       event = event.addKeyValue("suppressed", suppressedBefore);
     }
-    event.log(format, args);
+    event.log(format, bounded(args));
     return true;
   }
 }

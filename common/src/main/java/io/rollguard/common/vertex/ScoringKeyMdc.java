@@ -1,5 +1,6 @@
 package io.rollguard.common.vertex;
 
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.ScoringKey;
 import java.util.Objects;
 import org.slf4j.MDC;
@@ -35,7 +36,13 @@ public final class ScoringKeyMdc implements AutoCloseable {
 
   public static ScoringKeyMdc put(ScoringKey key) {
     Objects.requireNonNull(key, "key");
-    String[] values = {key.namespace(), key.app(), key.role(), key.podTemplateHash()};
+    // Truncated: a key arrives from outside, and every line in the scope repeats it.
+    String[] values = {
+      LogValues.truncate(key.namespace()),
+      LogValues.truncate(key.app()),
+      LogValues.truncate(key.role()),
+      LogValues.truncate(key.podTemplateHash())
+    };
     String[] previous = new String[FIELDS.length];
     for (int i = 0; i < FIELDS.length; i++) {
       previous[i] = MDC.get(FIELDS[i]);

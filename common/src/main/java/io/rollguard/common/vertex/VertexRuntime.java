@@ -1,11 +1,13 @@
 package io.rollguard.common.vertex;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.ConfigException;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
+import io.rollguard.common.http.BoundedHttpServer;
+import io.rollguard.common.http.HttpLimits;
+import io.rollguard.common.http.PrometheusMetricsHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +68,7 @@ public final class VertexRuntime implements AutoCloseable {
   private final String vertexName;
   private final RollguardConfig config;
   private final PrometheusRegistry registry;
-  private final HTTPServer metricsServer;
+  private final BoundedHttpServer metricsServer;
 
   private final AtomicBoolean serving = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -77,7 +81,10 @@ public final class VertexRuntime implements AutoCloseable {
   private volatile IntConsumer terminator = status -> Runtime.getRuntime().halt(status);
 
   private VertexRuntime(
-      String vertexName, RollguardConfig config, PrometheusRegistry registry, HTTPServer server) {
+      String vertexName,
+      RollguardConfig config,
+      PrometheusRegistry registry,
+      BoundedHttpServer server) {
     this.vertexName = vertexName;
     this.config = config;
     this.registry = registry;
@@ -133,6 +140,11 @@ public final class VertexRuntime implements AutoCloseable {
    * #metricsPort()}) and registers the JVM metrics in it; registering them in the same registry
    * twice is a no-op of the Prometheus client.
    *
+   * <p>The endpoint runs on {@link BoundedHttpServer} with {@link HttpLimits#VERTEX_METRICS}: a
+   * client that sends half a request header holds a connection for at most the header timeout and
+   * never a thread, so it cannot stop the scrapes (the JDK server the Prometheus client bundles
+   * reads headers on a worker thread without a timeout).
+   *
    * @throws UncheckedIOException if the port cannot be bound
    */
   public static VertexRuntime start(
@@ -144,13 +156,17 @@ public final class VertexRuntime implements AutoCloseable {
       throw new IllegalArgumentException("metricsPort must be in [0, 65535], got " + metricsPort);
     }
     JvmMetrics.builder().register(registry);
-    HTTPServer server;
+    PathMappingsHandler routes = new PathMappingsHandler();
+    routes.addMapping(PathSpec.from("/metrics"), new PrometheusMetricsHandler(registry));
+    BoundedHttpServer server;
     try {
-      server = HTTPServer.builder().port(metricsPort).registry(registry).buildAndStart();
+      server =
+          BoundedHttpServer.start(
+              vertexName + "-metrics", metricsPort, HttpLimits.VERTEX_METRICS, null, routes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind the metrics port " + metricsPort, e);
     }
-    log.info("vertex {}: serving /metrics on port {}", vertexName, server.getPort());
+    log.info("vertex {}: serving /metrics on port {}", vertexName, server.port());
     return new VertexRuntime(vertexName, config, registry, server);
   }
 
@@ -168,7 +184,7 @@ public final class VertexRuntime implements AutoCloseable {
 
   /** The port {@code /metrics} is actually bound to (the chosen one when 0 was asked for). */
   public int metricsPort() {
-    return metricsServer.getPort();
+    return metricsServer.port();
   }
 
   /**
@@ -221,7 +237,7 @@ public final class VertexRuntime implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      metricsServer.close();
+      metricsServer.stop();
       log.info("vertex {}: metrics endpoint closed", vertexName);
     }
   }

@@ -263,4 +263,64 @@ class ConfigLoaderTest {
                     Map.of()));
     assertEquals("redis.caFile", e.field());
   }
+
+  @Test
+  void storeHttpLimitsAuthAndTlsAreReadWithSecretsFromTheEnvironmentOnly(@TempDir Path dir)
+      throws Exception {
+    Path keyStore = dir.resolve("store.p12");
+    Files.write(keyStore, new byte[] {1});
+    String base = Files.readString(fixture("minimal.yaml"));
+    String yaml =
+        base
+            + "store:\n"
+            + "  http:\n"
+            + "    threads: 12\n"
+            + "    maxConnections: 300\n"
+            + "    idleTimeout: 20s\n"
+            + "    headerTimeout: 3s\n"
+            + "    maxRequestHeaderBytes: 4096\n"
+            + "    metricsRequireToken: true\n"
+            + "    tls:\n"
+            + "      keyStore: "
+            + keyStore
+            + "\n  metrics:\n    maxKeys: 500\n"
+            + "prometheus:\n  maxResponseBytes: 2097152\n";
+    RollguardConfig c =
+        ConfigLoader.parse(
+            yaml,
+            "test",
+            Map.of(
+                "ROLLGUARD_STORE_BEARER_TOKEN",
+                "api-s3cret",
+                "ROLLGUARD_STORE_TLS_KEYSTORE_PASSWORD",
+                "ks-s3cret"));
+    StoreHttpSettings http = c.store().http();
+    assertEquals(12, http.threads());
+    assertEquals(300, http.maxConnections());
+    assertEquals(Duration.ofSeconds(20), http.idleTimeout());
+    assertEquals(Duration.ofSeconds(3), http.headerTimeout());
+    assertEquals(4096, http.maxRequestHeaderBytes());
+    assertEquals("api-s3cret", http.bearerToken().reveal());
+    assertTrue(http.metricsRequireToken());
+    assertEquals(keyStore, http.tlsKeyStore());
+    assertEquals("ks-s3cret", http.tls().password());
+    assertEquals(500, c.store().metricsMaxKeys());
+    assertEquals(2L << 20, c.prometheus().maxResponseBytes());
+    assertFalse(c.toString().contains("s3cret"), c.toString());
+
+    RollguardConfig defaults = ConfigLoader.parse(base, "test", Map.of());
+    assertEquals(StoreHttpSettings.DEFAULT, defaults.store().http());
+    assertEquals(StoreSettings.DEFAULT_METRICS_MAX_KEYS, defaults.store().metricsMaxKeys());
+    assertEquals(64L << 20, defaults.prometheus().maxResponseBytes());
+
+    ConfigException noPassword =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    base + "store:\n  http:\n    tls:\n      keyStore: " + keyStore + "\n",
+                    "test",
+                    Map.of()));
+    assertEquals("store.http.tls.keyStorePassword", noPassword.field());
+  }
 }

@@ -227,6 +227,52 @@ class ConfigValidationTest {
             "store.historyLength",
             "must be in [1, 100000]"),
         Arguments.of(
+            withMetric("prometheus:\n  maxResponseBytes: 1000\n"),
+            "prometheus.maxResponseBytes",
+            "must be in [1048576, 1073741824]"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    threads: 2\n"),
+            "store.http.threads",
+            "must be in [6, 1000]"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    maxConnections: 1\n"),
+            "store.http.maxConnections",
+            "must be in [16, 100000]"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    headerTimeout: 0s\n"),
+            "store.http.headerTimeout",
+            "between 100ms and 5m"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    idleTimeout: 2h\n"),
+            "store.http.idleTimeout",
+            "between 1s and 1h"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    maxRequestHeaderBytes: 100\n"),
+            "store.http.maxRequestHeaderBytes",
+            "must be in [1024, 1048576]"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    bearerToken: s3cret\n"),
+            "store.http.bearerToken",
+            "set the environment variable ROLLGUARD_STORE_BEARER_TOKEN"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    tls:\n      keyStorePassword: pw\n"),
+            "store.http.tls.keyStorePassword",
+            "ROLLGUARD_STORE_TLS_KEYSTORE_PASSWORD"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    metricsRequireToken: true\n"),
+            "store.http.metricsRequireToken",
+            "needs a token"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    tls:\n      keyStore: /nonexistent/store.p12\n"),
+            "store.http.tls.keyStore",
+            "does not exist"),
+        Arguments.of(
+            withMetric("store:\n  http:\n    port: 1\n"), "store.http.port", "unknown key"),
+        Arguments.of(
+            withMetric("store:\n  metrics:\n    maxKeys: 0\n"),
+            "store.metrics.maxKeys",
+            "must be in [1, 10000000]"),
+        Arguments.of(
             withMetric("vertex:\n  metricsPort: 70000\n"),
             "vertex.metricsPort",
             "must be in [0, 65535]"),

@@ -229,7 +229,8 @@ class PrometheusClientHttpTest {
                 null,
                 Duration.ofSeconds(1),
                 RetryPolicy.DEFAULT,
-                100));
+                100,
+                1 << 20));
     assertThrows(
         IllegalArgumentException.class,
         () -> PrometheusClientSettings.of(URI.create("http://x")).withMaxPointsPerRequest(20_000));

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.rollguard.common.LogValues;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -134,6 +135,22 @@ class RateLimitedLogTest {
     logger.setLevel(Level.INFO);
     assertTrue(log.warn("bad-json", "first real line"));
     assertFalse(keyValues(appender.list.get(0)).containsKey("suppressed"));
+  }
+
+  @Test
+  void everyArgumentIsBoundedAndNumbersAndTheCauseStayAsTheyAre() {
+    RateLimitedLog log = limiter(10);
+    String huge = "v".repeat(1_000_000);
+    IllegalStateException cause = new IllegalStateException("boom");
+
+    log.warn("malformed_json", "value {} count {} flag {}", huge, 42L, true, cause);
+
+    ILoggingEvent event = appender.list.get(0);
+    String message = event.getFormattedMessage();
+    assertTrue(message.length() < LogValues.MAX_DETAIL_CHARS + 100, message.length() + " chars");
+    assertTrue(message.contains("…(1000000 chars)"), "says how long the value was");
+    assertTrue(message.endsWith(" count 42 flag true"), message.substring(message.length() - 30));
+    assertEquals("boom", event.getThrowableProxy().getMessage());
   }
 
   @Test

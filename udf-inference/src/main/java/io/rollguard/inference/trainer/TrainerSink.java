@@ -5,6 +5,7 @@ import io.numaproj.numaflow.sinker.DatumIterator;
 import io.numaproj.numaflow.sinker.Response;
 import io.numaproj.numaflow.sinker.ResponseList;
 import io.numaproj.numaflow.sinker.Sinker;
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PayloadException;
 import io.rollguard.common.payload.TrainRequest;
@@ -12,7 +13,6 @@ import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.stage.Rejection;
 import io.rollguard.common.vertex.RateLimitedLog;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,14 +71,14 @@ public final class TrainerSink extends Sinker {
     try {
       request = codec.decode(datum.getValue(), TrainRequest.class);
     } catch (PayloadException e) {
-      reject(Rejection.of(e), Arrays.toString(datum.getKeys()), e.getMessage());
+      reject(Rejection.of(e), LogValues.keys(datum.getKeys()), e.getMessage());
       return;
     }
     EntityId entity;
     try {
       entity = new EntityId(request.namespace(), request.app());
     } catch (IllegalArgumentException e) {
-      reject(Rejection.UNKNOWN_ENTITY, request.entity(), e.getMessage());
+      reject(Rejection.UNKNOWN_ENTITY, LogValues.truncate(request.entity()), e.getMessage());
       return;
     }
     service.submit(entity);
@@ -87,7 +87,7 @@ public final class TrainerSink extends Sinker {
   private void reject(Rejection reason, String subject, String detail) {
     metrics.rejected(reason);
     problems.warn(
-        subject + "|" + reason,
+        reason.outcomeLabel(),
         "ignored a train request for {} ({}): {} (counted in {})",
         subject,
         reason,

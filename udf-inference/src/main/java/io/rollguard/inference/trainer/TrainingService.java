@@ -145,7 +145,7 @@ public final class TrainingService implements AutoCloseable {
     try {
       outcome = attempt(entity);
     } catch (TrainingGuard.GuardUnavailableException e) {
-      problems.warn("lease|" + entity, "training of {} not attempted: {}", entity, e.getMessage());
+      problems.warn("lease", "training of {} not attempted: {}", entity, e.getMessage());
       outcome = TrainingOutcome.FAILED_LEASE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -174,8 +174,7 @@ public final class TrainingService implements AutoCloseable {
         renewals.scheduleAtFixedRate(
             () -> {
               if (!lease.get().renew(settings.leaseTtl())) {
-                problems.warn(
-                    "lease-lost|" + entity, "lost the training lease of {} while training", entity);
+                problems.warn("lease-lost", "lost the training lease of {} while training", entity);
               }
             },
             renewEvery,
@@ -250,11 +249,10 @@ public final class TrainingService implements AutoCloseable {
     try {
       guard.backOff(entity, settings.retryBackoff());
     } catch (TrainingGuard.GuardUnavailableException e) {
-      problems.warn(
-          "backoff|" + entity, "cannot record the back-off of {}: {}", entity, e.getMessage());
+      problems.warn("backoff", "cannot record the back-off of {}: {}", entity, e.getMessage());
     }
     problems.warn(
-        outcome + "|" + entity,
+        outcome.label(),
         "training of {} {}: {}; next attempt after {}",
         entity,
         outcome.label(),
