@@ -297,18 +297,14 @@ class ShippedLicencesIT {
       Build build =
           build(
               "busl-and-epl",
-              """
-              <dependency>
-                <groupId>com.typesafe.akka</groupId>
-                <artifactId>akka-actor_3</artifactId>
-                <version>2.8.5</version>
-              </dependency>
-              <dependency>
-                <groupId>junit</groupId>
-                <artifactId>junit</artifactId>
-                <version>4.13.2</version>
-              </dependency>
-              """,
+              akkaActor("2.8.5")
+                  + """
+                  <dependency>
+                    <groupId>junit</groupId>
+                    <artifactId>junit</artifactId>
+                    <version>4.13.2</version>
+                  </dependency>
+                  """,
               "-Denforcer.skip=true");
       assertNotEquals(0, build.exitCode(), build.output());
       assertTrue(build.output().contains("There are some forbidden licenses used"), build.output());
@@ -352,16 +348,7 @@ class ShippedLicencesIT {
 
     @Test
     void onAnAkkaOtherThanAkkaActor26() throws Exception {
-      Build build =
-          build(
-              "akka-2.8",
-              """
-              <dependency>
-                <groupId>com.typesafe.akka</groupId>
-                <artifactId>akka-actor_3</artifactId>
-                <version>2.8.5</version>
-              </dependency>
-              """);
+      Build build = build("akka-2.8", akkaActor("2.8.5"));
       assertNotEquals(0, build.exitCode(), build.output());
       assertTrue(build.output().contains("BannedDependencies failed"), build.output());
       assertTrue(
@@ -371,16 +358,7 @@ class ShippedLicencesIT {
     /** The control: the same project with the pinned Akka passes both checks. */
     @Test
     void notOnAkkaActor2621() throws Exception {
-      Build build =
-          build(
-              "akka-2.6",
-              """
-              <dependency>
-                <groupId>com.typesafe.akka</groupId>
-                <artifactId>akka-actor_3</artifactId>
-                <version>2.6.21</version>
-              </dependency>
-              """);
+      Build build = build("akka-2.6", akkaActor("2.6.21"));
       assertEquals(0, build.exitCode(), build.output());
       String report = Files.readString(build.directory().resolve(REPORT));
       assertTrue(report.contains("com.typesafe.akka:akka-actor_3:2.6.21\tApache-2.0\t"), report);
@@ -388,6 +366,17 @@ class ShippedLicencesIT {
   }
 
   record Build(Path directory, int exitCode, String output) {}
+
+  private static String akkaActor(String version) {
+    return """
+    <dependency>
+      <groupId>com.typesafe.akka</groupId>
+      <artifactId>akka-actor_3</artifactId>
+      <version>%s</version>
+    </dependency>
+    """
+        .formatted(version);
+  }
 
   /**
    * Builds a project that inherits the root pom and has these dependencies, up to
