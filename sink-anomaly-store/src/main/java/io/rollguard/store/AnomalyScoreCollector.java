@@ -90,7 +90,7 @@ public final class AnomalyScoreCollector implements MultiCollector {
       ScoreReader.Latest latest =
           reader.latestSince(clock.millis() - staleness.toMillis(), maxKeys);
       records = latest.records();
-      metrics.metricsKeysOmitted.set(latest.omitted());
+      metrics.metricsKeysOmitted.set((double) latest.omitted());
       if (latest.omitted() > 0 && warnedAboutCap.compareAndSet(false, true)) {
         LOG.warn(
             "keys-omitted",

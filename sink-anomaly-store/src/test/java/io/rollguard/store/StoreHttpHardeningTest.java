@@ -12,6 +12,7 @@ import io.rollguard.common.config.Secret;
 import io.rollguard.common.config.StoreHttpSettings;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
+import io.rollguard.testsupport.SettableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ class StoreHttpHardeningTest {
   private static final long NOW = 1_800_000_000_000L;
   private static final String VERDICT = "/api/v1/verdict?namespace=shop&app=checkout&hash=c4n4ry";
 
-  private static InMemoryAnomalyStore store(StoreFixtures.MutableClock clock, int extraKeys) {
+  private static InMemoryAnomalyStore store(SettableClock clock, int extraKeys) {
     InMemoryAnomalyStore store = new InMemoryAnomalyStore(100, Duration.ofDays(1), clock);
     List<AnomalyRecord> records = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -60,7 +61,7 @@ class StoreHttpHardeningTest {
 
   private static StoreHttpServer server(StoreHttpSettings settings, int extraKeys, int maxKeys)
       throws IOException {
-    StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
+    SettableClock clock = new SettableClock(NOW);
     InMemoryAnomalyStore store = store(clock, extraKeys);
     PrometheusRegistry operational = new PrometheusRegistry();
     StoreMetrics metrics = new StoreMetrics(operational);

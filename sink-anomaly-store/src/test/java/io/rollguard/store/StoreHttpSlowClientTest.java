@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.AnomalyRecord;
+import io.rollguard.testsupport.SettableClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -45,7 +46,7 @@ class StoreHttpSlowClientTest {
 
   @BeforeEach
   void start() throws IOException {
-    StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock(NOW);
+    SettableClock clock = new SettableClock(NOW);
     InMemoryAnomalyStore store = new InMemoryAnomalyStore(100, Duration.ofDays(1), clock);
     List<AnomalyRecord> records = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

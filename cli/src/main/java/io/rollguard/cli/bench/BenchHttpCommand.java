@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -410,7 +411,9 @@ public final class BenchHttpCommand implements Callable<Integer> {
     int get(String pathAndQuery) throws IOException {
       if (socket == null) {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) CLIENT_TIMEOUT.toMillis());
+        socket.connect(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+            (int) CLIENT_TIMEOUT.toMillis());
         socket.setSoTimeout((int) CLIENT_TIMEOUT.toMillis());
         socket.setTcpNoDelay(true);
         in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
@@ -464,14 +467,16 @@ public final class BenchHttpCommand implements Callable<Integer> {
   private static void slowloris(int port, long end, AtomicLong connects) {
     while (System.nanoTime() < end) {
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
         connects.incrementAndGet();
         OutputStream out = socket.getOutputStream();
         InputStream in = socket.getInputStream();
         out.write(
-            ("GET /api/v1/verdict?namespace=bench&app=app-0&hash=c4n4ry HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\n"
-                    + "X-Slow: ")
+            String.join(
+                    "\r\n",
+                    "GET /api/v1/verdict?namespace=bench&app=app-0&hash=c4n4ry HTTP/1.1",
+                    "Host: 127.0.0.1",
+                    "X-Slow: ")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         socket.setSoTimeout(1_000);

@@ -201,7 +201,7 @@ public final class ConfigLoader {
   private static void rejectSecretsInFile(JsonNode root, String source) throws ConfigException {
     for (Map.Entry<String, String> secret : ENV_ONLY_SECRETS.entrySet()) {
       JsonNode at = root;
-      for (String part : secret.getKey().split("\\.")) {
+      for (String part : secret.getKey().split("\\.", -1)) {
         at = at == null || !at.isObject() ? null : at.get(part);
       }
       if (at != null && !at.isNull()) {

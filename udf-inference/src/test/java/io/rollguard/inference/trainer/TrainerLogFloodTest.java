@@ -1,4 +1,4 @@
-package io.rollguard.inference;
+package io.rollguard.inference.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
@@ -7,8 +7,6 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.vertex.LogVolume;
-import io.rollguard.inference.trainer.TrainerMetrics;
-import io.rollguard.inference.trainer.TrainingService;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
