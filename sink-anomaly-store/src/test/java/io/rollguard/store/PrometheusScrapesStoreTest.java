@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.RangeSeries;
 import io.rollguard.common.prometheus.StepGrid;
 import io.rollguard.common.redis.RedisConnections;
@@ -59,8 +59,7 @@ class PrometheusScrapesStoreTest {
                       + "']\n",
                   Duration.ofSeconds(1))
               .start()) {
-        PrometheusClient client =
-            new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+        PrometheusClient client = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
         String gate =
             "max(max_over_time(rollguard_anomaly_score{app=\"checkout\",namespace=\"shop\","
                 + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\",metric=\"unified\"}[5m]))";

@@ -3,7 +3,6 @@ package io.rollguard.source;
 import io.numaproj.numaflow.sourcer.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
@@ -38,9 +37,7 @@ public final class SourceVertexMain {
   private static void run(VertexRuntime runtime) throws Exception {
     RollguardConfig config = runtime.config();
     SourceMetrics metrics = new SourceMetrics(runtime.registry());
-    PrometheusClient client =
-        new PrometheusClient(
-            PrometheusClientSettings.from(config.prometheus()), metrics.clientListener());
+    PrometheusClient client = new PrometheusClient(config.prometheus(), metrics.clientListener());
     List<MetricQuery> queries =
         MetricQuery.renderAll(config.metrics(), config.entity(), config.prometheus().rateRange());
     StepFetcher fetcher =

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.StepGrid;
 import io.rollguard.testsupport.PrometheusServer;
 import java.util.List;
@@ -23,7 +23,7 @@ class DefaultQueriesAllEntitiesTest {
         MetricQuery.renderAll(config.metrics(), config.entity(), config.prometheus().rateRange());
     assertEquals(config.metricNames(), queries.stream().map(MetricQuery::metric).toList());
     try (PrometheusServer prometheus = PrometheusServer.builder().start()) {
-      PrometheusClient client = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+      PrometheusClient client = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
       long now = System.currentTimeMillis() / 60_000 * 60_000;
       for (MetricQuery query : queries) {
         assertTrue(!query.promql().contains("{{"), query.promql());

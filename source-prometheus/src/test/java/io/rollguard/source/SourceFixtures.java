@@ -4,11 +4,11 @@ import io.numaproj.numaflow.sourcer.Message;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.EntitySettings;
 import io.rollguard.common.config.MetricSpec;
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.Sample;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -31,10 +31,10 @@ final class SourceFixtures {
   static StepFetcher fetcher(URI prometheus, List<MetricSpec> specs, SourceMetrics metrics) {
     PrometheusClient client =
         new PrometheusClient(
-            PrometheusClientSettings.of(prometheus)
-                .withRetry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)))
-                .withRequestTimeout(Duration.ofSeconds(5)),
-            metrics.clientListener());
+            PrometheusSettings.of(prometheus).withTimeout(Duration.ofSeconds(5)),
+            new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)),
+            metrics.clientListener(),
+            d -> Thread.sleep(d.toMillis()));
     List<MetricQuery> queries = MetricQuery.renderAll(specs, ENTITY, Duration.ofMinutes(2));
     List<String> names = specs.stream().map(MetricSpec::name).toList();
     return new StepFetcher(client, queries, new SampleAssembler(ENTITY, names, metrics), metrics);

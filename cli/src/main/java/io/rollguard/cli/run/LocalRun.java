@@ -10,7 +10,6 @@ import io.rollguard.common.config.Urls;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.PrometheusException;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
@@ -167,8 +166,7 @@ final class LocalRun implements AutoCloseable {
                 config,
                 clock);
       } else {
-        PrometheusClient client =
-            new PrometheusClient(PrometheusClientSettings.from(config.prometheus()));
+        PrometheusClient client = new PrometheusClient(config.prometheus());
         source =
             PrometheusReplay.fetch(
                 config,

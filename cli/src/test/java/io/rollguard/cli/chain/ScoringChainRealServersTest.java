@@ -14,6 +14,7 @@ import io.numaproj.numaflow.mapper.MessageList;
 import io.numaproj.numaflow.sinker.ResponseList;
 import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
@@ -22,7 +23,6 @@ import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
@@ -167,7 +167,7 @@ class ScoringChainRealServersTest {
     registry = new RedisModelRegistry(jedis, PREFIX, Duration.ofDays(7), Clock.systemUTC());
     prometheusClient =
         new PrometheusClient(
-            PrometheusClientSettings.of(prometheus.url()),
+            PrometheusSettings.of(prometheus.url()),
             new PrometheusClient.Listener() {
               @Override
               public void onResponse(int httpStatus, Duration elapsed) {

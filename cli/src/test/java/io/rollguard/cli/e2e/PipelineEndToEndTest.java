@@ -34,6 +34,7 @@ import io.rollguard.cli.scenario.SeriesRows;
 import io.rollguard.cli.scenario.ServiceMetric;
 import io.rollguard.cli.scenario.ServiceProfile;
 import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
@@ -41,7 +42,6 @@ import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.prometheus.RangeSeries;
 import io.rollguard.common.prometheus.StepGrid;
 import io.rollguard.common.redis.RedisConnections;
@@ -313,10 +313,7 @@ class PipelineEndToEndTest {
         new TrainingService(
             config,
             registry,
-            new PrometheusHistorySource(
-                new PrometheusClient(PrometheusClientSettings.from(config.prometheus())),
-                config,
-                clock),
+            new PrometheusHistorySource(new PrometheusClient(config.prometheus()), config, clock),
             new RedisTrainingGuard(jedis, PREFIX, "e2e-trainer"),
             clock,
             new TrainerMetrics(new PrometheusRegistry()))) {
@@ -327,8 +324,7 @@ class PipelineEndToEndTest {
     // 2. Every vertex's gRPC server.
     SourceMetrics sourceMetrics = new SourceMetrics(new PrometheusRegistry());
     PrometheusClient sourceClient =
-        new PrometheusClient(
-            PrometheusClientSettings.from(config.prometheus()), sourceMetrics.clientListener());
+        new PrometheusClient(config.prometheus(), sourceMetrics.clientListener());
     StepFetcher fetcher =
         new StepFetcher(
             sourceClient,
@@ -537,7 +533,7 @@ class PipelineEndToEndTest {
                     + "']\n",
                 Duration.ofSeconds(1))
             .start()) {
-      PrometheusClient gateClient = new PrometheusClient(PrometheusClientSettings.of(gate.url()));
+      PrometheusClient gateClient = new PrometheusClient(PrometheusSettings.of(gate.url()));
       double regressed = evaluate(gateClient, template.query(CHECKOUT_CANARY, CHECKOUT_STABLE));
       double clean = evaluate(gateClient, template.query(PAYMENTS_CANARY, PAYMENTS_STABLE));
       assertEquals(

@@ -95,9 +95,6 @@ public final class ConfigLoader {
           "store.http.bearerToken", "ROLLGUARD_STORE_BEARER_TOKEN",
           "store.http.tls.keyStorePassword", "ROLLGUARD_STORE_TLS_KEYSTORE_PASSWORD");
 
-  /** Default of {@code prometheus.maxResponseBytes}, see {@link #prometheus}. */
-  public static final long DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES = 64L << 20;
-
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private static final YAMLMapper YAML =
@@ -547,18 +544,43 @@ public final class ConfigLoader {
     }
     Path caFile = optionalReadableFile(n, "caFile");
     Duration timeout =
-        n.duration("timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        n.duration(
+            "timeout",
+            PrometheusSettings.DEFAULT_TIMEOUT,
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5));
     Duration ingestionDelay =
-        n.duration("ingestionDelay", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
+        n.duration(
+            "ingestionDelay",
+            PrometheusSettings.DEFAULT_INGESTION_DELAY,
+            Duration.ZERO,
+            Duration.ofMinutes(10));
     Duration rateRange =
-        n.duration("rateRange", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1));
-    // The largest legitimate answer: the source's catch-up chunk for the design target, 10 000
-    // entities x 2 roles x 60 steps at ~2 KB per series (labels + points), is about 40 MB.
+        n.duration(
+            "rateRange",
+            PrometheusSettings.DEFAULT_RATE_RANGE,
+            Duration.ofSeconds(1),
+            Duration.ofHours(1));
     long maxResponseBytes =
-        n.longValue("maxResponseBytes", DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES, 1L << 20, 1L << 30);
+        n.longValue(
+            "maxResponseBytes", PrometheusSettings.DEFAULT_MAX_RESPONSE_BYTES, 1L << 20, 1L << 30);
+    int maxPointsPerRequest =
+        n.intValue(
+            "maxPointsPerRequest",
+            PrometheusSettings.DEFAULT_MAX_POINTS_PER_REQUEST,
+            2,
+            PrometheusSettings.PROMETHEUS_MAX_POINTS);
     n.finish();
     return new PrometheusSettings(
-        url, bearer, basicAuth, caFile, timeout, ingestionDelay, rateRange, maxResponseBytes);
+        url,
+        bearer,
+        basicAuth,
+        caFile,
+        timeout,
+        ingestionDelay,
+        rateRange,
+        maxResponseBytes,
+        maxPointsPerRequest);
   }
 
   private static StoreSettings store(ConfigNode n, Duration step) throws ConfigException {

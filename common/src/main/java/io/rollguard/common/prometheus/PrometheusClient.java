@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollguard.common.LogValues;
+import io.rollguard.common.config.PrometheusSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Long ranges are split into requests of at most {@link
- *       PrometheusClientSettings#maxPointsPerRequest()} points per series (Prometheus refuses more
- *       than 11 000 steps); every chunk carries the step explicitly and starts one step after the
+ *       PrometheusSettings#maxPointsPerRequest()} points per series (Prometheus refuses more than
+ *       11 000 steps); every chunk carries the step explicitly and starts one step after the
  *       previous chunk's end, so no boundary sample is duplicated.
  *   <li>429, 5xx, timeouts and connection failures are retried with jittered exponential backoff;
  *       400/422 (bad PromQL, bad parameters), other 4xx and an untrusted TLS certificate fail at
@@ -73,28 +74,34 @@ public final class PrometheusClient {
   /** Most of an error answer that is read (its message is abbreviated further). */
   private static final int ERROR_BODY_BYTES = 64 * 1024;
 
-  private final PrometheusClientSettings settings;
+  private final PrometheusSettings settings;
+  private final RetryPolicy retry;
   private final HttpClient http;
   private final URI queryRangeUri;
   private final String authorization;
   private final Sleeper sleeper;
   private final Listener listener;
 
-  public PrometheusClient(PrometheusClientSettings settings) {
+  public PrometheusClient(PrometheusSettings settings) {
     this(settings, new Listener() {});
   }
 
-  public PrometheusClient(PrometheusClientSettings settings, Listener listener) {
-    this(settings, listener, duration -> Thread.sleep(duration.toMillis()));
+  public PrometheusClient(PrometheusSettings settings, Listener listener) {
+    this(settings, RetryPolicy.DEFAULT, listener, duration -> Thread.sleep(duration.toMillis()));
   }
 
-  public PrometheusClient(PrometheusClientSettings settings, Listener listener, Sleeper sleeper) {
+  /**
+   * @param retry backoff for 429, 5xx, timeouts and connection failures
+   */
+  public PrometheusClient(
+      PrometheusSettings settings, RetryPolicy retry, Listener listener, Sleeper sleeper) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.retry = Objects.requireNonNull(retry, "retry");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     HttpClient.Builder builder =
         HttpClient.newBuilder()
-            .connectTimeout(settings.requestTimeout())
+            .connectTimeout(settings.timeout())
             // Never: a redirect would carry the Authorization header to another origin.
             .followRedirects(HttpClient.Redirect.NEVER);
     if (settings.caFile() != null) {
@@ -105,7 +112,7 @@ public final class PrometheusClient {
     this.authorization = authorizationHeader(settings);
   }
 
-  public PrometheusClientSettings settings() {
+  public PrometheusSettings settings() {
     return settings;
   }
 
@@ -147,7 +154,6 @@ public final class PrometheusClient {
             + seconds(end)
             + "&step="
             + seconds(step);
-    RetryPolicy retry = settings.retry();
     for (int attempt = 1; ; attempt++) {
       Attempt outcome = attempt(promql, form);
       if (outcome.series() != null) {
@@ -192,10 +198,10 @@ public final class PrometheusClient {
   private Attempt attempt(String promql, String form)
       throws PrometheusException, InterruptedException {
     long began = System.nanoTime();
-    long deadline = began + settings.requestTimeout().toNanos();
+    long deadline = began + settings.timeout().toNanos();
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(queryRangeUri)
-            .timeout(settings.requestTimeout())
+            .timeout(settings.timeout())
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json")
             // POST: long PromQL does not fit in a URL behind some proxies.
@@ -203,7 +209,7 @@ public final class PrometheusClient {
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }
-    String timedOut = "timeout after " + settings.requestTimeout();
+    String timedOut = "timeout after " + settings.timeout();
     CompletableFuture<HttpResponse<InputStream>> pending =
         http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     HttpResponse<InputStream> response;
@@ -395,15 +401,13 @@ public final class PrometheusClient {
     return URI.create(text.endsWith("/") ? text + path : text + "/" + path);
   }
 
-  private static String authorizationHeader(PrometheusClientSettings settings) {
+  private static String authorizationHeader(PrometheusSettings settings) {
     if (settings.bearerToken() != null) {
-      return "Bearer " + settings.bearerToken();
+      return "Bearer " + settings.bearerToken().reveal();
     }
-    if (settings.basicAuthUser() != null) {
+    if (settings.basicAuth() != null) {
       String pair =
-          settings.basicAuthUser()
-              + ":"
-              + (settings.basicAuthPassword() == null ? "" : settings.basicAuthPassword());
+          settings.basicAuth().username() + ":" + settings.basicAuth().password().reveal();
       return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
     return null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.config.PrometheusSettings;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -27,10 +28,18 @@ class PrometheusClientHostileServerTest {
           + "\"values\":[[60,\"1.5\"],[120,\"2\"],[180,\"3\"]]}]}}";
   private static final String TOKEN = "s3cret-token";
 
-  private static PrometheusClientSettings settings(int port) {
-    return PrometheusClientSettings.of(URI.create("http://127.0.0.1:" + port))
-        .withRetry(RetryPolicy.noRetries())
-        .withRequestTimeout(Duration.ofSeconds(2))
+  /** No retries: each test sees exactly one exchange. */
+  private static PrometheusClient client(PrometheusSettings settings) {
+    return new PrometheusClient(
+        settings,
+        RetryPolicy.noRetries(),
+        new PrometheusClient.Listener() {},
+        d -> Thread.sleep(d.toMillis()));
+  }
+
+  private static PrometheusSettings settings(int port) {
+    return PrometheusSettings.of(URI.create("http://127.0.0.1:" + port))
+        .withTimeout(Duration.ofSeconds(2))
         .withBearerToken(TOKEN);
   }
 
@@ -57,8 +66,7 @@ class PrometheusClientHostileServerTest {
               out.write("[60,\"1.5\"]]}]}}".getBytes(StandardCharsets.US_ASCII));
               out.flush();
             })) {
-      PrometheusClient client =
-          new PrometheusClient(settings(server.port()).withRequestTimeout(Duration.ofSeconds(60)));
+      PrometheusClient client = client(settings(server.port()).withTimeout(Duration.ofSeconds(60)));
       PrometheusException e =
           assertThrows(PrometheusException.class, () -> client.queryRange("up", GRID));
       assertEquals(PrometheusException.Kind.BAD_RESPONSE, e.kind(), e.getMessage());
@@ -91,8 +99,7 @@ class PrometheusClientHostileServerTest {
                             : Map.of("Content-Type", "application/json")));
                 out.write(body);
               })) {
-        PrometheusClient client =
-            new PrometheusClient(settings(server.port()).withMaxResponseBytes(1 << 20));
+        PrometheusClient client = client(settings(server.port()).withMaxResponseBytes(1 << 20));
         PrometheusException e =
             assertThrows(PrometheusException.class, () -> client.queryRange("up", GRID));
         assertEquals(PrometheusException.Kind.BAD_RESPONSE, e.kind());
@@ -100,7 +107,7 @@ class PrometheusClientHostileServerTest {
             e.getMessage().contains("prometheus.maxResponseBytes (1048576 bytes)"), e.getMessage());
         // Just under the cap is fine.
         List<RangeSeries> ok =
-            new PrometheusClient(settings(server.port()).withMaxResponseBytes(body.length))
+            client(settings(server.port()).withMaxResponseBytes(body.length))
                 .queryRange("up", GRID);
         assertEquals(200_001, ok.get(0).size());
       }
@@ -131,7 +138,7 @@ class PrometheusClientHostileServerTest {
                         200, "OK", Map.of("Content-Length", Integer.toString(body.length))));
                 out.write(body);
               })) {
-        PrometheusClient client = new PrometheusClient(settings(server.port()));
+        PrometheusClient client = client(settings(server.port()));
         PrometheusException e =
             assertThrows(PrometheusException.class, () -> client.queryRange("up", GRID));
         assertEquals(PrometheusException.Kind.BAD_RESPONSE, e.kind(), e.getMessage());
@@ -167,7 +174,7 @@ class PrometheusClientHostileServerTest {
                 Thread.sleep(1_000);
               }
             })) {
-      PrometheusClient client = new PrometheusClient(settings(server.port()));
+      PrometheusClient client = client(settings(server.port()));
       long began = System.nanoTime();
       PrometheusException e =
           assertTimeoutPreemptively(
@@ -213,7 +220,7 @@ class PrometheusClientHostileServerTest {
                                 "http://localhost:" + elsewhere.port() + "/api/v1/query_range",
                                 "Content-Length",
                                 "0"))))) {
-      PrometheusClient client = new PrometheusClient(settings(prometheus.port()));
+      PrometheusClient client = client(settings(prometheus.port()));
       PrometheusException e =
           assertThrows(PrometheusException.class, () -> client.queryRange("up", GRID));
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.rollguard.common.config.PrometheusSettings;
+import io.rollguard.common.config.Secret;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,15 +85,18 @@ class PrometheusClientHttpTest {
     exchange.close();
   }
 
-  private PrometheusClient client(PrometheusClientSettings settings) {
-    return new PrometheusClient(settings, new PrometheusClient.Listener() {}, sleeps::add);
+  private PrometheusClient client(PrometheusSettings settings) {
+    return new PrometheusClient(
+        settings,
+        new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+        new PrometheusClient.Listener() {},
+        sleeps::add);
   }
 
-  private PrometheusClientSettings settings() {
-    return PrometheusClientSettings.of(
+  private PrometheusSettings settings() {
+    return PrometheusSettings.of(
             URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/prefix"))
-        .withRetry(new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)))
-        .withRequestTimeout(Duration.ofSeconds(5));
+        .withTimeout(Duration.ofSeconds(5));
   }
 
   private static final StepGrid GRID = new StepGrid(60_000, 60_000, 3);
@@ -162,7 +167,7 @@ class PrometheusClientHttpTest {
   void timeoutIsRetried() throws Exception {
     script.add(new Scripted(200, OK_BODY, 1_500));
     script.add(new Scripted(200, OK_BODY, 0));
-    PrometheusClientSettings settings = settings().withRequestTimeout(Duration.ofMillis(300));
+    PrometheusSettings settings = settings().withTimeout(Duration.ofMillis(300));
     assertEquals(1, client(settings).queryRange("up", GRID).size());
     assertEquals(1, sleeps.size());
   }
@@ -216,23 +221,23 @@ class PrometheusClientHttpTest {
 
   @Test
   void settingsRejectBothAuthKindsAndNeverPrintSecrets() {
-    PrometheusClientSettings s = settings().withBearerToken("s3cret");
+    PrometheusSettings s = settings().withBearerToken("s3cret");
     assertTrue(!s.toString().contains("s3cret"));
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new PrometheusClientSettings(
-                URI.create("http://x"),
-                "t",
-                "u",
-                "p",
+            new PrometheusSettings(
+                "http://x",
+                new Secret("t"),
+                new PrometheusSettings.BasicAuth("u", new Secret("p")),
                 null,
                 Duration.ofSeconds(1),
-                RetryPolicy.DEFAULT,
-                100,
-                1 << 20));
+                Duration.ZERO,
+                Duration.ofMinutes(2),
+                1 << 20,
+                100));
     assertThrows(
         IllegalArgumentException.class,
-        () -> PrometheusClientSettings.of(URI.create("http://x")).withMaxPointsPerRequest(20_000));
+        () -> PrometheusSettings.of(URI.create("http://x")).withMaxPointsPerRequest(20_000));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class PrometheusClientRealServerTest {
 
   @Test
   void rangeQueryMatchesTheBackfilledSeriesWithHolesAsNaN() throws Exception {
-    PrometheusClient client = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+    PrometheusClient client = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
     StepGrid grid = new StepGrid(START, STEP, 181);
     List<RangeSeries> series = client.queryRange("rg_test_value{app=\"checkout\"}", grid);
     assertEquals(1, series.size());
@@ -99,10 +100,10 @@ class PrometheusClientRealServerTest {
           }
         };
     StepGrid grid = new StepGrid(START, STEP, 181);
-    PrometheusClient whole = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+    PrometheusClient whole = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
     PrometheusClient chunked =
         new PrometheusClient(
-            PrometheusClientSettings.of(prometheus.url()).withMaxPointsPerRequest(50), counting);
+            PrometheusSettings.of(prometheus.url()).withMaxPointsPerRequest(50), counting);
     RangeSeries a = whole.queryRange("rg_test_value", grid).get(0);
     RangeSeries b = chunked.queryRange("rg_test_value", grid).get(0);
     assertEquals(4, requests.get());
@@ -114,14 +115,14 @@ class PrometheusClientRealServerTest {
   void moreThanElevenThousandPointsAreChunkedBelowTheServerLimit() throws Exception {
     // 12 000 one-second steps: a single request would be refused with HTTP 400.
     StepGrid grid = new StepGrid(END - 11_999_000, 1_000, 12_000);
-    PrometheusClient client = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+    PrometheusClient client = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
     RangeSeries series = client.queryRange("rg_test_value", grid).get(0);
     assertEquals(12_000, grid.place(series).length);
     assertEquals(expected(END), series.values()[series.size() - 1], 0.0);
     PrometheusClient unchunked =
         new PrometheusClient(
-            PrometheusClientSettings.of(prometheus.url())
-                .withMaxPointsPerRequest(PrometheusClientSettings.PROMETHEUS_MAX_POINTS));
+            PrometheusSettings.of(prometheus.url())
+                .withMaxPointsPerRequest(PrometheusSettings.PROMETHEUS_MAX_POINTS));
     PrometheusException e =
         assertThrows(
             PrometheusException.class,
@@ -132,7 +133,7 @@ class PrometheusClientRealServerTest {
 
   @Test
   void invalidPromQLIsABadQueryWithPrometheusMessage() {
-    PrometheusClient client = new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+    PrometheusClient client = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
     PrometheusException e =
         assertThrows(
             PrometheusException.class,

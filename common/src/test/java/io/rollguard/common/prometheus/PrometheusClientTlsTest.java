@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import java.util.List;
@@ -21,13 +22,12 @@ class PrometheusClientTlsTest {
       assertEquals("https", prometheus.url().getScheme());
       PrometheusClient trusting =
           new PrometheusClient(
-              PrometheusClientSettings.of(prometheus.url())
+              PrometheusSettings.of(prometheus.url())
                   .withCaFile(prometheus.certificate().certFile()));
       List<RangeSeries> series = trusting.queryRange("rg_tls_value", new StepGrid(t, 60_000, 1));
       assertEquals(42.0, series.get(0).values()[0]);
 
-      PrometheusClient untrusting =
-          new PrometheusClient(PrometheusClientSettings.of(prometheus.url()));
+      PrometheusClient untrusting = new PrometheusClient(PrometheusSettings.of(prometheus.url()));
       PrometheusException e =
           assertThrows(
               PrometheusException.class,

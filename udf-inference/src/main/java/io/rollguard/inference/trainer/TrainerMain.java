@@ -3,7 +3,6 @@ package io.rollguard.inference.trainer;
 import io.numaproj.numaflow.sinker.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.prometheus.PrometheusClient;
-import io.rollguard.common.prometheus.PrometheusClientSettings;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
@@ -29,8 +28,7 @@ public final class TrainerMain {
         Backends backends = Backends.open(runtime.config(), clock)) {
       RollguardConfig config = runtime.config();
       TrainerMetrics metrics = new TrainerMetrics(runtime.registry());
-      PrometheusClient prometheus =
-          new PrometheusClient(PrometheusClientSettings.from(config.prometheus()));
+      PrometheusClient prometheus = new PrometheusClient(config.prometheus());
       try (TrainingService service =
           new TrainingService(
               config,
