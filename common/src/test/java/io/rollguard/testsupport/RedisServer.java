@@ -22,6 +22,7 @@ public final class RedisServer implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final int port;
+  private final List<String> options = new ArrayList<>();
   private final String password;
   private final SelfSignedCertificate tls;
   private Process process;
@@ -52,9 +53,20 @@ public final class RedisServer implements AutoCloseable {
     return start(null, true);
   }
 
+  /** Starts an unauthenticated server with extra command-line options (e.g. cluster mode). */
+  public static RedisServer startWith(String... options) {
+    RedisServer server = start(null, false, List.of(options));
+    return server;
+  }
+
   private static RedisServer start(String password, boolean tls) {
+    return start(password, tls, List.of());
+  }
+
+  private static RedisServer start(String password, boolean tls, List<String> options) {
     try {
       RedisServer server = new RedisServer(password, tls);
+      server.options.addAll(options);
       server.launch();
       return server;
     } catch (IOException e) {
@@ -115,6 +127,7 @@ public final class RedisServer implements AutoCloseable {
     if (password != null) {
       command.addAll(List.of("--requirepass", password));
     }
+    command.addAll(options);
     if (tls != null) {
       command.addAll(
           List.of(

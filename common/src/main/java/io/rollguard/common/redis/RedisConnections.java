@@ -1,6 +1,7 @@
 package io.rollguard.common.redis;
 
 import io.rollguard.common.config.RedisSettings;
+import io.rollguard.common.config.Urls;
 import io.rollguard.common.prometheus.TlsTrust;
 import java.time.Duration;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -8,6 +9,9 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Opens a pooled Jedis client from {@link RedisSettings}.
@@ -47,5 +51,30 @@ public final class RedisConnections {
     pool.setMaxWait(settings.timeout());
     pool.setJmxEnabled(false);
     return new JedisPooled(pool, new HostAndPort(settings.host(), settings.port()), client.build());
+  }
+
+  /**
+   * Fails when {@code redis} is a Redis Cluster node: Rollguard's anomaly-store script writes keys
+   * of several entities in one call, and a pooled client does not follow cluster redirections, so a
+   * cluster would fail record by record instead of at start. An unreachable server is not decided
+   * here (the callers count outages and retry).
+   *
+   * @throws IllegalStateException naming {@code redis.url} when the server runs in cluster mode
+   */
+  public static void requireStandalone(JedisPooled redis, RedisSettings settings) {
+    String info;
+    try {
+      Object reply = redis.sendCommand(Protocol.Command.INFO, "cluster");
+      info = reply instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(reply);
+    } catch (JedisException e) {
+      return;
+    }
+    if (info != null && info.contains("cluster_enabled:1")) {
+      throw new IllegalStateException(
+          "redis.url "
+              + Urls.redact(settings.url())
+              + " is a Redis Cluster node (cluster_enabled:1): Rollguard needs a standalone Redis"
+              + " (a primary with replicas is fine), see docs/anomaly-store.md");
+    }
   }
 }

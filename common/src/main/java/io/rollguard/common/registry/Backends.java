@@ -62,10 +62,22 @@ public final class Backends implements AutoCloseable {
     return config.registry().backend() == RegistrySettings.Backend.REDIS;
   }
 
-  /** The process's one Redis pool ({@code redis.*}), opened on the first call. */
+  /**
+   * The process's one Redis pool ({@code redis.*}), opened on the first call.
+   *
+   * @throws IllegalStateException when {@code redis.url} is a Redis Cluster node, which Rollguard
+   *     cannot use (checked when the server answers)
+   */
   public synchronized JedisPooled redis() {
     if (redis == null) {
-      redis = RedisConnections.open(config.redis());
+      JedisPooled pool = RedisConnections.open(config.redis());
+      try {
+        RedisConnections.requireStandalone(pool, config.redis());
+      } catch (IllegalStateException e) {
+        pool.close();
+        throw e;
+      }
+      redis = pool;
     }
     return redis;
   }

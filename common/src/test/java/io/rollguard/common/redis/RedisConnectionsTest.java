@@ -119,4 +119,23 @@ class RedisConnectionsTest {
     assertNull(plain.effectivePassword());
     assertThrows(IllegalArgumentException.class, () -> RedisSettings.of("http://redis.svc:6379"));
   }
+
+  @Test
+  void aRedisClusterNodeIsRefusedAtStartNamingTheUrlAndAStandaloneOneIsAccepted() {
+    try (RedisServer cluster =
+            RedisServer.startWith(
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes-test.conf");
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(cluster.url()))) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> RedisConnections.requireStandalone(jedis, RedisSettings.of(cluster.url())));
+      assertTrue(e.getMessage().contains("redis.url"), e.getMessage());
+      assertTrue(e.getMessage().contains("Redis Cluster"), e.getMessage());
+    }
+    try (RedisServer standalone = RedisServer.start();
+        JedisPooled jedis = RedisConnections.open(RedisSettings.of(standalone.url()))) {
+      RedisConnections.requireStandalone(jedis, RedisSettings.of(standalone.url()));
+    }
+  }
 }
