@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.rollguard.testsupport.ExternalBinary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +78,7 @@ class PrometheusGateQueryTest {
               - {expr: gate, eval_time: 38m, exp_samples: []}
         """, StandardCharsets.UTF_8);
 
-    Process process = new ProcessBuilder(promtool(), "test", "rules", "gate.test.yaml")
+    Process process = new ProcessBuilder(ExternalBinary.require("promtool").toString(), "test", "rules", "gate.test.yaml")
         .directory(dir.toFile()).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertFalse(!process.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
@@ -103,19 +103,5 @@ class PrometheusGateQueryTest {
     StringBuilder out = new StringBuilder();
     text.lines().forEach(line -> out.append(prefix).append(line).append('\n'));
     return out.toString();
-  }
-
-  /**
-   * promtool from the PATH. Missing is a failure, not a skip (the project's rule for tests that need
-   * an external binary): {@code .ci/run} installs it with the prometheus package.
-   */
-  private static String promtool() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "promtool");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new IllegalStateException("promtool is not on the PATH: run .ci/run, or apt-get install -y prometheus");
   }
 }
