@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "rollguard",
     mixinStandardHelpOptions = true,
-    version = "rollguard 0.1.0",
+    versionProvider = RollguardCli.Version.class,
     description = "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
     subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class,
         RunCommand.class})
@@ -23,6 +23,20 @@ public final class RollguardCli implements Runnable {
 
   /** Exit code for bad input (unreadable file, invalid config, inconsistent columns). */
   public static final int EXIT_BAD_INPUT = 2;
+
+  /** The project version from the jar's manifest (the image tag of the same build). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"rollguard " + version()};
+    }
+  }
+
+  /** {@code Implementation-Version} of the shaded jar; "development build" when run from classes. */
+  public static String version() {
+    String version = RollguardCli.class.getPackage().getImplementationVersion();
+    return version == null ? "(development build)" : version;
+  }
 
   @Override
   public void run() {
