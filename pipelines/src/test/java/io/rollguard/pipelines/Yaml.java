@@ -38,6 +38,22 @@ final class Yaml {
     }
   }
 
+  /** Every document of YAML text (e.g. {@code kubectl kustomize} output); empty documents are skipped. */
+  static List<JsonNode> documents(String text, String source) {
+    try (MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(text)) {
+      List<JsonNode> documents = new ArrayList<>();
+      while (it.hasNextValue()) {
+        JsonNode document = it.nextValue();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+      return documents;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse " + source + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The single document of a file. */
   static JsonNode single(Path file) {
     List<JsonNode> documents = documents(file);
