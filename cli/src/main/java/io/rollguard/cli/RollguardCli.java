@@ -5,6 +5,8 @@ import io.rollguard.cli.bench.BenchCommand;
 import io.rollguard.cli.bench.BenchCoreCommand;
 import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
+import io.rollguard.cli.ops.ModelsCommand;
+import io.rollguard.cli.ops.VerdictCommand;
 import io.rollguard.cli.run.RunCommand;
 import io.rollguard.common.config.ConfigException;
 import java.io.IOException;
@@ -16,9 +18,10 @@ import picocli.CommandLine.Command;
     name = "rollguard",
     mixinStandardHelpOptions = true,
     versionProvider = RollguardCli.Version.class,
-    description = "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
-    subcommands = {BacktestCommand.class, EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class,
-        RunCommand.class})
+    description = "Rollguard command line: ask a running pipeline for a verdict, read the model registry, run the"
+        + " pipeline locally, backtest, evaluate and benchmark the detector.",
+    subcommands = {VerdictCommand.class, ModelsCommand.class, RunCommand.class, BacktestCommand.class,
+        EvaluateCommand.class, BenchCommand.class, BenchCoreCommand.class, GenerateCommand.class})
 public final class RollguardCli implements Runnable {
 
   /** Exit code for bad input (unreadable file, invalid config, inconsistent columns). */
