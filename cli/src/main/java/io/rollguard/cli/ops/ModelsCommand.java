@@ -78,8 +78,7 @@ public final class ModelsCommand implements Runnable {
     @Option(names = "--redis-url", paramLabel = "URL", description = "Read the Redis registry at this URL.")
     String redisUrl;
 
-    @Option(names = "--directory", paramLabel = "DIR", description = "Read the directory registry at this path"
-        + " (e.g. target/rollguard-run/registry after make demo).")
+    @Option(names = "--directory", paramLabel = "DIR", description = "Read the directory registry at this path.")
     Path directory;
 
     RollguardConfig loadConfig() throws ConfigException {
@@ -172,7 +171,11 @@ public final class ModelsCommand implements Runnable {
         for (EntityId entity : entities) {
           Optional<StoredBundle> latest = registry.loadLatest(entity);
           if (latest.isEmpty()) {
-            continue; // expired between listing and loading
+            // The pointer is there but its version is past registry.bundleTtl (a directory keeps
+            // files until the next save; in Redis both expire together, so only a race shows this).
+            out.printf(Locale.ROOT, "%-32s (no live model: the latest is older than registry.bundleTtl = %s)%n", entity,
+                human(config.registry().bundleTtl()));
+            continue;
           }
           StoredBundle b = latest.get();
           ModelBundle bundle = b.bundle();

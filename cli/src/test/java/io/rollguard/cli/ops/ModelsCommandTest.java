@@ -129,6 +129,19 @@ class ModelsCommandTest {
     assertTrue(show.out().startsWith("Model shop/cart, version " + saved.version().id() + " (latest)"), show.toString());
   }
 
+  /** A directory keeps an expired latest until the next save: listed as such, not silently left out. */
+  @Test
+  void anExpiredLatestIsListedAsSuch(@TempDir Path dir) throws Exception {
+    Clock longAgo = Clock.fixed(java.time.Instant.parse("2026-01-13T10:10:00Z"), java.time.ZoneOffset.UTC);
+    try (ModelRegistry registry = new DirectoryModelRegistry(dir, Duration.ofDays(7), longAgo)) {
+      registry.save(CART, bundle);
+    }
+    CliRun list = CliRun.of("models", "list", "--directory", dir.toString());
+    assertEquals(ModelsCommand.EXIT_OK, list.exitCode(), list.toString());
+    assertTrue(list.out().contains("shop/cart                        (no live model: the latest is older than"
+        + " registry.bundleTtl = 7d)"), list.toString());
+  }
+
   @Test
   void missingEntitiesBadArgumentsAndAnUnreachableRegistryHaveTheirOwnStatus() throws Exception {
     CliRun missing = CliRun.of("models", "show", "shop/unknown", "--redis-url", redis.url().toString());
