@@ -65,6 +65,8 @@ class MonitoringQueriesTest {
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private static String exposition;
+  /** One client for every query: each HttpClient keeps a selector thread until it is collected. */
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void scrapeARealRun(@TempDir Path tmp) throws Exception {
@@ -221,13 +223,13 @@ class MonitoringQueriesTest {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)))
         .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     return new ObjectMapper().readTree(response.body());
   }
 
   private static String get(String url) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /** The main Java sources of every module, for names a counter has before its first increment. */
