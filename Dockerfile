@@ -1,12 +1,16 @@
 # syntax=docker/dockerfile:1
 #
-# One image per vertex, all from this file:
-#   docker build --build-arg MODULE=udf-window -t rollguard/udf-window:<version> .
+# One image per vertex, all from this file, for linux/amd64 and linux/arm64:
+#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg MODULE=udf-window \
+#     -t rollguard/udf-window:<version> --push .
 # MODULE is a module directory whose pom sets <vertex.mainClass> and <shaded.jar.name>
-# (`make images` lists them). The image runs that module's shaded jar.
+# (`make images` lists them and prints or runs these commands). The image runs that module's
+# shaded jar, which carries the native libraries of both architectures (Netty epoll, OpenBLAS).
 
 ############################ build ############################
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The jar is the same for every target platform, so it is built once, natively on the build
+# machine ($BUILDPLATFORM), not under emulation for each target.
+FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-17 AS build
 ARG MODULE
 RUN test -n "${MODULE}" || { echo "build with --build-arg MODULE=<module dir>, e.g. udf-window" >&2; exit 1; }
 WORKDIR /src
@@ -20,13 +24,14 @@ COPY . .
 # rather than repeating it here.
 RUN --mount=type=cache,target=/root/.m2 \
     set -eu; \
-    mvn -B -pl "${MODULE}" -am package -DskipTests; \
+    mvn -B -q -pl "${MODULE}" -am package -DskipTests; \
     jar_name="$(sed -n 's:.*<shaded.jar.name>\(.*\)</shaded.jar.name>.*:\1:p' "${MODULE}/pom.xml")"; \
     if [ -z "${jar_name}" ]; then echo "${MODULE}/pom.xml sets no <shaded.jar.name>: not a vertex module" >&2; exit 1; fi; \
     cp "${MODULE}/target/${jar_name}.jar" /tmp/vertex.jar
 
 ############################ runtime ############################
-# glibc-based JRE: the SDK's Netty epoll native is built for glibc (not musl/Alpine).
+# glibc-based JRE: the Netty epoll and OpenBLAS natives are built for glibc (not musl/Alpine). The
+# image is published for linux/amd64 and linux/arm64; buildx picks the matching variant.
 FROM eclipse-temurin:17-jre
 ARG MODULE
 LABEL org.opencontainers.image.title="rollguard-${MODULE}" \

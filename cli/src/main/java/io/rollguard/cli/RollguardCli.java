@@ -6,6 +6,8 @@ import io.rollguard.cli.bench.BenchCoreCommand;
 import io.rollguard.cli.bench.BenchHttpCommand;
 import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
+import io.rollguard.cli.ops.ModelsCommand;
+import io.rollguard.cli.ops.VerdictCommand;
 import io.rollguard.cli.run.RunCommand;
 import io.rollguard.common.config.ConfigException;
 import java.io.IOException;
@@ -16,22 +18,41 @@ import picocli.CommandLine.Command;
 @Command(
     name = "rollguard",
     mixinStandardHelpOptions = true,
-    version = "rollguard 0.1.0",
+    versionProvider = RollguardCli.Version.class,
     description =
-        "Rollguard command line: run the pipeline locally, backtest, evaluate and benchmark the detector.",
+        "Rollguard command line: ask a running pipeline for a verdict, read the model registry, run"
+            + " the pipeline locally, backtest, evaluate and benchmark the detector.",
     subcommands = {
+      VerdictCommand.class,
+      ModelsCommand.class,
+      RunCommand.class,
       BacktestCommand.class,
       EvaluateCommand.class,
       BenchCommand.class,
       BenchCoreCommand.class,
       BenchHttpCommand.class,
-      GenerateCommand.class,
-      RunCommand.class
+      GenerateCommand.class
     })
 public final class RollguardCli implements Runnable {
 
   /** Exit code for bad input (unreadable file, invalid config, inconsistent columns). */
   public static final int EXIT_BAD_INPUT = 2;
+
+  /** The project version from the jar's manifest (the image tag of the same build). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"rollguard " + version()};
+    }
+  }
+
+  /**
+   * {@code Implementation-Version} of the shaded jar; "development build" when run from classes.
+   */
+  public static String version() {
+    String version = RollguardCli.class.getPackage().getImplementationVersion();
+    return version == null ? "(development build)" : version;
+  }
 
   @Override
   public void run() {

@@ -26,8 +26,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PrometheusServer implements AutoCloseable {
 
-  public static final String PROMETHEUS = "/usr/bin/prometheus";
-  public static final String PROMTOOL = "/usr/bin/promtool";
+  /**
+   * Found on the PATH (or through {@code ROLLGUARD_PROMETHEUS_BIN}), see {@link
+   * ExternalBinary#require}.
+   */
+  public static final String PROMETHEUS = "prometheus";
+
+  /** Found on the PATH (or through {@code ROLLGUARD_PROMTOOL_BIN}). */
+  public static final String PROMTOOL = "promtool";
 
   private final Path dir;
   private final int port;
@@ -69,7 +75,7 @@ public final class PrometheusServer implements AutoCloseable {
    * returns exit code and output.
    */
   public static PromtoolResult checkMetrics(String expositionText) {
-    Path promtool = ExternalBinary.require(PROMTOOL, "prometheus");
+    Path promtool = ExternalBinary.require(PROMTOOL);
     try {
       Process check =
           new ProcessBuilder(promtool.toString(), "check", "metrics")
@@ -140,8 +146,8 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public PrometheusServer start() {
-      Path prometheus = ExternalBinary.require(PROMETHEUS, "prometheus");
-      Path promtool = ExternalBinary.require(PROMTOOL, "prometheus");
+      Path prometheus = ExternalBinary.require(PROMETHEUS);
+      Path promtool = ExternalBinary.require(PROMTOOL);
       Path dir;
       try {
         dir = Files.createTempDirectory("rollguard-prometheus-");

@@ -17,7 +17,11 @@ import java.util.List;
  */
 public final class RedisServer implements AutoCloseable {
 
-  public static final String BINARY = "/usr/bin/redis-server";
+  /**
+   * Found on the PATH (or through {@code ROLLGUARD_REDIS_SERVER_BIN}), see {@link
+   * ExternalBinary#require}.
+   */
+  public static final String BINARY = "redis-server";
 
   private final Path binary;
   private final Path dir;
@@ -28,7 +32,7 @@ public final class RedisServer implements AutoCloseable {
   private Process process;
 
   private RedisServer(String password, boolean tls) throws IOException {
-    this.binary = ExternalBinary.require(BINARY, "redis-server");
+    this.binary = ExternalBinary.require(BINARY);
     this.dir = Files.createTempDirectory("rollguard-redis-");
     this.port = ExternalBinary.freePort();
     this.password = password;

@@ -13,11 +13,12 @@ import java.util.concurrent.TimeUnit;
  */
 public record SelfSignedCertificate(Path certFile, Path keyFile) {
 
-  public static final String OPENSSL = "/usr/bin/openssl";
+  /** Found on the PATH (or through {@code ROLLGUARD_OPENSSL_BIN}). */
+  public static final String OPENSSL = "openssl";
 
   /** Writes {@code cert.pem} and {@code key.pem} into {@code dir}. */
   public static SelfSignedCertificate generate(Path dir) {
-    Path openssl = ExternalBinary.require(OPENSSL, "openssl");
+    Path openssl = ExternalBinary.require(OPENSSL);
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     Path log = dir.resolve("openssl.log");

@@ -136,52 +136,86 @@ class ArgoRolloutsTest {
         });
   }
 
+  /** The step analyses and the background analysis, named "step N" / "background". */
+  private static Map<String, JsonNode> analyses() {
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    JsonNode canary = rollout.path("spec").path("strategy").path("canary");
+    if (canary.has("analysis")) {
+      result.put("background", canary.path("analysis"));
+    }
+    int step = 0;
+    for (JsonNode s : canary.path("steps")) {
+      step++;
+      if (s.has("analysis")) {
+        result.put("step " + step, s.path("analysis"));
+      }
+    }
+    return result;
+  }
+
   @Test
   void theRolloutPassesEveryArgumentWithoutADefault() {
     List<String> problems = new ArrayList<>();
-    int step = 0;
-    int analyses = 0;
-    for (JsonNode s : rollout.path("spec").path("strategy").path("canary").path("steps")) {
-      JsonNode analysis = s.path("analysis");
-      step++;
-      if (analysis.isMissingNode()) {
-        continue;
-      }
-      analyses++;
-      String at = "step " + step;
-      Map<String, JsonNode> passed = new LinkedHashMap<>();
-      analysis.path("args").forEach(a -> passed.put(a.path("name").asText(), a));
-      for (JsonNode ref : analysis.path("templates")) {
-        JsonNode template = templates.get(ref.path("templateName").asText());
-        if (template == null) {
-          problems.add(
-              at
-                  + ": no AnalysisTemplate "
-                  + ref.path("templateName").asText()
-                  + " in argo-rollouts/");
-          continue;
-        }
-        argsOf(template)
-            .forEach(
-                (arg, definition) -> {
-                  if (!definition.has("value")
-                      && !definition.has("valueFrom")
-                      && !passed.containsKey(arg)) {
-                    problems.add(
-                        at + ": " + ref.path("templateName").asText() + " needs arg " + arg);
-                  }
-                });
-      }
-      assertEquals(
-          "Latest",
-          passed.get("canary-hash").path("valueFrom").path("podTemplateHashValue").asText());
-      if (passed.containsKey("stable-hash")) {
-        assertEquals(
-            "Stable",
-            passed.get("stable-hash").path("valueFrom").path("podTemplateHashValue").asText());
-      }
-    }
-    assertTrue(analyses > 0, "the example Rollout gates at least one step on an analysis");
+    analyses()
+        .forEach(
+            (at, analysis) -> {
+              Map<String, JsonNode> passed = new LinkedHashMap<>();
+              analysis.path("args").forEach(a -> passed.put(a.path("name").asText(), a));
+              for (JsonNode ref : analysis.path("templates")) {
+                JsonNode template = templates.get(ref.path("templateName").asText());
+                if (template == null) {
+                  problems.add(
+                      at
+                          + ": no AnalysisTemplate "
+                          + ref.path("templateName").asText()
+                          + " in argo-rollouts/");
+                  continue;
+                }
+                argsOf(template)
+                    .forEach(
+                        (arg, definition) -> {
+                          if (!definition.has("value")
+                              && !definition.has("valueFrom")
+                              && !passed.containsKey(arg)) {
+                            problems.add(
+                                at
+                                    + ": "
+                                    + ref.path("templateName").asText()
+                                    + " needs arg "
+                                    + arg);
+                          }
+                        });
+                // The example uses the ClusterAnalysisTemplates (argo-rollouts-cluster/, generated
+                // from
+                // these templates with the same names).
+                if (!ref.path("clusterScope").asBoolean(false)) {
+                  problems.add(
+                      at
+                          + ": "
+                          + ref.path("templateName").asText()
+                          + " should be referenced with clusterScope: true");
+                }
+              }
+              assertEquals(
+                  "Latest",
+                  passed
+                      .get("canary-hash")
+                      .path("valueFrom")
+                      .path("podTemplateHashValue")
+                      .asText());
+              if (passed.containsKey("stable-hash")) {
+                assertEquals(
+                    "Stable",
+                    passed
+                        .get("stable-hash")
+                        .path("valueFrom")
+                        .path("podTemplateHashValue")
+                        .asText());
+              }
+            });
+    assertTrue(
+        analyses().keySet().stream().anyMatch(k -> k.startsWith("step ")),
+        "the example gates a step on an analysis");
     assertEquals(List.of(), problems);
     JsonNode canary = rollout.path("spec").path("strategy").path("canary");
     EntitySettings entity = config.entity();
@@ -192,19 +226,58 @@ class ArgoRolloutsTest {
   }
 
   /**
+   * Background analysis next to the step analyses, started after the first pause (a canary has no
+   * score before its first windows fill), and the explanation metric (a dry run recording the
+   * store's reason) in every analysis, background and step alike.
+   */
+  @Test
+  void backgroundAndStepAnalysesBothCarryTheExplanation() {
+    JsonNode canary = rollout.path("spec").path("strategy").path("canary");
+    JsonNode background = canary.path("analysis");
+    assertTrue(background.isObject(), "a background analysis");
+    int starting = background.path("startingStep").asInt(-1);
+    JsonNode steps = canary.path("steps");
+    assertTrue(starting > 0 && starting < steps.size(), "startingStep inside the steps");
+    boolean pauseBefore = false;
+    for (int i = 0; i < starting; i++) {
+      pauseBefore |= steps.get(i).has("pause");
+    }
+    assertTrue(pauseBefore, "the background analysis starts after the first pause");
+    analyses()
+        .forEach(
+            (at, analysis) -> {
+              boolean explains = false;
+              for (JsonNode ref : analysis.path("templates")) {
+                JsonNode spec = templates.get(ref.path("templateName").asText()).path("spec");
+                for (JsonNode dry : spec.path("dryRun")) {
+                  for (JsonNode m : spec.path("metrics")) {
+                    explains |=
+                        m.path("name").asText().equals(dry.path("metricName").asText())
+                            && m.path(PROVIDERS_FIELD)
+                                .path("web")
+                                .path("jsonPath")
+                                .asText()
+                                .equals("{$.reason}");
+                  }
+                }
+              }
+              assertTrue(
+                  explains,
+                  at + ": no explanation metric (dry-run metric reading the store's reason)");
+            });
+  }
+
+  /**
    * A step listing several templates gets one AnalysisRun with the templates merged; the controller
    * refuses the merge on a metric, dry-run or measurement-retention name used twice, or on one
    * argument with two different defaults.
    */
   @Test
   void templatesMergedInOneStepDoNotCollide() {
-    for (JsonNode s : rollout.path("spec").path("strategy").path("canary").path("steps")) {
-      if (!s.has("analysis")) {
-        continue;
-      }
+    for (JsonNode analysis : analyses().values()) {
       Map<String, Set<String>> names = new LinkedHashMap<>();
       Map<String, String> argDefaults = new LinkedHashMap<>();
-      for (JsonNode ref : s.path("analysis").path("templates")) {
+      for (JsonNode ref : analysis.path("templates")) {
         JsonNode spec = templates.get(ref.path("templateName").asText()).path("spec");
         for (String list :
             List.of("metrics/name", "dryRun/metricName", "measurementRetention/metricName")) {

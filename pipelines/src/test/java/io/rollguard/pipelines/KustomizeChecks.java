@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Structural checks for the kustomize files, which have no CRD: a {@code kustomization.yaml} (known
  * keys only, every referenced file exists) and a transformer configuration listed under its {@code
- * configurations} (every field path exists in the target kind's schema).
+ * configurations} (every field path exists in the target kind's schema). The rendered output of
+ * every kustomization is checked by {@link RenderedKustomizationsTest}.
  */
 final class KustomizeChecks {
 
@@ -124,20 +125,24 @@ final class KustomizeChecks {
   }
 
   /**
-   * A {@code nameReference} transformer configuration: every field spec names a kind with a schema,
-   * and its path exists in that schema (a wrong path would silently leave a reference pointing at
-   * the un-suffixed name of a generated ConfigMap).
+   * A transformer configuration: {@code nameReference} (where a kind refers to ConfigMaps) and
+   * {@code images} (where a kind keeps container images). Every field spec names a kind with a
+   * schema, and its path exists in that schema: a wrong path would silently leave a reference
+   * pointing at the un-suffixed name of a generated ConfigMap, or an image that an {@code images:}
+   * override does not reach.
    */
-  static List<String> checkNameReferences(Path file, ManifestSchemas schemas) {
+  static List<String> checkTransformerConfig(Path file, ManifestSchemas schemas) {
     List<String> problems = new ArrayList<>();
     JsonNode config = Yaml.single(file);
     config
         .fieldNames()
         .forEachRemaining(
             key -> {
-              if (!key.equals("nameReference")) {
+              if (!key.equals("nameReference") && !key.equals("images")) {
                 problems.add(
-                    key + ": only nameReference is expected in this transformer configuration");
+                    key
+                        + ": only nameReference and images are expected in this transformer"
+                        + " configuration");
               }
             });
     int i = 0;
@@ -148,19 +153,27 @@ final class KustomizeChecks {
       }
       int j = 0;
       for (JsonNode spec : reference.path("fieldSpecs")) {
-        String specAt = at + ".fieldSpecs[" + j++ + "]";
-        String kind = spec.path("kind").asText();
-        String group = spec.path("group").asText("");
-        String path = spec.path("path").asText();
-        JsonNode schema = schemaOf(schemas, group, kind);
-        if (schema == null) {
-          problems.add(specAt + ": no schema for kind " + kind + " in group '" + group + "'");
-        } else if (!pathExists(schema, path)) {
-          problems.add(specAt + ".path: " + path + " does not exist in the " + kind + " schema");
-        }
+        checkFieldSpec(spec, at + ".fieldSpecs[" + j++ + "]", schemas, problems);
       }
     }
+    int k = 0;
+    for (JsonNode spec : config.path("images")) {
+      checkFieldSpec(spec, "images[" + k++ + "]", schemas, problems);
+    }
     return problems;
+  }
+
+  private static void checkFieldSpec(
+      JsonNode spec, String at, ManifestSchemas schemas, List<String> problems) {
+    String kind = spec.path("kind").asText();
+    String group = spec.path("group").asText("");
+    String path = spec.path("path").asText();
+    JsonNode schema = schemaOf(schemas, group, kind);
+    if (schema == null) {
+      problems.add(at + ": no schema for kind " + kind + " in group '" + group + "'");
+    } else if (!pathExists(schema, path)) {
+      problems.add(at + ".path: " + path + " does not exist in the " + kind + " schema");
+    }
   }
 
   private static JsonNode schemaOf(ManifestSchemas schemas, String group, String kind) {

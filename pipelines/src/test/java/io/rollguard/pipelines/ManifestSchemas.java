@@ -28,6 +28,7 @@ final class ManifestSchemas {
     "/schemas/numaflow/numaflow.numaproj.io_pipelines.yaml",
     "/schemas/numaflow/numaflow.numaproj.io_interstepbufferservices.yaml",
     "/schemas/argo-rollouts/analysis-template-crd.yaml",
+    "/schemas/argo-rollouts/cluster-analysis-template-crd.yaml",
     "/schemas/argo-rollouts/rollout-crd.yaml",
   };
 
@@ -37,7 +38,9 @@ final class ManifestSchemas {
           "v1/Secret", "/schemas/core/v1-secret.yaml",
           "v1/Service", "/schemas/core/v1-service.yaml",
           "apps/v1/Deployment", "/schemas/core/apps-v1-deployment.yaml",
-          "monitoring.coreos.com/v1/PodMonitor", "/schemas/core/monitoring-v1-podmonitor.yaml");
+          "monitoring.coreos.com/v1/PodMonitor", "/schemas/core/monitoring-v1-podmonitor.yaml",
+          "monitoring.coreos.com/v1/PrometheusRule",
+              "/schemas/core/monitoring-v1-prometheusrule.yaml");
 
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);

@@ -56,11 +56,17 @@ class PipelinesYamlValidationTest {
             "secret.template.yaml",
             PipelinesDirectory.DEFAULT_CONFIG,
             "kustomize/numaflow-name-references.yaml",
+            "kustomize/numaflow-images.yaml",
             "monitoring/podmonitor.yaml",
+            "monitoring/prometheusrule.yaml",
+            "monitoring/kustomization.yaml",
             "dev/redis.yaml",
+            "dev/kustomization.yaml",
             "argo-rollouts/analysistemplate-prometheus.yaml",
             "argo-rollouts/analysistemplate-verdict.yaml",
-            "argo-rollouts/rollout-example.yaml")) {
+            "argo-rollouts/rollout-example.yaml",
+            "argo-rollouts/kustomization.yaml",
+            "argo-rollouts-cluster/kustomization.yaml")) {
       assertTrue(found.contains(expected), expected + " not found by the walk; found " + found);
     }
     assertTrue(
@@ -74,7 +80,7 @@ class PipelinesYamlValidationTest {
       return KustomizeChecks.checkKustomization(absolute);
     }
     if (transformerConfigs.contains(file)) {
-      return KustomizeChecks.checkNameReferences(absolute, ManifestSchemas.get());
+      return KustomizeChecks.checkTransformerConfig(absolute, ManifestSchemas.get());
     }
     if (file.toString().equals(PipelinesDirectory.DEFAULT_CONFIG)) {
       try {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
+import io.rollguard.testsupport.ExternalBinary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +101,8 @@ class PrometheusGateQueryTest {
         StandardCharsets.UTF_8);
 
     Process process =
-        new ProcessBuilder(promtool(), "test", "rules", "gate.test.yaml")
+        new ProcessBuilder(
+                ExternalBinary.require("promtool").toString(), "test", "rules", "gate.test.yaml")
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .start();
@@ -129,20 +130,5 @@ class PrometheusGateQueryTest {
     StringBuilder out = new StringBuilder();
     text.lines().forEach(line -> out.append(prefix).append(line).append('\n'));
     return out.toString();
-  }
-
-  /**
-   * promtool from the PATH. Missing is a failure, not a skip (the project's rule for tests that
-   * need an external binary): {@code .ci/run} installs it with the prometheus package.
-   */
-  private static String promtool() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "promtool");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new IllegalStateException(
-        "promtool is not on the PATH: run .ci/run, or apt-get install -y prometheus");
   }
 }

@@ -24,8 +24,27 @@ final class Yaml {
 
   /** Every document of a (multi-document) YAML file; empty documents are skipped. */
   static List<JsonNode> documents(Path file) {
-    try (MappingIterator<JsonNode> it =
-        MAPPER.readerFor(JsonNode.class).readValues(file.toFile())) {
+    try {
+      return nonEmpty(MAPPER.readerFor(JsonNode.class).readValues(file.toFile()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every document of YAML text (e.g. {@code kubectl kustomize} output); empty documents are
+   * skipped.
+   */
+  static List<JsonNode> documents(String text, String source) {
+    try {
+      return nonEmpty(MAPPER.readerFor(JsonNode.class).readValues(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<JsonNode> nonEmpty(MappingIterator<JsonNode> it) throws IOException {
+    try (it) {
       List<JsonNode> documents = new ArrayList<>();
       while (it.hasNextValue()) {
         JsonNode document = it.nextValue();
@@ -34,8 +53,6 @@ final class Yaml {
         }
       }
       return documents;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot parse " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -31,25 +31,36 @@ public final class WindowReducer extends Reducer {
   private final SampleValidator validator;
   private final WindowMetrics metrics;
   private final RateLimitedLog problemLog;
+  private final WindowSpecGuard guard;
   private final PayloadCodec codec = PayloadCodec.shared();
 
   private final List<Sample> samples = new ArrayList<>();
   private ScoringKey routedKey;
   private boolean keysParsed;
+  private boolean windowChecked;
 
   WindowReducer(
       WindowAssembler assembler,
       SampleValidator validator,
       WindowMetrics metrics,
-      RateLimitedLog problemLog) {
+      RateLimitedLog problemLog,
+      WindowSpecGuard guard) {
     this.assembler = assembler;
     this.validator = validator;
     this.metrics = metrics;
     this.problemLog = problemLog;
+    this.guard = guard;
   }
 
   @Override
   public void addMessage(String[] keys, Datum datum, Metadata md) {
+    if (!windowChecked) {
+      // The window's spec is known from the first message on; a mismatch stops the vertex there.
+      windowChecked = true;
+      guard.check(
+          md.getIntervalWindow().getStartTime().toEpochMilli(),
+          md.getIntervalWindow().getEndTime().toEpochMilli());
+    }
     ScoringKey key = routedKey(keys);
     if (key == null) {
       reject(

@@ -28,6 +28,7 @@ public final class WindowReducerFactory extends ReducerFactory<WindowReducer> {
   private final WindowAssembler assembler;
   private final SampleValidator validator;
   private final WindowMetrics metrics;
+  private final WindowSpecGuard guard;
   private final RateLimitedLog problemLog =
       new RateLimitedLog(
           LoggerFactory.getLogger(WindowReducer.class), LOG_PERIOD, LOG_KEYS, System::nanoTime);
@@ -44,13 +45,26 @@ public final class WindowReducerFactory extends ReducerFactory<WindowReducer> {
    */
   public WindowReducerFactory(
       WindowSettings settings, List<String> metricOrder, PrometheusRegistry registry) {
+    this(settings, metricOrder, registry, WindowSpecGuard.reportOnly(settings));
+  }
+
+  /**
+   * As above, with a guard that stops the vertex when Numaflow's window is not the configured one
+   * (the vertex main's; see {@link WindowSpecGuard}).
+   */
+  WindowReducerFactory(
+      WindowSettings settings,
+      List<String> metricOrder,
+      PrometheusRegistry registry,
+      WindowSpecGuard guard) {
     this.assembler = new WindowAssembler(settings, metricOrder);
     this.validator = new SampleValidator(assembler.metrics());
     this.metrics = new WindowMetrics(registry);
+    this.guard = guard;
   }
 
   @Override
   public WindowReducer createReducer() {
-    return new WindowReducer(assembler, validator, metrics, problemLog);
+    return new WindowReducer(assembler, validator, metrics, problemLog, guard);
   }
 }

@@ -71,7 +71,7 @@ public final class Calibration {
   }
 
   /** What the bundle stores (and {@link BundleCodec} writes). */
-  CalibrationData data() {
+  public CalibrationData data() {
     return data;
   }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param alertLevel unified score at or above which a window alarms, in (0, 10]
  * @param shiftRows rows of the fast level-shift test, in [0, W]; 0 = off
  */
-record CalibrationData(
+public record CalibrationData(
     int windowLength,
     int scoredRows,
     List<MetricCalibration> metrics,

@@ -14,7 +14,7 @@ package io.rollguard.common.detect;
  * @param shiftScale robust sd of that mean (> 0)
  * @param shiftThreshold the shift test's threshold in those standard units (> 0)
  */
-record MetricCalibration(
+public record MetricCalibration(
     Direction direction,
     double weight,
     double errorScale,

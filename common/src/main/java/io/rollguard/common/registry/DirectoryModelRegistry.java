@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -112,6 +115,61 @@ public final class DirectoryModelRegistry implements ModelRegistry {
     } catch (BundleFormatException e) {
       throw new RegistryException("directory: " + file + " rejected: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public List<EntityId> entities() throws RegistryException {
+    List<EntityId> entities = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return entities;
+    }
+    try (DirectoryStream<Path> namespaces = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path namespace : namespaces) {
+        try (DirectoryStream<Path> apps = Files.newDirectoryStream(namespace, Files::isDirectory)) {
+          for (Path app : apps) {
+            if (Files.isRegularFile(app.resolve("latest"))) {
+              try {
+                entities.add(
+                    new EntityId(namespace.getFileName().toString(), app.getFileName().toString()));
+              } catch (IllegalArgumentException notOurs) {
+                // a directory we did not write
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new RegistryException("directory: cannot list " + root + ": " + e, e);
+    }
+    entities.sort(Comparator.comparing(EntityId::namespace).thenComparing(EntityId::app));
+    return entities;
+  }
+
+  @Override
+  public List<BundleVersion> versions(EntityId entity) throws RegistryException {
+    Path dir = entityDir(entity);
+    List<BundleVersion> versions = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return versions;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        try {
+          BundleVersion version =
+              BundleVersion.parse(name.substring(0, name.length() - SUFFIX.length()));
+          if (!isExpired(version)) {
+            versions.add(version);
+          }
+        } catch (IllegalArgumentException notOurs) {
+          // a file we did not write
+        }
+      }
+    } catch (IOException e) {
+      throw new RegistryException("directory: cannot list " + dir + ": " + e, e);
+    }
+    versions.sort(Comparator.comparing(BundleVersion::id));
+    return versions;
   }
 
   @Override

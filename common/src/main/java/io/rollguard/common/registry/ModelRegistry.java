@@ -1,6 +1,7 @@
 package io.rollguard.common.registry;
 
 import io.rollguard.common.detect.ModelBundle;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,15 @@ public interface ModelRegistry extends AutoCloseable {
 
   /** Exactly this version; empty when it does not exist (any more). */
   Optional<StoredBundle> load(EntityId entity, BundleVersion version) throws RegistryException;
+
+  /**
+   * Every entity whose {@code latest} version is stored, sorted by namespace and app: for operators
+   * ({@code rollguard models list}), not for the hot path (it walks the whole registry).
+   */
+  List<EntityId> entities() throws RegistryException;
+
+  /** The stored versions of an entity, oldest first; each expires on its own TTL. */
+  List<BundleVersion> versions(EntityId entity) throws RegistryException;
 
   /** A short name for logs and metric labels: {@code redis} or {@code directory}. */
   String backendName();

@@ -6,11 +6,15 @@ import io.rollguard.common.detect.ModelBundle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Bundles in Redis, shared by every pod. Key layout (documented in {@code docs/model-registry.md}):
@@ -124,6 +128,61 @@ public final class RedisModelRegistry implements ModelRegistry {
       throw new RegistryException(
           "redis: bundle " + entity + "@" + version + " rejected: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public List<EntityId> entities() throws RegistryException {
+    // {prefix}model:{namespace:app}:latest; SCAN, never KEYS, so a large Redis is not blocked.
+    String head = keyPrefix + "model:{";
+    String tail = "}:latest";
+    List<EntityId> entities = new ArrayList<>();
+    for (String key : scan(escapeGlob(head) + "*" + escapeGlob(tail), "entities")) {
+      String inner = key.substring(head.length(), key.length() - tail.length());
+      int colon = inner.indexOf(':');
+      try {
+        entities.add(new EntityId(inner.substring(0, colon), inner.substring(colon + 1)));
+      } catch (IllegalArgumentException | StringIndexOutOfBoundsException notOurs) {
+        // a key that only looks like ours
+      }
+    }
+    entities.sort(Comparator.comparing(EntityId::namespace).thenComparing(EntityId::app));
+    return entities;
+  }
+
+  @Override
+  public List<BundleVersion> versions(EntityId entity) throws RegistryException {
+    String head = entityPrefix(entity) + "v:";
+    List<BundleVersion> versions = new ArrayList<>();
+    for (String key : scan(escapeGlob(head) + "*", "versions of " + entity)) {
+      try {
+        versions.add(BundleVersion.parse(key.substring(head.length())));
+      } catch (IllegalArgumentException notOurs) {
+        // a key that only looks like ours
+      }
+    }
+    versions.sort(Comparator.comparing(BundleVersion::id));
+    return versions;
+  }
+
+  private List<String> scan(String pattern, String what) throws RegistryException {
+    List<String> keys = new ArrayList<>();
+    ScanParams params = new ScanParams().match(pattern).count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    try {
+      do {
+        ScanResult<String> page = redis.scan(cursor, params);
+        keys.addAll(page.getResult());
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    } catch (JedisException e) {
+      throw new RegistryException("redis: cannot list " + what + ": " + e.getMessage(), e);
+    }
+    return keys;
+  }
+
+  /** The prefix is configuration: its glob characters must match themselves. */
+  private static String escapeGlob(String literal) {
+    return literal.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
   }
 
   @Override

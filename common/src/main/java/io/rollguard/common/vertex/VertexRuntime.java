@@ -242,6 +242,15 @@ public final class VertexRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks {@link #serveUntilShutdown} to stop from inside the vertex, e.g. when it finds that it
+   * cannot work as configured; the server is stopped within the grace period and the call returns,
+   * so the vertex main can exit with its own status.
+   */
+  public void stop(String reason) {
+    requestStop(Objects.requireNonNull(reason, "reason"));
+  }
+
   /** Asks {@link #serveUntilShutdown} to stop; the first reason wins. Package-private for tests. */
   void requestStop(String reason) {
     synchronized (stopRequested) {

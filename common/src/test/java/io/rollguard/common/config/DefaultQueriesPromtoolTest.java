@@ -1,9 +1,8 @@
 package io.rollguard.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import io.rollguard.testsupport.ExternalBinary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +28,7 @@ class DefaultQueriesPromtoolTest {
 
   @Test
   void defaultQueriesComputeTheDocumentedValues(@TempDir Path dir) throws Exception {
-    String promtool = findOnPath("promtool");
-    assumeTrue(promtool != null, "promtool not installed (.ci/run installs prometheus)");
+    String promtool = ExternalBinary.require("promtool").toString();
 
     RollguardConfig config =
         ConfigLoader.load(
@@ -96,19 +94,5 @@ class DefaultQueriesPromtoolTest {
 
   private static String sample(String labels, String value) {
     return "          - labels: '" + labels + "'\n            value: " + value + "\n";
-  }
-
-  private static String findOnPath(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,30 @@ class DirectoryModelRegistryTest {
     assertEquals(second.version(), registry.loadLatest(SHOP).orElseThrow().version());
     assertTrue(registry.load(SHOP, first.version()).isPresent(), "pinned old version");
     assertTrue(registry.loadLatest(new EntityId("shop", "other")).isEmpty());
+  }
+
+  /** Listing for operators: entities with a latest pointer; live versions oldest first. */
+  @Test
+  void listsEntitiesAndTheirLiveVersions() throws Exception {
+    DirectoryModelRegistry registry = new DirectoryModelRegistry(dir, Duration.ofHours(1), clock);
+    assertEquals(List.of(), registry.entities());
+    EntityId cart = new EntityId("shop", "cart");
+    StoredBundle old = registry.save(SHOP, bundle);
+    clock.advance(Duration.ofMinutes(50));
+    StoredBundle first = registry.save(SHOP, bundle);
+    registry.save(cart, bundle);
+    clock.advance(Duration.ofMinutes(1));
+    StoredBundle second = registry.save(SHOP, Bundles.trained(2));
+    Files.writeString(dir.resolve("shop").resolve("checkout").resolve("notes.bundle"), "not ours");
+
+    assertEquals(List.of(cart, SHOP), registry.entities());
+    assertEquals(
+        List.of(old.version(), first.version(), second.version()), registry.versions(SHOP));
+    clock.advance(Duration.ofMinutes(15));
+    assertEquals(
+        List.of(first.version(), second.version()),
+        registry.versions(SHOP),
+        "the expired version is gone");
   }
 
   @Test

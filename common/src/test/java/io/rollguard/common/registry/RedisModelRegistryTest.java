@@ -10,6 +10,7 @@ import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,29 @@ class RedisModelRegistryTest {
     assertEquals(second.version(), registry.loadLatest(SHOP).orElseThrow().version());
     assertEquals(first.version(), registry.load(SHOP, first.version()).orElseThrow().version());
     assertTrue(registry.loadLatest(new EntityId("shop", "unknown")).isEmpty());
+  }
+
+  /**
+   * Listing for operators: entities by their latest pointer, versions oldest first; SCAN, not KEYS.
+   */
+  @Test
+  void listsEntitiesAndTheirVersions() throws Exception {
+    // A prefix with glob characters must match only itself.
+    RedisModelRegistry registry =
+        new RedisModelRegistry(jedis, "tx*[3]:", Duration.ofDays(7), Clock.systemUTC());
+    RedisModelRegistry other =
+        new RedisModelRegistry(jedis, "tx3:", Duration.ofDays(7), Clock.systemUTC());
+    EntityId cart = new EntityId("shop", "cart");
+    StoredBundle first = registry.save(SHOP, bundle);
+    Thread.sleep(2);
+    StoredBundle second = registry.save(SHOP, Bundles.trained(2));
+    registry.save(cart, bundle);
+    other.save(new EntityId("elsewhere", "app"), bundle);
+
+    assertEquals(List.of(cart, SHOP), registry.entities());
+    assertEquals(List.of(first.version(), second.version()), registry.versions(SHOP));
+    assertEquals(List.of(), registry.versions(new EntityId("shop", "unknown")));
+    assertEquals(List.of(new EntityId("elsewhere", "app")), other.entities());
   }
 
   @Test
