@@ -43,6 +43,12 @@ public final class ScoringFixtures {
    * Prometheus. {@code registryDir} is the directory backend's root.
    */
   public static RollguardConfig config(Path registryDir, String prometheusUrl) {
+    return configWithWindow(registryDir, prometheusUrl, WINDOW);
+  }
+
+  /** {@link #config} with another {@code window.lengthSteps}. */
+  public static RollguardConfig configWithWindow(
+      Path registryDir, String prometheusUrl, int windowLength) {
     StringBuilder yaml = new StringBuilder("step: 60s\nmetrics:\n");
     for (String name : METRICS) {
       yaml.append("  - name: ")
@@ -63,7 +69,7 @@ public final class ScoringFixtures {
       }
     }
     yaml.append("window:\n  lengthSteps: ")
-        .append(WINDOW)
+        .append(windowLength)
         .append("\n  minCoverage: 0.5\n  maxFillSteps: 2\n")
         .append("training:\n  lookback: 8d\n  minCoverage: 0.5\n  retrainEvery: 24h\n")
         .append("  retryBackoff: 1m\n  leaseTtl: 5m\n  concurrency: 1\n")

@@ -187,11 +187,21 @@ public final class TrainingService implements AutoCloseable {
     }
   }
 
+  private boolean fitsConfiguration(StoredBundle stored) {
+    return stored
+        .bundle()
+        .fits(defs.stream().map(MetricDef::name).toList(), options.windowLength());
+  }
+
   private TrainingOutcome trainHoldingLease(EntityId entity) throws InterruptedException {
     // Checked under the lease: a replica that just finished has saved before releasing it.
     try {
       Optional<StoredBundle> latest = registry.loadLatest(entity);
-      if (latest.isPresent() && !latest.get().isStale(clock.instant(), settings.retrainEvery())) {
+      // A bundle for other metrics or another window length (trained before a configuration
+      // change) is unusable however young: retrain instead of leaving the entity on the fallback.
+      if (latest.isPresent()
+          && !latest.get().isStale(clock.instant(), settings.retrainEvery())
+          && fitsConfiguration(latest.get())) {
         return TrainingOutcome.SKIPPED_FRESH;
       }
     } catch (RegistryException e) {

@@ -81,6 +81,27 @@ class TrainingServiceTest {
   }
 
   @Test
+  void aFreshBundleForAnotherWindowLengthIsRetrainedNotKept() {
+    SettableClock clock = new SettableClock(Instant.parse("2026-01-07T00:00:00Z"));
+    History history = generated(2 * 1440, 0);
+    RollguardConfig before = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
+    try (TrainingService service =
+        service(before, entity -> history, clock, new PrometheusRegistry())) {
+      assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART));
+    }
+    // The operator changes window.lengthSteps: the young bundle no longer fits any window.
+    RollguardConfig after =
+        ScoringFixtures.configWithWindow(
+            dir.resolve("models"), "http://127.0.0.1:9", ScoringFixtures.WINDOW + 3);
+    clock.advance(Duration.ofMinutes(5));
+    try (TrainingService service =
+        service(after, entity -> history, clock, new PrometheusRegistry())) {
+      assertEquals(TrainingOutcome.TRAINED, service.trainNow(CART));
+      assertEquals(TrainingOutcome.SKIPPED_FRESH, service.trainNow(CART));
+    }
+  }
+
+  @Test
   void aFailedFetchBacksOffForRetryBackoff() {
     RollguardConfig config = ScoringFixtures.config(dir.resolve("models"), "http://127.0.0.1:9");
     SettableClock clock = new SettableClock(1_000_000);
