@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.Durations;
+import io.rollguard.common.config.VerdictSettings;
 import io.rollguard.common.vertex.RateLimitedLog;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /metrics}: the registry in Prometheus text format (written by the Prometheus
  *       client library): scores from the store plus the operational metrics;
- *   <li>{@code GET /api/v1/verdict?namespace=&app=&hash=[&range=5m][&maxScore=7]}: the {@link
- *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when the store cannot be read (Argo
- *       Rollouts records a measurement error and retries).
+ *   <li>{@code GET /api/v1/verdict?namespace=&app=&hash=[&range=5m]}: the {@link Verdict} as JSON
+ *       ({@code range} overrides {@code verdict.interval}); 400 for missing or invalid parameters, 503
+ *       when the store cannot be read (Argo Rollouts records a measurement error and retries).
  * </ul>
  */
 public final class StoreHttpServer {
@@ -39,15 +40,12 @@ public final class StoreHttpServer {
   private final HttpServer server;
   private final ExecutorService executor;
   private final VerdictService verdicts;
-  private final VerdictPolicy policy;
   private final StoreMetrics metrics;
 
   /** Binds {@code port} (0 = a free port) and starts serving. */
   public StoreHttpServer(
-      int port, PrometheusRegistry registry, VerdictService verdicts, VerdictPolicy policy,
-      StoreMetrics metrics) throws IOException {
+      int port, PrometheusRegistry registry, VerdictService verdicts, StoreMetrics metrics) throws IOException {
     this.verdicts = verdicts;
-    this.policy = policy;
     this.metrics = metrics;
     this.server = HttpServer.create(new InetSocketAddress(port), 0);
     this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -86,13 +84,10 @@ public final class StoreHttpServer {
         send(exchange, 400, Map.of("error", "namespace, app and hash are required query parameters"));
         return;
       }
-      VerdictPolicy effective = policy;
+      VerdictSettings effective = verdicts.settings();
       try {
         if (params.containsKey("range")) {
-          effective = effective.withRange(Durations.parse(params.get("range")));
-        }
-        if (params.containsKey("maxScore")) {
-          effective = effective.withFailScore(Double.parseDouble(params.get("maxScore")));
+          effective = effective.withInterval(Durations.parse(params.get("range")));
         }
       } catch (IllegalArgumentException e) {
         send(exchange, 400, Map.of("error", "invalid parameter: " + e.getMessage()));

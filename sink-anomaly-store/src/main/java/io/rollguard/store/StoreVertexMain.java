@@ -10,6 +10,7 @@ import io.rollguard.common.redis.RedisConnectionSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
+import io.rollguard.store.verdict.CanaryJudge;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,10 @@ public final class StoreVertexMain {
     try (JedisPooled redis = RedisConnections.open(RedisConnectionSettings.from(config.redis()))) {
       StoreKeys keys = new StoreKeys(config.redis().keyPrefix());
       AnomalyStoreReader reader = new AnomalyStoreReader(redis, keys);
+      VerdictService verdicts = new VerdictService(reader, clock, CanaryJudge.of(config.verdict(), config.metrics()));
       PrometheusRegistry exported = storeRegistry(runtime.registry(),
-          new AnomalyScoreCollector(reader, store.staleness(), clock, metrics));
-      StoreHttpServer http = new StoreHttpServer(store.httpPort(), exported,
-          new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
+          new AnomalyScoreCollector(reader, store.staleness(), clock, metrics, verdicts));
+      StoreHttpServer http = new StoreHttpServer(store.httpPort(), exported, verdicts, metrics);
       AnomalyStoreSink sink = new AnomalyStoreSink(
           new AnomalyStoreWriter(redis, keys, store.historyLength(), store.historyTtl(), clock, metrics),
           MalformedRecordPolicy.fromEnvironment(System.getenv()), metrics, AnomalyStoreSink.DEFAULT_CHUNK_SIZE);

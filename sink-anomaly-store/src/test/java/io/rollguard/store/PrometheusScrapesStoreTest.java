@@ -43,7 +43,7 @@ class PrometheusScrapesStoreTest {
       StoreHttpServer http = new StoreHttpServer(0,
           StoreVertexMain.storeRegistry(operational,
               new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
-          new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
+          new VerdictService(reader, clock, StoreFixtures.judge()), metrics);
       try (PrometheusServer prometheus = PrometheusServer.builder()
           .scrapeConfigs("  - job_name: anomaly-store\n"
               + "    static_configs:\n"

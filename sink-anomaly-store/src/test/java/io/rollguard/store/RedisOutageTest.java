@@ -119,7 +119,7 @@ class RedisOutageTest {
       StoreHttpServer http = new StoreHttpServer(0,
           StoreVertexMain.storeRegistry(operational,
               new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
-          new VerdictService(reader, clock), VerdictPolicy.DEFAULT, metrics);
+          new VerdictService(reader, clock, StoreFixtures.judge()), metrics);
       try {
         redis.stop();
         var page = StoreFixtures.get(http.port(), "/metrics");

@@ -19,6 +19,7 @@ import io.rollguard.common.registry.ModelRegistries;
 import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.registry.RegistryException;
 import io.rollguard.common.registry.StoredBundle;
+import io.rollguard.common.scenario.Scenario;
 import io.rollguard.common.scoring.training.LocalTrainingGuard;
 import io.rollguard.common.scoring.training.RedisTrainingGuard;
 import io.rollguard.common.scoring.training.TrainerMetrics;
@@ -37,8 +38,8 @@ import io.rollguard.store.StoreKeys;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
 import io.rollguard.store.Verdict;
-import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
+import io.rollguard.store.verdict.CanaryJudge;
 import io.rollguard.source.SourceMetrics;
 import java.io.IOException;
 import java.net.URI;
@@ -133,7 +134,14 @@ final class LocalRun implements AutoCloseable {
   private final String backends;
   private final long startedNanos;
 
-  private LocalRun(Options options, RollguardConfig config, long startedNanos)
+  /** Builds the replayed source once the run's clock and operational registry exist. */
+  @FunctionalInterface
+  interface SourceFactory {
+    ReplaySource create(ReplayClock clock, PrometheusRegistry operational)
+        throws IOException, PrometheusException, InterruptedException;
+  }
+
+  private LocalRun(SourceFactory sourceFactory, int port, RollguardConfig config, long startedNanos)
       throws IOException, PrometheusException, InterruptedException {
     this.config = config;
     this.startedNanos = startedNanos;
@@ -141,17 +149,7 @@ final class LocalRun implements AutoCloseable {
     this.clock = new ReplayClock(0);
     PrometheusRegistry operational = new PrometheusRegistry();
     try {
-      if (options.prometheus() == null) {
-        DemoScenario demo = DemoScenario.of(options.scenario(), options.seed(), options.historyDays(),
-            options.canaryMinutes(), config.step(), config.metricNames());
-        source = new ScenarioReplay(demo, new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_STABLE, STABLE_HASH),
-            new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_CANARY, CANARY_HASH), config, clock);
-      } else {
-        PrometheusClient client = new PrometheusClient(PrometheusClientSettings.from(config.prometheus()));
-        source = PrometheusReplay.fetch(config, client, options.prometheus().namespace(), options.prometheus().app(),
-            options.prometheus().canaryHash(), options.canaryMinutes(), Clock.systemUTC(), clock,
-            new SourceMetrics(operational));
-      }
+      source = sourceFactory.create(clock, operational);
       clock.advanceTo(source.timestampOf(0));
       entity = new EntityId(source.canaryKey().namespace(), source.canaryKey().app());
       registry = ModelRegistries.open(config, clock);
@@ -192,11 +190,11 @@ final class LocalRun implements AutoCloseable {
         reader = memory;
         backends = "directory registry " + config.registry().directory() + ", in-memory store";
       }
-      verdicts = new VerdictService(reader, clock);
-      http = new StoreHttpServer(options.port(),
+      verdicts = new VerdictService(reader, clock, CanaryJudge.of(config.verdict(), config.metrics()));
+      http = new StoreHttpServer(port,
           StoreVertexMain.storeRegistry(operational,
-              new AnomalyScoreCollector(reader, store.staleness(), clock, storeMetrics)),
-          verdicts, VerdictPolicy.DEFAULT, storeMetrics);
+              new AnomalyScoreCollector(reader, store.staleness(), clock, storeMetrics, verdicts)),
+          verdicts, storeMetrics);
       resources.add(http::stop);
       pipeline = new LocalPipeline(config, bundles, training,
           new AnomalyStoreSink(writer, MalformedRecordPolicy.FAILURE, storeMetrics, AnomalyStoreSink.DEFAULT_CHUNK_SIZE),
@@ -214,7 +212,38 @@ final class LocalRun implements AutoCloseable {
     if (config.registry().backend() == RegistrySettings.Backend.DIRECTORY) {
       prepareScratchRegistry(config.registry().directory());
     }
-    return new LocalRun(options, config, started);
+    SourceFactory factory = (clock, operational) -> {
+      if (options.prometheus() == null) {
+        DemoScenario demo = DemoScenario.of(options.scenario(), options.seed(), options.historyDays(),
+            options.canaryMinutes(), config.step(), config.metricNames());
+        return new ScenarioReplay(demo, demoKey(ScoringKey.ROLE_STABLE), demoKey(ScoringKey.ROLE_CANARY), config, clock);
+      }
+      PrometheusClient client = new PrometheusClient(PrometheusClientSettings.from(config.prometheus()));
+      return PrometheusReplay.fetch(config, client, options.prometheus().namespace(), options.prometheus().app(),
+          options.prometheus().canaryHash(), options.canaryMinutes(), Clock.systemUTC(), clock,
+          new SourceMetrics(operational));
+    };
+    return new LocalRun(factory, options.port(), config, started);
+  }
+
+  /**
+   * A run of a generated scenario (the canary benchmark's): same pipeline, store and verdict as
+   * {@link #start}, HTTP API on a free port. The directory registry is kept as it is, so runs that
+   * share a history can share the bundle the first of them trained (the trainer's freshness rule
+   * decides, as in a cluster).
+   */
+  static LocalRun startScenario(Scenario scenario, String label, String description, int onsetStep,
+      RollguardConfig config) throws IOException, PrometheusException, InterruptedException {
+    long started = System.nanoTime();
+    if (config.registry().backend() == RegistrySettings.Backend.DIRECTORY) {
+      Files.createDirectories(config.registry().directory());
+    }
+    return new LocalRun((clock, operational) -> new ScenarioReplay(scenario, label, description, onsetStep,
+        demoKey(ScoringKey.ROLE_STABLE), demoKey(ScoringKey.ROLE_CANARY), config, clock), 0, config, started);
+  }
+
+  static ScoringKey demoKey(String role) {
+    return new ScoringKey(NAMESPACE, APP, role, ScoringKey.ROLE_STABLE.equals(role) ? STABLE_HASH : CANARY_HASH);
   }
 
   /** The directory of the embedded registry under {@code workDir}. */
@@ -262,11 +291,12 @@ final class LocalRun implements AutoCloseable {
         progress.training(attempt, modelInfo().orElse(null));
       }
       // What an analysis run polling the verdict endpoint would see after this step.
-      Verdict now = verdicts.verdict(canaryKey.namespace(), canaryKey.app(), canaryKey.podTemplateHash(),
-          VerdictPolicy.DEFAULT);
+      Verdict now = verdicts.verdict(canaryKey.namespace(), canaryKey.app(), canaryKey.podTemplateHash());
       timeline.addVerdict(new RunTimeline.VerdictPoint(clock.millis(), now.verdict(),
           now.canary() == null ? null : now.canary().unifiedScore(),
-          now.stable() == null ? null : now.stable().unifiedScore()));
+          now.stable() == null ? null : now.stable().unifiedScore(),
+          now.topMetrics().isEmpty() || !now.topMetrics().get(0).worse() ? null : now.topMetrics().get(0).metric(),
+          now.reason()));
       progress.step(i + 1, steps, clock.millis(), lastStable, lastCanary, now.verdict());
     }
     if (pipeline.storeFailures() > 0) {
@@ -275,7 +305,7 @@ final class LocalRun implements AutoCloseable {
     }
     Verdict verdict = verdictOverHttp();
     int scoreSeries = scoreSeriesOverHttp();
-    return new RunResult(source, config.metricNames(), VerdictPolicy.DEFAULT.failScore(), verdict,
+    return new RunResult(source, config.metricNames(), config.verdict(), verdict,
         timeline, pipeline.trainings(), modelInfo().orElse(null), pipeline.summary(), backends, storeUrl(),
         scoreSeries, (System.nanoTime() - startedNanos) / 1e9);
   }

@@ -77,8 +77,8 @@ import io.rollguard.store.StoreHttpServer;
 import io.rollguard.store.StoreKeys;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
-import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
+import io.rollguard.store.verdict.CanaryJudge;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
@@ -374,23 +374,22 @@ class PipelineEndToEndTest {
     clock.set(lastEnd);
     PrometheusRegistry exported = StoreVertexMain.storeRegistry(storeOperational, new AnomalyScoreCollector(
         new AnomalyStoreReader(jedis, keys), config.store().staleness(), clock, storeMetrics));
-    storeHttp = new StoreHttpServer(0, exported, new VerdictService(new AnomalyStoreReader(jedis, keys), clock),
-        VerdictPolicy.DEFAULT, storeMetrics);
+    storeHttp = new StoreHttpServer(0, exported, new VerdictService(new AnomalyStoreReader(jedis, keys), clock,
+        CanaryJudge.of(config.verdict(), config.metrics())), storeMetrics);
     JsonNode failing = verdict(CHECKOUT_CANARY);
     assertEquals("fail", failing.get("verdict").asText(), failing.toString());
     assertEquals(CHECKOUT_STABLE.podTemplateHash(), failing.get("stableHash").asText());
-    assertTrue(failing.get("stable").get("unifiedScore").asDouble() < VerdictPolicy.DEFAULT.failScore(),
+    assertTrue(failing.get("stable").get("unifiedScore").asDouble() < config.verdict().stableIncidentScore(),
         "the stable is healthy: " + failing);
     String top = failing.get("topMetrics").get(0).get("metric").asText();
     assertTrue(top.startsWith("latency") || top.startsWith("error"), "top metric " + top);
     JsonNode passing = verdict(PAYMENTS_CANARY);
     assertEquals("pass", passing.get("verdict").asText(), passing.toString());
-    assertTrue(passing.get("canary").get("records").asInt() >= VerdictPolicy.DEFAULT.minRecords());
+    assertTrue(passing.get("canary").get("usableRecords").asInt() >= config.verdict().minSamples());
 
     // 5. The AnalysisTemplate's PromQL, evaluated by a real Prometheus scraping the store.
     AnalysisTemplate template = AnalysisTemplate.read();
     double maxScore = Double.parseDouble(template.defaults().get("max-score"));
-    assertEquals(VerdictPolicy.DEFAULT.failScore(), maxScore, "the template and the verdict API agree");
     try (PrometheusServer gate = PrometheusServer.builder()
         .scrapeConfigs("  - job_name: anomaly-store\n"
             + "    static_configs:\n"
