@@ -87,6 +87,10 @@ public final class CanaryBenchmark {
   public List<Run> run(List<CanaryScenario> scenarios, List<Long> seeds, Consumer<String> log)
       throws IOException, ConfigException, PrometheusException, InterruptedException {
     List<Run> runs = new ArrayList<>();
+    if (rejudgeDir == null) {
+      // Models trained by an earlier benchmark (maybe under another configuration) must not leak in.
+      ScenarioRunner.prepareScratch(workDir);
+    }
     for (long seed : seeds) {
       long t0 = System.nanoTime();
       for (CanaryScenario sc : scenarios) {

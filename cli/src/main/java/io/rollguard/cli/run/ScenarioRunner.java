@@ -47,6 +47,14 @@ public final class ScenarioRunner {
   private ScenarioRunner() {}
 
   /**
+   * Empties {@code dir} when an earlier benchmark created it (or creates it), so every benchmark
+   * trains its own models; refuses a directory it did not create.
+   */
+  public static void prepareScratch(Path dir) throws IOException {
+    LocalRun.prepareScratchRegistry(dir);
+  }
+
+  /**
    * The configuration of such a run: the bundled default (or {@code configFile}), with the directory
    * registry at {@code registryDirectory}, validated like a vertex's.
    */
