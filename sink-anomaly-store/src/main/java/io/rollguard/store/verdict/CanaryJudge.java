@@ -404,7 +404,8 @@ public final class CanaryJudge {
     if (Math.abs(relative) >= CAP) {
       return relative > 0 ? "up from 0" : "down to 0";
     }
-    return String.format(Locale.ROOT, "%+.0f%%", 100 * relative);
+    long rounded = Math.round(100 * relative);
+    return rounded == 0 ? "±0%" : String.format(Locale.ROOT, "%+d%%", rounded);
   }
 
   private static String minutes(long millis) {
