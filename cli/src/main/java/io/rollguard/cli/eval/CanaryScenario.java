@@ -90,6 +90,10 @@ public record CanaryScenario(
         List.of(Effect.latencyShiftSigmas(o, 1)), o, DEADLINE, MORNING, HISTORY_DAYS, lat));
     s.add(new CanaryScenario("throughput per pod -20%", Expectation.REPORTED, List.of(),
         List.of(Effect.throughputDrop(o, 0.2)), o, DEADLINE, MORNING, HISTORY_DAYS, rate));
+    // A bad version is bad from its first pod: minutes from the first canary sample to the first fail,
+    // i.e. how long after the canary starts a verdict can be expected (the example Rollout's pause).
+    s.add(new CanaryScenario("p99 latency +400 ms from the first canary pod", Expectation.REPORTED, List.of(),
+        List.of(Effect.latencyIncreaseMs(0, 400)), 0, DEADLINE, MORNING, HISTORY_DAYS, lat));
     s.add(new CanaryScenario("clean, canary at the daily peak", Expectation.NEVER_FAIL, List.of(), List.of(), -1, 0,
         PEAK, HISTORY_DAYS, null));
     s.add(new CanaryScenario("clean, canary at the trough", Expectation.NEVER_FAIL, List.of(), List.of(), -1, 0,
