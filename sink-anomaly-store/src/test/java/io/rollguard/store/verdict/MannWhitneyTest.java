@@ -56,6 +56,52 @@ class MannWhitneyTest {
     MannWhitney.Result tied = MannWhitney.test(new double[] {0, 1, 1, 2, 2, 2}, new double[] {0, 0, 0, 1, 1, 0});
     assertTrue(tied.pGreater() < 0.05 && tied.pGreater() > 0.001, "p " + tied.pGreater());
     assertTrue(tied.pLess() > 0.9);
+    // Large tied samples: the normal approximation.
+    double[] a = new double[20];
+    double[] b = new double[20];
+    for (int i = 0; i < 20; i++) {
+      a[i] = i % 5 + 1;
+      b[i] = i % 5;
+    }
+    MannWhitney.Result big = MannWhitney.test(a, b);
+    assertTrue(big.pGreater() < 0.05 && big.pGreater() > 1e-4, "p " + big.pGreater());
+  }
+
+  @Test
+  void tiedSmallSamplesGetTheExactPermutationPValue() {
+    // Six canary values above six stable values, two of each pair duplicated (forward-filled
+    // samples): still the one most extreme split of C(12, 6) = 924, but the tied canary values can
+    // trade places with each other only, so P(U >= 36) = 1/924 exactly, where the normal
+    // approximation would say 0.0025 and never reach a 0.002 test.
+    MannWhitney.Result r = MannWhitney.test(new double[] {5, 5, 6, 7, 7, 8}, new double[] {1, 1, 2, 3, 3, 4});
+    assertEquals(36, r.u());
+    assertEquals(1.0 / 924, r.pGreater(), 1e-12);
+    // Ties across the roles: U counts them as halves; the enumeration agrees with brute force here.
+    double[] c = {1, 2, 2, 3};
+    double[] s = {0, 1, 2};
+    MannWhitney.Result tied = MannWhitney.test(c, s);
+    assertEquals(9.5, tied.u());
+    // The 35 splits of {0, 1, 2, 1, 2, 2, 3} counted by brute force.
+    int at = 0;
+    double[] pooled = {0, 1, 1, 2, 2, 2, 3};
+    int splits = 0;
+    for (int mask = 0; mask < 1 << 7; mask++) {
+      if (Integer.bitCount(mask) != 4) {
+        continue;
+      }
+      splits++;
+      double u = 0;
+      for (int i = 0; i < 7; i++) {
+        for (int j = 0; j < 7; j++) {
+          if ((mask & 1 << i) != 0 && (mask & 1 << j) == 0) {
+            u += pooled[i] > pooled[j] ? 1 : pooled[i] == pooled[j] ? 0.5 : 0;
+          }
+        }
+      }
+      at += u >= 9.5 - 1e-9 ? 1 : 0;
+    }
+    assertEquals(35, splits);
+    assertEquals(at / 35.0, tied.pGreater(), 1e-12);
   }
 
   @Test
