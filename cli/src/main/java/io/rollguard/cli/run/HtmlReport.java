@@ -152,7 +152,7 @@ final class HtmlReport {
             .append("</td><td>").append(escape(m.classification())).append(m.critical() ? " (critical)" : "")
             .append("</td><td>").append(value(m.canaryValue(), m.unit())).append("</td><td>")
             .append(value(m.stableValue(), m.unit())).append("</td><td>")
-            .append(m.relativeChange() == null ? "&ndash;" : String.format(Locale.ROOT, "%+.0f%%", 100 * m.relativeChange()))
+            .append(m.relativeChange() == null ? "&ndash;" : change(m.relativeChange()))
             .append("</td><td>").append(m.effect() == null ? "&ndash;" : String.format(Locale.ROOT, "%.1f", m.effect()))
             .append("</td><td>").append(m.pValue() == null ? "&ndash;" : String.format(Locale.ROOT, "%.3g", m.pValue()))
             .append("</td><td>").append(fmt(m.canaryScore())).append(" / ").append(fmt(m.stableScore()))
@@ -160,6 +160,11 @@ final class HtmlReport {
       }
       html.append("</table>\n");
     }
+  }
+
+  private static String change(double relative) {
+    long rounded = Math.round(100 * relative);
+    return rounded == 0 ? "&plusmn;0%" : String.format(Locale.ROOT, "%+d%%", rounded);
   }
 
   private static String value(Double v, String unit) {
