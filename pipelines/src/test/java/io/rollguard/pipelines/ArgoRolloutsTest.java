@@ -307,26 +307,22 @@ class ArgoRolloutsTest {
   }
 
   @Test
-  void thePrometheusQueryUsesTheStoreSeriesAndTheConfiguredLabels() {
+  void thePrometheusQueryReadsTheStoresVerdictGaugeWithTheConfiguredLabels() {
     JsonNode metric = templates.get("rollguard-prometheus").path("spec").path("metrics").get(0);
     String query = metric.path(PROVIDERS_FIELD).path("prometheus").path("query").asText();
     EntitySettings e = config.entity();
     for (String fragment :
         List.of(
-            "rollguard_anomaly_score{",
+            "rollguard_canary_verdict{",
             e.namespaceLabel() + "=\"{{args.namespace}}\"",
             e.appLabel() + "=\"{{args.app}}\"",
-            e.roleLabel() + "=\"" + e.canaryRole() + "\"",
-            e.roleLabel() + "=\"" + e.stableRole() + "\"",
-            e.podTemplateHashLabel() + "=\"{{args.canary-hash}}\"",
-            e.podTemplateHashLabel() + "=\"{{args.stable-hash}}\"",
-            "metric=\"unified\"")) {
+            e.podTemplateHashLabel() + "=\"{{args.canary-hash}}\"")) {
       assertTrue(query.contains(fragment), "query lacks " + fragment + ":\n" + query);
     }
-    // No data (no canary score yet, or the stable is anomalous too) must be neither success nor
-    // failure, i.e. Inconclusive: both conditions guard on a non-empty result.
-    assertTrue(metric.path("successCondition").asText().startsWith("len(result) > 0 &&"));
-    assertTrue(metric.path("failureCondition").asText().startsWith("len(result) > 0 &&"));
+    // The gauge's codes (Verdict.code): 1 pass, -1 fail; 0 or no data (no canary score yet) must be
+    // neither success nor failure, i.e. Inconclusive: both conditions guard on a non-empty result.
+    assertEquals("len(result) > 0 && result[0] == 1", metric.path("successCondition").asText());
+    assertEquals("len(result) > 0 && result[0] == -1", metric.path("failureCondition").asText());
   }
 
   @Test

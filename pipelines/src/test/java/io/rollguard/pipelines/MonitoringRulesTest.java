@@ -41,8 +41,6 @@ class MonitoringRulesTest {
           "checkout",
           "pipeline_namespace",
           "rollguard",
-          "max_score",
-          "7",
           "__rate_interval",
           "2m",
           "datasource",

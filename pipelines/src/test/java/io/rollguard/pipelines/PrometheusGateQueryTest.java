@@ -19,36 +19,32 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gate query of {@code analysistemplate-prometheus.yaml}, with its arguments filled in the way
  * Argo Rollouts does, evaluated by Prometheus' own engine ({@code promtool test rules}) on
- * synthetic anomaly-store series: the value is the canary's median score while the stable is
- * healthy, and there is no value (Inconclusive) before the canary has scores or when the current
- * stable is anomalous too. Another (older) stable hash and duplicate series from a second store
- * replica must not change the answer.
+ * synthetic anomaly-store series: the value is the store's verdict code for the canary (1 pass, 0
+ * inconclusive, -1 fail), and there is no value (Inconclusive) before the canary has one. Another
+ * canary hash and duplicate series from a second store replica must not change the answer; when two
+ * replicas disagree for a scrape the more cautious code wins.
  */
 class PrometheusGateQueryTest {
 
   private static final Pattern ARG = Pattern.compile("\\{\\{args\\.([-a-zA-Z0-9_]+)}}");
 
   /**
-   * 30 s samples. Canary c4n4ry: none for 5 min, then score 2 until 20 min, then 9. Stable st4bl3:
-   * 1 until 30 min, then 9. Stable 0ld: always 9 (an earlier stable version, not the current one).
+   * 30 s samples. Canary c4n4ry, from two store replicas: none for 5 min, then 0 (inconclusive)
+   * until 10 min, 1 (pass) until 20 min, -1 (fail) from 20 min; replica b says pass a minute
+   * longer. Canary 0ld (another rollout's hash): always -1.
    */
   private static final String SERIES =
       """
-        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="unified",pod="store-a"}'
-          values: '_x10 2x29 9x40'
-        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="unified",pod="store-b"}'
-          values: '_x10 2x29 9x40'
-        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="canary",rollouts_pod_template_hash="c4n4ry",metric="latency_p99",pod="store-a"}'
-          values: '_x10 10x69'
-        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="stable",rollouts_pod_template_hash="st4bl3",metric="unified",pod="store-a"}'
-          values: '1x59 9x20'
-        - series: 'rollguard_anomaly_score{namespace="shop",app="checkout",role="stable",rollouts_pod_template_hash="0ld",metric="unified",pod="store-a"}'
-          values: '9x79'
+        - series: 'rollguard_canary_verdict{namespace="shop",app="checkout",rollouts_pod_template_hash="c4n4ry",pod="store-a"}'
+          values: '_x10 0x9 1x19 -1x40'
+        - series: 'rollguard_canary_verdict{namespace="shop",app="checkout",rollouts_pod_template_hash="c4n4ry",pod="store-b"}'
+          values: '_x10 0x9 1x21 -1x39'
+        - series: 'rollguard_canary_verdict{namespace="shop",app="checkout",rollouts_pod_template_hash="0ld",pod="store-a"}'
+          values: '-1x79'
       """;
 
   @Test
-  void theGateFailsOnlyWhenTheCanaryIsAnomalousAndTheStableIsNot(@TempDir Path dir)
-      throws Exception {
+  void theGateReadsTheStoresVerdictForThisCanary(@TempDir Path dir) throws Exception {
     JsonNode template =
         PipelinesDirectory.manifest("argo-rollouts/analysistemplate-prometheus.yaml");
     Map<String, String> args = new LinkedHashMap<>();
@@ -59,7 +55,6 @@ class PrometheusGateQueryTest {
     args.put("namespace", "shop");
     args.put("app", "checkout");
     args.put("canary-hash", "c4n4ry");
-    args.put("stable-hash", "st4bl3");
     String query =
         substitute(
             template
@@ -89,14 +84,16 @@ class PrometheusGateQueryTest {
             + indent(SERIES.stripIndent(), "      ")
             + """
             promql_expr_test:
-              # no canary score yet -> no value -> Inconclusive
+              # no verdict yet -> no value -> Inconclusive
               - {expr: gate, eval_time: 2m, exp_samples: []}
-              # canary median 2, stable healthy -> 2 (< max-score: Successful)
-              - {expr: gate, eval_time: 15m, exp_samples: [{labels: gate, value: 2}]}
-              # canary median 9, stable 1 -> 9 (>= max-score: Failed)
-              - {expr: gate, eval_time: 27m, exp_samples: [{labels: gate, value: 9}]}
-              # stable anomalous too (shared cause) -> no value -> Inconclusive
-              - {expr: gate, eval_time: 38m, exp_samples: []}
+              # the store says inconclusive -> 0 -> Inconclusive
+              - {expr: gate, eval_time: 7m, exp_samples: [{labels: gate, value: 0}]}
+              # pass -> 1 (successCondition)
+              - {expr: gate, eval_time: 15m, exp_samples: [{labels: gate, value: 1}]}
+              # the replicas disagree for one scrape: the fail wins
+              - {expr: gate, eval_time: 20m, exp_samples: [{labels: gate, value: -1}]}
+              # fail -> -1 (failureCondition)
+              - {expr: gate, eval_time: 27m, exp_samples: [{labels: gate, value: -1}]}
         """,
         StandardCharsets.UTF_8);
 

@@ -24,7 +24,14 @@ import org.slf4j.LoggerFactory;
  *       series per metric and {@code metric="unified"};
  *   <li>{@code
  *       rollguard_anomaly_score_timestamp_seconds{namespace,app,role,rollouts_pod_template_hash}},
- *       the time of the window the score belongs to (for freshness checks in PromQL).
+ *       the time of the window the score belongs to (for freshness checks in PromQL);
+ *   <li>per canary key, the canary judgment at scrape time ({@link VerdictService}, the same rule
+ *       as {@code /api/v1/verdict}): {@code
+ *       rollguard_canary_verdict{namespace,app,rollouts_pod_template_hash}} = 1 pass, 0
+ *       inconclusive, -1 fail, and {@code rollguard_canary_verdict_score} (the weighted share of
+ *       passing metrics, 0-100) when the judgment compared anything. PromQL cannot run a
+ *       Mann-Whitney test, so the Prometheus-provider AnalysisTemplate reads this verdict instead
+ *       of recomputing one.
  * </ul>
  *
  * A key whose newest record is older than the staleness period is not exported, so its series
@@ -39,6 +46,8 @@ public final class AnomalyScoreCollector implements MultiCollector {
   public static final String SCORE = "rollguard_anomaly_score";
   public static final String TIMESTAMP = "rollguard_anomaly_score_timestamp_seconds";
   public static final String UNIFIED = "unified";
+  public static final String VERDICT = "rollguard_canary_verdict";
+  public static final String VERDICT_SCORE = "rollguard_canary_verdict_score";
 
   private static final RateLimitedLog LOG =
       RateLimitedLog.perKey(
@@ -50,20 +59,30 @@ public final class AnomalyScoreCollector implements MultiCollector {
   private final StoreMetrics metrics;
   private final int maxKeys;
   private final AtomicBoolean warnedAboutCap = new AtomicBoolean();
+  private final VerdictService verdicts;
 
-  /** Exports at most {@link StoreSettings#DEFAULT_METRICS_MAX_KEYS} keys. */
+  /**
+   * Scores only, no verdict gauges; exports at most {@link StoreSettings#DEFAULT_METRICS_MAX_KEYS}
+   * keys.
+   */
   public AnomalyScoreCollector(
       ScoreReader reader, Duration staleness, Clock clock, StoreMetrics metrics) {
-    this(reader, staleness, clock, metrics, StoreSettings.DEFAULT_METRICS_MAX_KEYS);
+    this(reader, staleness, clock, metrics, StoreSettings.DEFAULT_METRICS_MAX_KEYS, null);
   }
 
   /**
    * @param maxKeys most scoring keys one scrape exports ({@code store.metrics.maxKeys}): the most
    *     recently scored win; the number left out is the gauge {@code
    *     rollguard_store_metrics_keys_omitted}, and the first time it happens is logged
+   * @param verdicts the judgment exported per canary key, or null for scores only
    */
   public AnomalyScoreCollector(
-      ScoreReader reader, Duration staleness, Clock clock, StoreMetrics metrics, int maxKeys) {
+      ScoreReader reader,
+      Duration staleness,
+      Clock clock,
+      StoreMetrics metrics,
+      int maxKeys,
+      VerdictService verdicts) {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("store.metrics.maxKeys must be >= 1, got " + maxKeys);
     }
@@ -72,6 +91,7 @@ public final class AnomalyScoreCollector implements MultiCollector {
     this.clock = clock;
     this.metrics = metrics;
     this.maxKeys = maxKeys;
+    this.verdicts = verdicts;
   }
 
   @Override
@@ -120,12 +140,61 @@ public final class AnomalyScoreCollector implements MultiCollector {
               .value(record.timestamp() / 1000.0)
               .build());
     }
-    return MetricSnapshots.of(scores.build(), times.build());
+    if (verdicts == null) {
+      return MetricSnapshots.of(scores.build(), times.build());
+    }
+    GaugeSnapshot.Builder verdictCodes =
+        GaugeSnapshot.builder()
+            .name(VERDICT)
+            .help("Canary judgment now (the verdict API's rule): 1 pass, 0 inconclusive, -1 fail");
+    GaugeSnapshot.Builder verdictScores =
+        GaugeSnapshot.builder()
+            .name(VERDICT_SCORE)
+            .help(
+                "Weighted share of the canary's metrics that are not worse than the stable, 0-100");
+    for (AnomalyRecord record : records) {
+      ScoringKey key = record.key();
+      if (!ScoringKey.ROLE_CANARY.equals(key.role())) {
+        continue;
+      }
+      Verdict v;
+      try {
+        v = verdicts.verdict(key.namespace(), key.app(), key.podTemplateHash());
+      } catch (StoreUnavailableException e) {
+        metrics.readErrors.labelValues("metrics").inc();
+        LOG.warn(
+            "verdict",
+            "cannot read the store for a canary verdict, exporting none: {}",
+            e.getMessage());
+        continue;
+      }
+      Labels labels =
+          Labels.of(
+              "namespace",
+              key.namespace(),
+              "app",
+              key.app(),
+              "rollouts_pod_template_hash",
+              key.podTemplateHash());
+      verdictCodes.dataPoint(
+          GaugeSnapshot.GaugeDataPointSnapshot.builder()
+              .labels(labels)
+              .value(Verdict.code(v.verdict()))
+              .build());
+      if (v.score() != null) {
+        verdictScores.dataPoint(
+            GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v.score()).build());
+      }
+    }
+    return MetricSnapshots.of(
+        scores.build(), times.build(), verdictCodes.build(), verdictScores.build());
   }
 
   @Override
   public List<String> getPrometheusNames() {
-    return List.of(SCORE, TIMESTAMP);
+    return verdicts == null
+        ? List.of(SCORE, TIMESTAMP)
+        : List.of(SCORE, TIMESTAMP, VERDICT, VERDICT_SCORE);
   }
 
   private static GaugeSnapshot.GaugeDataPointSnapshot point(

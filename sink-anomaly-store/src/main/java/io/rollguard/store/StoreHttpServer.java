@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.LogValues;
 import io.rollguard.common.config.Durations;
 import io.rollguard.common.config.StoreHttpSettings;
+import io.rollguard.common.config.VerdictSettings;
 import io.rollguard.common.http.BoundedHttpServer;
 import io.rollguard.common.http.PrometheusMetricsHandler;
 import io.rollguard.common.vertex.RateLimitedLog;
@@ -32,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /metrics}: the registry in Prometheus text format (written by the Prometheus
  *       client library): scores from the store plus the operational metrics;
- *   <li>{@code GET /api/v1/verdict?namespace=&app=&hash=[&range=5m][&maxScore=7]}: the {@link
- *       Verdict} as JSON; 400 for missing or invalid parameters, 503 when the store cannot be read
- *       (Argo Rollouts records a measurement error and retries).
+ *   <li>{@code GET /api/v1/verdict?namespace=&app=&hash=[&range=5m]}: the {@link Verdict} as JSON
+ *       ({@code range} overrides {@code verdict.interval}); 400 for missing or invalid parameters,
+ *       503 when the store cannot be read (Argo Rollouts records a measurement error and retries).
  * </ul>
  *
  * With {@code store.http.bearerToken} set, the verdict API (and {@code /metrics} with {@code
@@ -49,19 +50,14 @@ public final class StoreHttpServer {
 
   private final BoundedHttpServer server;
   private final VerdictService verdicts;
-  private final VerdictPolicy policy;
   private final StoreMetrics metrics;
   private final byte[] expectedAuthorization;
 
   /** Binds {@code port} (0 = a free port) with the default limits, no authentication, no TLS. */
   public StoreHttpServer(
-      int port,
-      PrometheusRegistry registry,
-      VerdictService verdicts,
-      VerdictPolicy policy,
-      StoreMetrics metrics)
+      int port, PrometheusRegistry registry, VerdictService verdicts, StoreMetrics metrics)
       throws IOException {
-    this(port, StoreHttpSettings.DEFAULT, registry, verdicts, policy, metrics);
+    this(port, StoreHttpSettings.DEFAULT, registry, verdicts, metrics);
   }
 
   /** Binds {@code port} (0 = a free port) with {@code settings} and starts serving. */
@@ -70,11 +66,9 @@ public final class StoreHttpServer {
       StoreHttpSettings settings,
       PrometheusRegistry registry,
       VerdictService verdicts,
-      VerdictPolicy policy,
       StoreMetrics metrics)
       throws IOException {
     this.verdicts = verdicts;
-    this.policy = policy;
     this.metrics = metrics;
     this.expectedAuthorization =
         settings.bearerToken() == null
@@ -175,13 +169,10 @@ public final class StoreHttpServer {
           Map.of("error", "namespace, app and hash are required query parameters"));
       return;
     }
-    VerdictPolicy effective = policy;
+    VerdictSettings effective = verdicts.settings();
     try {
       if (params.containsKey("range")) {
-        effective = effective.withRange(Durations.parse(params.get("range")));
-      }
-      if (params.containsKey("maxScore")) {
-        effective = effective.withFailScore(Double.parseDouble(params.get("maxScore")));
+        effective = effective.withInterval(Durations.parse(params.get("range")));
       }
     } catch (IllegalArgumentException e) {
       send(

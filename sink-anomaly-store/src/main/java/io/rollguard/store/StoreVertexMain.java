@@ -9,6 +9,7 @@ import io.rollguard.common.config.StoreSettings;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
+import io.rollguard.store.verdict.CanaryJudge;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,19 +44,21 @@ public final class StoreVertexMain {
     Clock clock = Clock.systemUTC();
     try (Backends backends = Backends.open(config, clock)) {
       ScoreStore scores = ScoreStore.redis(backends, store, clock, metrics);
+      VerdictService verdicts =
+          new VerdictService(
+              scores.reader(), clock, CanaryJudge.of(config.verdict(), config.metrics()));
       PrometheusRegistry exported =
           storeRegistry(
               runtime.registry(),
               new AnomalyScoreCollector(
-                  scores.reader(), store.staleness(), clock, metrics, store.metricsMaxKeys()));
+                  scores.reader(),
+                  store.staleness(),
+                  clock,
+                  metrics,
+                  store.metricsMaxKeys(),
+                  verdicts));
       StoreHttpServer http =
-          new StoreHttpServer(
-              store.httpPort(),
-              store.http(),
-              exported,
-              new VerdictService(scores.reader(), clock),
-              VerdictPolicy.DEFAULT,
-              metrics);
+          new StoreHttpServer(store.httpPort(), store.http(), exported, verdicts, metrics);
       AnomalyStoreSink sink =
           new AnomalyStoreSink(
               scores.writer(),

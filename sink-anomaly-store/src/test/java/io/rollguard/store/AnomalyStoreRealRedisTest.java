@@ -76,7 +76,7 @@ class AnomalyStoreRealRedisTest {
     StoreKeys keys = new StoreKeys("rg:");
     sink =
         new AnomalyStoreSink(
-            new AnomalyStoreWriter(jedis, keys, 5, Duration.ofHours(1), clock, metrics),
+            new AnomalyStoreWriter(jedis, keys, HISTORY, Duration.ofHours(1), clock, metrics),
             MalformedRecordPolicy.FAILURE,
             metrics,
             10);
@@ -86,8 +86,7 @@ class AnomalyStoreRealRedisTest {
             0,
             StoreVertexMain.storeRegistry(
                 operational, new AnomalyScoreCollector(reader, STALENESS, clock, metrics)),
-            new VerdictService(reader, clock),
-            VerdictPolicy.DEFAULT,
+            new VerdictService(reader, clock, StoreFixtures.judge()),
             metrics);
   }
 
@@ -103,10 +102,16 @@ class AnomalyStoreRealRedisTest {
   }
 
   /** Five minutes of scores ending now: canary anomalous in latency, stable normal. */
+  private static final int ANOMALOUS_MINUTES = 30;
+
+  /** Records kept per key: enough for the verdict's noise lookback over the anomalous half hour. */
+  private static final int HISTORY = 40;
+
   private List<SinkerTestKit.TestDatum> anomalousCanary() {
     List<SinkerTestKit.TestDatum> data = new java.util.ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      long ts = NOW - (4 - i) * STEP;
+    // Half an hour: enough for the verdict's interval and its noise estimate.
+    for (int i = 0; i < ANOMALOUS_MINUTES; i++) {
+      long ts = NOW - (ANOMALOUS_MINUTES - 1 - i) * STEP;
       data.add(datum("c" + i, record(CANARY, ts, 8.5, "latency")));
       data.add(datum("s" + i, record(STABLE, ts, 1.0, "cpu")));
     }
@@ -124,7 +129,7 @@ class AnomalyStoreRealRedisTest {
   @Test
   void writtenRecordsAreServedAsMetricsThatPassPromtoolAndAsAFailVerdict() throws Exception {
     Map<String, Response> responses = byId(sinkAll(anomalousCanary()));
-    assertEquals(10, responses.size());
+    assertEquals(2 * ANOMALOUS_MINUTES, responses.size());
     responses.values().forEach(r -> assertTrue(r.getSuccess(), r.getId() + ": " + r.getErr()));
 
     HttpResponse<String> metricsPage = StoreFixtures.get(http.port(), "/metrics");
@@ -145,7 +150,10 @@ class AnomalyStoreRealRedisTest {
             "rollguard_anomaly_score{app=\"checkout\",metric=\"cpu\",namespace=\"shop\","
                 + "role=\"stable\",rollouts_pod_template_hash=\"st4bl3\"} 1.0"),
         text);
-    assertTrue(text.contains("rollguard_store_records_total{outcome=\"written\"} 10"), text);
+    assertTrue(
+        text.contains(
+            "rollguard_store_records_total{outcome=\"written\"} " + 2 * ANOMALOUS_MINUTES),
+        text);
     PrometheusServer.PromtoolResult check = PrometheusServer.checkMetrics(text);
     assertEquals(0, check.exitCode(), "promtool check metrics:\n" + check.output() + "\n" + text);
 
@@ -160,7 +168,7 @@ class AnomalyStoreRealRedisTest {
     assertEquals(1.0, verdict.get("stable").get("unifiedScore").asDouble());
     assertEquals(7.5, verdict.get("difference").asDouble());
     assertTrue(
-        verdict.get("reason").asText().contains("top metric latency"),
+        verdict.get("reason").asText().contains("latency 538 ms vs 199 ms"),
         verdict.get("reason").asText());
   }
 
@@ -200,15 +208,16 @@ class AnomalyStoreRealRedisTest {
     List<AnomalyRecord> latest = reader.latestSince(0);
     assertEquals(1, latest.size());
     assertEquals(9.0, latest.get(0).unifiedScore());
-    // re-sending the same timestamp replaces it (idempotent retry), 8 writes keep the newest 5
-    for (int i = 0; i < 8; i++) {
+    // re-sending the same timestamp replaces it (idempotent retry), HISTORY + 3 writes keep the
+    // newest HISTORY
+    for (int i = 0; i < HISTORY + 3; i++) {
       sinkAll(List.of(datum("h" + i, record(CANARY, NOW - i * STEP, 3.0, "cpu"))));
     }
     List<AnomalyRecord> history = reader.history(CANARY, 0, Long.MAX_VALUE);
-    assertEquals(5, history.size());
-    assertEquals(NOW - 4 * STEP, history.get(0).timestamp());
-    assertEquals(NOW, history.get(4).timestamp());
-    assertEquals(3.0, history.get(4).unifiedScore());
+    assertEquals(HISTORY, history.size());
+    assertEquals(NOW - (HISTORY - 1) * STEP, history.get(0).timestamp());
+    assertEquals(NOW, history.get(HISTORY - 1).timestamp());
+    assertEquals(3.0, history.get(HISTORY - 1).unifiedScore());
 
     String cursor = ScanParams.SCAN_POINTER_START;
     int keys = 0;
@@ -284,7 +293,7 @@ class AnomalyStoreRealRedisTest {
       anomalousCanary().forEach(iterator::addDatum);
       iterator.addDatum(datum("broken", "[]".getBytes(StandardCharsets.UTF_8)));
       Map<String, Response> responses = byId(client.sendRequest(iterator));
-      assertEquals(11, responses.size());
+      assertEquals(2 * ANOMALOUS_MINUTES + 1, responses.size());
       assertFalse(responses.get("broken").getSuccess());
       responses.entrySet().stream()
           .filter(e -> !e.getKey().equals("broken"))

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.StoreSettings;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.testsupport.SettableClock;
@@ -71,9 +72,9 @@ class InMemoryAnomalyStoreTest {
   void httpApiServesVerdictAndScoresFromMemory() throws Exception {
     InMemoryAnomalyStore store = new InMemoryAnomalyStore(50, Duration.ofHours(1), clock);
     List<AnomalyRecord> records = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      records.add(record(CANARY, NOW - (4 - i) * 60_000L, 8.5, "latency"));
-      records.add(record(STABLE, NOW - (4 - i) * 60_000L, 1.0, "cpu"));
+    for (int i = 0; i < 30; i++) {
+      records.add(record(CANARY, NOW - (29 - i) * 60_000L, 8.5, "latency"));
+      records.add(record(STABLE, NOW - (29 - i) * 60_000L, 1.0, "cpu"));
     }
     PrometheusRegistry operational = new PrometheusRegistry();
     StoreMetrics metrics = new StoreMetrics(operational);
@@ -85,14 +86,20 @@ class InMemoryAnomalyStoreTest {
     }
     sink.processMessages(batch).getResponses().forEach(r -> assertTrue(r.getSuccess(), r.getErr()));
 
+    VerdictService verdicts = new VerdictService(store, clock, StoreFixtures.judge());
     StoreHttpServer http =
         new StoreHttpServer(
             0,
             StoreVertexMain.storeRegistry(
                 operational,
-                new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics)),
-            new VerdictService(store, clock),
-            VerdictPolicy.DEFAULT,
+                new AnomalyScoreCollector(
+                    store,
+                    Duration.ofMinutes(5),
+                    clock,
+                    metrics,
+                    StoreSettings.DEFAULT_METRICS_MAX_KEYS,
+                    verdicts)),
+            verdicts,
             metrics);
     try {
       var verdict =
@@ -108,7 +115,13 @@ class InMemoryAnomalyStoreTest {
                       + "namespace=\"shop\",role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\"} 8.5"),
           page.body());
       assertTrue(
-          page.body().contains("rollguard_store_records_total{outcome=\"written\"} 10.0"),
+          page.body().contains("rollguard_store_records_total{outcome=\"written\"} 60.0"),
+          page.body());
+      assertTrue(
+          page.body()
+              .contains(
+                  "rollguard_canary_verdict{app=\"checkout\",namespace=\"shop\","
+                      + "rollouts_pod_template_hash=\"c4n4ry\"} -1.0"),
           page.body());
     } finally {
       http.stop();

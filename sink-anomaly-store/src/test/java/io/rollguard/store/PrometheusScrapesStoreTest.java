@@ -46,8 +46,7 @@ class PrometheusScrapesStoreTest {
               StoreVertexMain.storeRegistry(
                   operational,
                   new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
-              new VerdictService(reader, clock),
-              VerdictPolicy.DEFAULT,
+              new VerdictService(reader, clock, StoreFixtures.judge()),
               metrics);
       try (PrometheusServer prometheus =
           PrometheusServer.builder()

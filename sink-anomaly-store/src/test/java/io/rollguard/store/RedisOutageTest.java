@@ -131,8 +131,7 @@ class RedisOutageTest {
               StoreVertexMain.storeRegistry(
                   operational,
                   new AnomalyScoreCollector(reader, Duration.ofMinutes(3), clock, metrics)),
-              new VerdictService(reader, clock),
-              VerdictPolicy.DEFAULT,
+              new VerdictService(reader, clock, StoreFixtures.judge()),
               metrics);
       try {
         redis.stop();

@@ -70,9 +70,8 @@ class StoreHttpHardeningTest {
         settings,
         StoreVertexMain.storeRegistry(
             operational,
-            new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics, maxKeys)),
-        new VerdictService(store, clock),
-        VerdictPolicy.DEFAULT,
+            new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics, maxKeys, null)),
+        new VerdictService(store, clock, StoreFixtures.judge()),
         metrics);
   }
 

@@ -62,8 +62,7 @@ class StoreHttpSlowClientTest {
             StoreVertexMain.storeRegistry(
                 operational,
                 new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics)),
-            new VerdictService(store, clock),
-            VerdictPolicy.DEFAULT,
+            new VerdictService(store, clock, StoreFixtures.judge()),
             metrics);
   }
 

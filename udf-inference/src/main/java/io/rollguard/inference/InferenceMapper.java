@@ -25,8 +25,9 @@ import java.util.Optional;
  * [namespace, app]}). The pipeline routes by these tags: {@code score} to postprocess, {@code
  * train} to the trainer. Bad input is counted by reason, logged rate-limited and dropped.
  *
- * <p>When any metric has a static limit, the result carries the window's raw values in the added
- * field {@code rawValues} of {@link InferenceResult} for postprocess's fail-safe.
+ * <p>The result carries the window's raw values in the field {@code rawValues} of {@link
+ * InferenceResult}: postprocess applies the static limits to them and passes the newest row's
+ * values on to the anomaly store, where the canary judgment compares canary and stable values.
  */
 public final class InferenceMapper extends Mapper {
 
@@ -46,7 +47,8 @@ public final class InferenceMapper extends Mapper {
   public InferenceMapper(
       Inferencer inferencer, List<MetricSpec> metrics, PrometheusRegistry registry) {
     this.inferencer = Objects.requireNonNull(inferencer, "inferencer");
-    this.sendRawValues = metrics.stream().anyMatch(m -> m.staticLimit() != null);
+    // Always: the canary judgment needs the newest row's values, not only the static limits.
+    this.sendRawValues = true;
     this.metrics =
         new StageMetrics(
             VERTEX,

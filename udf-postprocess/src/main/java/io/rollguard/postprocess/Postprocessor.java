@@ -36,6 +36,9 @@ import java.util.Optional;
  *   <li>Static limits ({@link StaticLimits}) when the raw values are known: a breach sets that
  *       metric's score to 10, the unified score to 10, the attribution to the breached metrics
  *       (weight-proportional) and the source to {@code static}.
+ *   <li>The canary judgment's inputs: the raw values of the window's newest row (when the raw
+ *       values are known), the window's coverage and, for a model score, the coverage of the
+ *       history the model was trained on ({@link AnomalyRecord#values()}).
  * </ul>
  *
  * <p>Scores: 0 = within the calibrated normal range, 5 = at the calibrated alert threshold, towards
@@ -65,17 +68,19 @@ public final class Postprocessor {
   }
 
   /**
-   * Whether any configured metric has a static limit, i.e. whether raw values are worth passing.
+   * Whether raw values are worth passing: always, since the record carries the newest row's values
+   * for the canary judgment (and static limits need them too).
    */
   public boolean usesRawValues() {
-    return staticLimits.any();
+    return true;
   }
 
   /**
    * Scores an inference result; static limits are checked on the raw values.
    *
-   * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits, or
-   *     null when the producer did not send them (then static limits cannot fire)
+   * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits and the
+   *     record's newest-row values, or null when the producer did not send them (then static limits
+   *     cannot fire and the record has no values)
    */
   public StageResult<AnomalyRecord> process(InferenceResult input, double[][] rawValues) {
     Optional<StageResult.Rejected<Object>> bad =
@@ -91,10 +96,12 @@ public final class Postprocessor {
     AnomalyRecord.Source source = AnomalyRecord.Source.FALLBACK;
     String label = FALLBACK;
     String modelVersion = input.modelVersion();
+    Double trainedCoverage = null;
     if (input.source() == InferenceResult.Source.MODEL) {
-      Optional<Calibration> fromBundle = bundleCalibration(input);
+      Optional<ModelBundle> fromBundle = bundle(input);
       if (fromBundle.isPresent()) {
-        calibration = fromBundle.get();
+        calibration = fromBundle.get().calibration();
+        trainedCoverage = clampShare(fromBundle.get().summary().coverage());
         source = AnomalyRecord.Source.MODEL;
         label = MODEL;
       } else {
@@ -103,7 +110,8 @@ public final class Postprocessor {
     }
     WindowScore score = calibration.score(input.errors());
     List<String> names = input.metrics();
-    List<Integer> breaches = rawValues == null ? List.of() : staticLimits.breaches(rawValues);
+    List<Integer> breaches =
+        rawValues == null || !staticLimits.any() ? List.of() : staticLimits.breaches(rawValues);
     double breachedWeight = 0;
     for (int j : breaches) {
       breachedWeight += defs.get(j).weight();
@@ -142,8 +150,45 @@ public final class Postprocessor {
     }
     AnomalyRecord record =
         new AnomalyRecord(
-            input.key(), input.end(), unified, metricScores, attribution, source, modelVersion);
+                input.key(), input.end(), unified, metricScores, attribution, source, modelVersion)
+            .withObservations(
+                newestValues(names, rawValues),
+                coverage(rawValues == null ? input.errors() : rawValues),
+                source == AnomalyRecord.Source.MODEL ? trainedCoverage : null);
     return StageResult.accepted(record, label);
+  }
+
+  /**
+   * The newest row's raw values by metric (a missing cell is left out), or null without raw values.
+   */
+  static Map<String, Double> newestValues(List<String> names, double[][] rawValues) {
+    if (rawValues == null || rawValues.length == 0) {
+      return null;
+    }
+    double[] newest = rawValues[rawValues.length - 1];
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (int j = 0; j < names.size(); j++) {
+      if (Double.isFinite(newest[j])) {
+        values.put(names.get(j), newest[j]);
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Share of cells holding a value. Missing inputs are NaN in the raw values and stay NaN in the
+   * residuals, so either matrix gives the window's coverage.
+   */
+  static double coverage(double[][] cells) {
+    long present = 0;
+    long total = 0;
+    for (double[] row : cells) {
+      for (double v : row) {
+        total++;
+        present += Double.isNaN(v) ? 0 : 1;
+      }
+    }
+    return total == 0 ? 0.0 : present / (double) total;
   }
 
   private Optional<StageResult.Rejected<Object>> checkRaw(double[][] raw) {
@@ -167,7 +212,7 @@ public final class Postprocessor {
     return ScoringShape.checkFinite(raw, "rawValues");
   }
 
-  private Optional<Calibration> bundleCalibration(InferenceResult input) {
+  private Optional<ModelBundle> bundle(InferenceResult input) {
     BundleVersion version;
     try {
       version = BundleVersion.parse(input.modelVersion());
@@ -182,7 +227,7 @@ public final class Postprocessor {
     if (!bundle.fits(input.metrics(), input.rows())) {
       return Optional.empty();
     }
-    return Optional.of(bundle.calibration());
+    return Optional.of(bundle);
   }
 
   private static double clampScore(double s) {

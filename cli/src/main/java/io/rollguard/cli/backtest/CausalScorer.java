@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * <p>It runs exactly the vertices' three stages from the bundle: {@link FittedTransforms#applyRow}
  * (udf-preprocess), {@link AnomalyModel#residualsFlat} (udf-inference) and {@code
  * Calibration.scoreFlat} (udf-postprocess), followed by the detector's alarm rule across windows,
- * the {@link ScoreSmoother} postprocess keeps per key ({@link ScoreSmoother#defaults} unless a
+ * the detector's {@link ScoreSmoother} rule on one series ({@link ScoreSmoother#defaults} unless a
  * smoothing span is asked for). The transforms are per row, so each row is transformed once and
  * windows are assembled from transformed rows; a test checks this equals {@link
  * ModelBundle#scoreRawWindow} window by window.

@@ -1,6 +1,9 @@
 package io.rollguard.cli.bench;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.ConfigException;
+import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.StoreHttpSettings;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
@@ -9,8 +12,8 @@ import io.rollguard.store.InMemoryAnomalyStore;
 import io.rollguard.store.StoreHttpServer;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
-import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
+import io.rollguard.store.verdict.CanaryJudge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -152,8 +155,7 @@ public final class BenchHttpCommand implements Callable<Integer> {
             StoreVertexMain.storeRegistry(
                 operational,
                 new AnomalyScoreCollector(store, Duration.ofMinutes(5), clock, metrics)),
-            new VerdictService(store, clock),
-            VerdictPolicy.DEFAULT,
+            new VerdictService(store, clock, judge()),
             metrics);
     out.printf(
         Locale.ROOT,
@@ -182,6 +184,12 @@ public final class BenchHttpCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The shipped verdict rule over the shipped metrics. */
+  private static CanaryJudge judge() throws ConfigException {
+    RollguardConfig shipped = ConfigLoader.loadDefault(Map.of());
+    return CanaryJudge.of(shipped.verdict(), shipped.metrics());
+  }
+
   private List<AnomalyRecord> records(long now) {
     List<AnomalyRecord> records = new ArrayList<>();
     for (int e = 0; e < entities; e++) {
@@ -195,22 +203,27 @@ public final class BenchHttpCommand implements Callable<Integer> {
         for (int i = 0; i < RECORDS_PER_KEY; i++) {
           Map<String, Double> scores = new LinkedHashMap<>();
           Map<String, Double> attribution = new LinkedHashMap<>();
+          Map<String, Double> values = new LinkedHashMap<>();
           for (String metric :
               new String[] {
                 "latency_p99", "error_ratio", "request_rate", "cpu_usage", "memory_working_set"
               }) {
             scores.put(metric, ThreadLocalRandom.current().nextDouble(0, 10));
             attribution.put(metric, 0.2);
+            values.put(metric, 100 + ThreadLocalRandom.current().nextGaussian());
           }
           records.add(
               new AnomalyRecord(
-                  key,
-                  now - i * STEP_MILLIS,
-                  ThreadLocalRandom.current().nextDouble(0, 10),
-                  scores,
-                  attribution,
-                  AnomalyRecord.Source.MODEL,
-                  "v1"));
+                      key,
+                      now - i * STEP_MILLIS,
+                      ThreadLocalRandom.current().nextDouble(0, 10),
+                      scores,
+                      attribution,
+                      AnomalyRecord.Source.MODEL,
+                      "v1")
+                  // Values make the judgment do its whole work (tests per metric), as in
+                  // production.
+                  .withObservations(values, 1.0, 1.0));
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.rollguard.cli.eval;
 
 import io.rollguard.cli.backtest.Backtest;
+import io.rollguard.cli.backtest.RetrainingScorer;
 import io.rollguard.cli.backtest.ScoredSeries;
 import io.rollguard.cli.csv.MetricTable;
 import io.rollguard.common.detect.MetricDef;
@@ -20,6 +21,23 @@ public final class CoreModelDetector implements Detector {
   private final long stepMillis;
   private final int smoothingSpan;
   private final String name;
+  private int retrainEverySteps;
+  private int lookbackSteps;
+
+  /**
+   * Follow the trainer's lifecycle ({@link RetrainingScorer}): retrain every {@code everySteps}
+   * test rows on the trailing {@code lookbackSteps}; {@code everySteps} 0 keeps the single training
+   * on the whole train split.
+   */
+  public CoreModelDetector retraining(int everySteps, int lookbackSteps) {
+    if (everySteps < 0 || (everySteps > 0 && lookbackSteps <= 0)) {
+      throw new IllegalArgumentException(
+          "retrain every " + everySteps + " steps on " + lookbackSteps + " steps");
+    }
+    this.retrainEverySteps = everySteps;
+    this.lookbackSteps = lookbackSteps;
+    return this;
+  }
 
   public CoreModelDetector(TrainingOptions options, long stepMillis, int smoothingSpan) {
     this(options, stepMillis, smoothingSpan, options.modelKind());
@@ -44,6 +62,25 @@ public final class CoreModelDetector implements Detector {
   @Override
   public DetectorOutput run(MetricTable train, MetricTable test) {
     List<MetricDef> metrics = Backtest.allColumns(train);
+    if (retrainEverySteps > 0) {
+      List<String> names = metrics.stream().map(MetricDef::name).toList();
+      RetrainingScorer.Result r =
+          RetrainingScorer.score(
+              train.select(names).values(),
+              Backtest.align(test, train, metrics).values(),
+              metrics,
+              options,
+              retrainEverySteps,
+              lookbackSteps,
+              smoothingSpan);
+      return new DetectorOutput(
+          r.scores().unified(),
+          r.scores().alarm(),
+          r.trainMillis(),
+          0,
+          r.trainings() + " trainings",
+          r.scores().attribution());
+    }
     long t0 = System.nanoTime();
     ModelBundle bundle = Backtest.train(train, metrics, options, stepMillis);
     long t1 = System.nanoTime();

@@ -13,8 +13,13 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description =
-        "Measure the detector: on the labelled SMD machines or on the seeded synthetic canary suite.",
-    subcommands = {EvaluateSmdCommand.class, EvaluateSyntheticCommand.class})
+        "Measure the detector: on the labelled SMD machines or on the seeded synthetic canary"
+            + " suite.",
+    subcommands = {
+      EvaluateSmdCommand.class,
+      EvaluateSyntheticCommand.class,
+      EvaluateCanaryCommand.class
+    })
 public final class EvaluateCommand implements Runnable {
 
   @Spec CommandSpec spec;

@@ -1,12 +1,17 @@
 package io.rollguard.cli.eval;
 
+import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.Durations;
+import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,6 +81,24 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
       description = "also write the markdown tables to FILE")
   Path report;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "configuration whose window, seed, holdout and lifecycle (training.retrainEvery,"
+              + " training.lookback) the Rollguard models use (default: the bundled"
+              + " pipelines/config/rollguard-config.yaml, i.e. what a deployed Rollguard runs)")
+  Path config;
+
+  @Option(
+      names = "--retrain-every",
+      paramLabel = "DURATION",
+      description =
+          "retrain every DURATION of test data on the trailing training.lookback, as the trainer"
+              + " does (default: the config's training.retrainEvery); 0 = one training on the train"
+              + " split")
+  String retrainEvery;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -92,12 +115,24 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
       }
       names = wanted.stream().map(String::trim).toList();
     }
+    RollguardConfig cfg =
+        config == null ? ConfigLoader.loadDefault(Map.of()) : ConfigLoader.load(config, Map.of());
+    long stepMillis = 60_000L; // SMD rows are one minute apart
+    Duration every =
+        retrainEvery == null
+            ? cfg.training().retrainEvery()
+            : retrainEvery.strip().equals("0") ? Duration.ZERO : Durations.parse(retrainEvery);
+    int everySteps = (int) (every.toMillis() / stepMillis);
+    int lookbackSteps = (int) (cfg.training().lookback().toMillis() / stepMillis);
     List<Detector> detectors = new ArrayList<>();
     for (String kind : EvaluateCommand.modelList(models)) {
+      // The shipped settings: the config's window, seed and holdout on the kind's defaults (as the
+      // trainer vertex builds them, MetricDefs.trainingOptions), and its retraining lifecycle.
+      TrainingOptions shipped = TrainingOptions.from(cfg).toBuilder().modelKind(kind).build();
       if (seeds == null) {
         detectors.add(
-            new CoreModelDetector(
-                TrainingOptions.builder().modelKind(kind).build(), 60_000L, smoothing));
+            new CoreModelDetector(shipped, stepMillis, smoothing)
+                .retraining(everySteps, lookbackSteps));
         continue;
       }
       for (String seed : seeds.split(",", -1)) {
@@ -109,10 +144,8 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
         }
         detectors.add(
             new CoreModelDetector(
-                TrainingOptions.builder().modelKind(kind).seed(s).build(),
-                60_000L,
-                smoothing,
-                kind + "@" + s));
+                    shipped.toBuilder().seed(s).build(), stepMillis, smoothing, kind + "@" + s)
+                .retraining(everySteps, lookbackSteps));
       }
     }
     detectors.add(new PcaAnchorDetector());

@@ -85,7 +85,11 @@ public final class VerdictCommand implements Callable<Integer> {
           "canary",
           "stable",
           "difference",
+          "score",
+          "band",
           "topMetrics",
+          // Every metric's judgment: --json shows it; the summary keeps to the top ones.
+          "metrics",
           "verdict",
           "reason");
 
@@ -120,11 +124,6 @@ public final class VerdictCommand implements Callable<Integer> {
       description =
           "Passed to the store: how far back scores count (e.g. 5m). Default: the store's.")
   String range;
-
-  @Option(
-      names = "--max-score",
-      description = "Passed to the store as maxScore. Default: the store's.")
-  Double maxScore;
 
   @Option(
       names = "--token",
@@ -262,9 +261,6 @@ public final class VerdictCommand implements Callable<Integer> {
     if (range != null) {
       path.append("&range=").append(encode(range));
     }
-    if (maxScore != null) {
-      path.append("&maxScore=").append(encode(Double.toString(maxScore)));
-    }
     return path.toString();
   }
 
@@ -340,17 +336,35 @@ public final class VerdictCommand implements Callable<Integer> {
           "  difference (canary - stable median): %.2f%n",
           v.path("difference").asDouble());
     }
+    if (v.path("score").isNumber()) {
+      out.printf(
+          Locale.ROOT,
+          "  score %.0f/100 (%s band)%n",
+          v.path("score").asDouble(),
+          v.path("band").asText("?"));
+    }
     JsonNode top = v.path("topMetrics");
     if (top.isArray() && top.size() > 0) {
-      out.println("  top contributing metrics:");
+      out.println("  top metrics (canary vs stable, medians over the range):");
       for (JsonNode m : top) {
+        String metric = m.path("metric").asText("?");
+        String summary = m.path("summary").asText(metric);
         out.printf(
             Locale.ROOT,
-            "    %-22s %3.0f%% of the anomaly   canary %s   stable %s%n",
-            m.path("metric").asText("?"),
-            100 * m.path("attribution").asDouble(),
+            "    %-20s %-7s %s   effect %s noise sd, p=%s   model score %s vs %s   %3.0f%% of the"
+                + " blame%n",
+            metric,
+            m.path("classification").asText("?"),
+            summary.startsWith(metric) ? summary.substring(metric.length()).trim() : summary,
+            m.path("effect").isNumber()
+                ? String.format(Locale.ROOT, "%.1f", m.path("effect").asDouble())
+                : "-",
+            m.path("pValue").isNumber()
+                ? String.format(Locale.ROOT, "%.3g", m.path("pValue").asDouble())
+                : "-",
             number(m.path("canaryScore")),
-            number(m.path("stableScore")));
+            number(m.path("stableScore")),
+            100 * m.path("share").asDouble());
       }
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {

@@ -1,9 +1,12 @@
 package io.rollguard.cli.run;
 
+import io.rollguard.common.config.Durations;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.store.AnomalyScoreCollector;
 import io.rollguard.store.Verdict;
+import io.rollguard.store.verdict.MetricJudgment;
+import io.rollguard.store.verdict.MetricUnits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,9 +88,11 @@ final class HtmlReport {
                   + " threshold, 10 = far beyond. One score per closed window (")
           .append(slide(run.source().stepMillis()))
           .append(
-              " slide). The verdict fails"
-                  + " when the canary's median over the last 5 minutes reaches ")
-          .append(fmt(run.failScore()))
+              " slide). The verdict compares the canary's"
+                  + " values with the stable's, metric by metric, over the last ")
+          .append(escape(Durations.format(run.verdictSettings().interval())))
+          .append("; a metric counts as worse only when the model's score of it also reaches ")
+          .append(fmt(run.verdictSettings().modelScore()))
           .append(".</p>\n");
       legend(
           html,
@@ -109,7 +114,9 @@ final class HtmlReport {
               markers,
               List.of(
                   new SvgCharts.Threshold(
-                      run.failScore(), "fail at " + fmt(run.failScore()), FAIL_COLOR)),
+                      run.verdictSettings().modelScore(),
+                      "model threshold " + fmt(run.verdictSettings().modelScore()),
+                      "#718096")),
               "unified anomaly score of stable and canary over time"));
 
       verdictStrip(html, run, from, to);
@@ -165,13 +172,14 @@ final class HtmlReport {
         .append(escape(v.verdict().toUpperCase(Locale.ROOT)))
         .append("</div><div><div class=\"reason\">")
         .append(escape(v.reason()))
-        .append("</div><div class=\"scores\">canary median ")
+        .append("</div><div class=\"scores\">score ")
+        .append(v.score() == null ? "&ndash;" : String.format(Locale.ROOT, "%.0f/100", v.score()))
+        .append(v.band() == null ? "" : " (" + escape(v.band()) + " band)")
+        .append(" &middot; model score: canary median ")
         .append(fmt(v.canary() == null ? null : v.canary().unifiedScore()))
-        .append(" &middot; stable median ")
+        .append(", stable median ")
         .append(fmt(v.stable() == null ? null : v.stable().unifiedScore()))
-        .append(" &middot; difference ")
-        .append(fmt(v.difference()))
-        .append(" &middot; window ")
+        .append(" &middot; interval ")
         .append(escape(HHMM.format(Instant.ofEpochMilli(v.from()))))
         .append("&ndash;")
         .append(escape(HHMM.format(Instant.ofEpochMilli(v.to()))))
@@ -188,23 +196,48 @@ final class HtmlReport {
       }
     }
     html.append("</div></div></div>\n");
-    if (!v.topMetrics().isEmpty()) {
+    if (!v.metrics().isEmpty()) {
       html.append(
-          "<table class=\"top\"><tr><th>top contributing metric</th><th>attribution</th>"
-              + "<th>canary score</th><th>stable score</th></tr>");
-      for (Verdict.Contribution c : v.topMetrics()) {
-        html.append("<tr><td>")
-            .append(escape(c.metric()))
+          "<table class=\"top\"><tr><th>metric</th><th>canary vs"
+              + " stable</th><th>canary</th><th>stable</th><th>change</th><th>effect (noise"
+              + " sd)</th><th>p</th><th>model score canary / stable</th><th>blame</th></tr>");
+      for (MetricJudgment m : v.metrics()) {
+        html.append("<tr")
+            .append(m.worse() ? " class=\"worse\"" : "")
+            .append("><td>")
+            .append(escape(m.metric()))
             .append("</td><td>")
-            .append(String.format(Locale.ROOT, "%.0f%%", 100 * c.attribution()))
+            .append(escape(m.classification()))
+            .append(m.critical() ? " (critical)" : "")
             .append("</td><td>")
-            .append(fmt(c.canaryScore()))
+            .append(value(m.canaryValue(), m.unit()))
             .append("</td><td>")
-            .append(fmt(c.stableScore()))
+            .append(value(m.stableValue(), m.unit()))
+            .append("</td><td>")
+            .append(m.relativeChange() == null ? "&ndash;" : change(m.relativeChange()))
+            .append("</td><td>")
+            .append(m.effect() == null ? "&ndash;" : String.format(Locale.ROOT, "%.1f", m.effect()))
+            .append("</td><td>")
+            .append(m.pValue() == null ? "&ndash;" : String.format(Locale.ROOT, "%.3g", m.pValue()))
+            .append("</td><td>")
+            .append(fmt(m.canaryScore()))
+            .append(" / ")
+            .append(fmt(m.stableScore()))
+            .append("</td><td>")
+            .append(String.format(Locale.ROOT, "%.0f%%", 100 * m.share()))
             .append("</td></tr>");
       }
       html.append("</table>\n");
     }
+  }
+
+  private static String change(double relative) {
+    long rounded = Math.round(100 * relative);
+    return rounded == 0 ? "&plusmn;0%" : String.format(Locale.ROOT, "%+d%%", rounded);
+  }
+
+  private static String value(Double v, String unit) {
+    return v == null ? "&ndash;" : escape(MetricUnits.format(v, unit));
   }
 
   /**
@@ -480,6 +513,7 @@ final class HtmlReport {
           ".inconclusive{background:#fffff0;border:2px solid #b7791f;color:#744210}",
           "table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #e2e8f0;padding:4px 8px;text-align:left}",
           "th{background:#f7fafc}.details th{width:130px;vertical-align:top}.share{color:#718096}",
+          "tr.worse td{background:#fff5f5;font-weight:600}",
           ".legend{font-size:12px;margin:2px 0}.legend span{margin-right:14px}",
           ".legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px;border-radius:2px}",
           ".grid{display:grid;grid-template-columns:1fr 1fr;gap:4px 20px}");

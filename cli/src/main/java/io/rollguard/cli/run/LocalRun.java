@@ -3,6 +3,7 @@ package io.rollguard.cli.run;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.cli.scenario.Scenario;
 import io.rollguard.common.config.RegistrySettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.StoreSettings;
@@ -31,8 +32,8 @@ import io.rollguard.store.StoreHttpServer;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
 import io.rollguard.store.Verdict;
-import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
+import io.rollguard.store.verdict.CanaryJudge;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -141,7 +142,14 @@ final class LocalRun implements AutoCloseable {
   private final String backends;
   private final long startedNanos;
 
-  private LocalRun(Options options, RollguardConfig config, long startedNanos)
+  /** Builds the replayed source once the run's clock and operational registry exist. */
+  @FunctionalInterface
+  interface SourceFactory {
+    ReplaySource create(ReplayClock clock, PrometheusRegistry operational)
+        throws IOException, PrometheusException, InterruptedException;
+  }
+
+  private LocalRun(SourceFactory sourceFactory, int port, RollguardConfig config, long startedNanos)
       throws IOException, PrometheusException, InterruptedException {
     this.config = config;
     this.startedNanos = startedNanos;
@@ -149,36 +157,7 @@ final class LocalRun implements AutoCloseable {
     this.clock = new ReplayClock(0);
     PrometheusRegistry operational = new PrometheusRegistry();
     try {
-      if (options.prometheus() == null) {
-        DemoScenario demo =
-            DemoScenario.of(
-                options.scenario(),
-                options.seed(),
-                options.historyDays(),
-                options.canaryMinutes(),
-                config.step(),
-                config.metricNames());
-        source =
-            new ScenarioReplay(
-                demo,
-                new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_STABLE, STABLE_HASH),
-                new ScoringKey(NAMESPACE, APP, ScoringKey.ROLE_CANARY, CANARY_HASH),
-                config,
-                clock);
-      } else {
-        PrometheusClient client = new PrometheusClient(config.prometheus());
-        source =
-            PrometheusReplay.fetch(
-                config,
-                client,
-                options.prometheus().namespace(),
-                options.prometheus().app(),
-                options.prometheus().canaryHash(),
-                options.canaryMinutes(),
-                Clock.systemUTC(),
-                clock,
-                new SourceMetrics(operational));
-      }
+      source = sourceFactory.create(clock, operational);
       clock.advanceTo(source.timestampOf(0));
       entity = new EntityId(source.canaryKey().namespace(), source.canaryKey().app());
       Backends shared = Backends.open(config, clock);
@@ -214,15 +193,21 @@ final class LocalRun implements AutoCloseable {
           shared.shared()
               ? "Redis registry and Redis store at " + Urls.redact(config.redis().url())
               : shared.describe() + ", " + scores.description();
-      verdicts = new VerdictService(reader, clock);
+      verdicts =
+          new VerdictService(reader, clock, CanaryJudge.of(config.verdict(), config.metrics()));
       http =
           new StoreHttpServer(
-              options.port(),
+              port,
               StoreVertexMain.storeRegistry(
                   operational,
-                  new AnomalyScoreCollector(reader, store.staleness(), clock, storeMetrics)),
+                  new AnomalyScoreCollector(
+                      reader,
+                      store.staleness(),
+                      clock,
+                      storeMetrics,
+                      store.metricsMaxKeys(),
+                      verdicts)),
               verdicts,
-              VerdictPolicy.DEFAULT,
               storeMetrics);
       resources.add(http::stop);
       pipeline =
@@ -250,7 +235,71 @@ final class LocalRun implements AutoCloseable {
     if (config.registry().backend() == RegistrySettings.Backend.DIRECTORY) {
       prepareScratchRegistry(config.registry().directory());
     }
-    return new LocalRun(options, config, started);
+    SourceFactory factory =
+        (clock, operational) -> {
+          if (options.prometheus() == null) {
+            DemoScenario demo =
+                DemoScenario.of(
+                    options.scenario(),
+                    options.seed(),
+                    options.historyDays(),
+                    options.canaryMinutes(),
+                    config.step(),
+                    config.metricNames());
+            return new ScenarioReplay(
+                demo,
+                demoKey(ScoringKey.ROLE_STABLE),
+                demoKey(ScoringKey.ROLE_CANARY),
+                config,
+                clock);
+          }
+          PrometheusClient client = new PrometheusClient(config.prometheus());
+          return PrometheusReplay.fetch(
+              config,
+              client,
+              options.prometheus().namespace(),
+              options.prometheus().app(),
+              options.prometheus().canaryHash(),
+              options.canaryMinutes(),
+              Clock.systemUTC(),
+              clock,
+              new SourceMetrics(operational));
+        };
+    return new LocalRun(factory, options.port(), config, started);
+  }
+
+  /**
+   * A run of a generated scenario (the canary benchmark's): same pipeline, store and verdict as
+   * {@link #start}, HTTP API on a free port. The directory registry is kept as it is, so runs that
+   * share a history can share the bundle the first of them trained (the trainer's freshness rule
+   * decides, as in a cluster).
+   */
+  static LocalRun startScenario(
+      Scenario scenario, String label, String description, int onsetStep, RollguardConfig config)
+      throws IOException, PrometheusException, InterruptedException {
+    long started = System.nanoTime();
+    if (config.registry().backend() == RegistrySettings.Backend.DIRECTORY) {
+      Files.createDirectories(config.registry().directory());
+    }
+    return new LocalRun(
+        (clock, operational) ->
+            new ScenarioReplay(
+                scenario,
+                label,
+                description,
+                onsetStep,
+                demoKey(ScoringKey.ROLE_STABLE),
+                demoKey(ScoringKey.ROLE_CANARY),
+                config,
+                clock),
+        0,
+        config,
+        started);
+  }
+
+  static ScoringKey demoKey(String role) {
+    return new ScoringKey(
+        NAMESPACE, APP, role, ScoringKey.ROLE_STABLE.equals(role) ? STABLE_HASH : CANARY_HASH);
   }
 
   /** The directory of the embedded registry under {@code workDir}. */
@@ -306,17 +355,17 @@ final class LocalRun implements AutoCloseable {
       }
       // What an analysis run polling the verdict endpoint would see after this step.
       Verdict now =
-          verdicts.verdict(
-              canaryKey.namespace(),
-              canaryKey.app(),
-              canaryKey.podTemplateHash(),
-              VerdictPolicy.DEFAULT);
+          verdicts.verdict(canaryKey.namespace(), canaryKey.app(), canaryKey.podTemplateHash());
       timeline.addVerdict(
           new RunTimeline.VerdictPoint(
               clock.millis(),
               now.verdict(),
               now.canary() == null ? null : now.canary().unifiedScore(),
-              now.stable() == null ? null : now.stable().unifiedScore()));
+              now.stable() == null ? null : now.stable().unifiedScore(),
+              now.topMetrics().isEmpty() || !now.topMetrics().get(0).worse()
+                  ? null
+                  : now.topMetrics().get(0).metric(),
+              now.reason()));
       progress.step(i + 1, steps, clock.millis(), lastStable, lastCanary, now.verdict());
     }
     if (pipeline.storeFailures() > 0) {
@@ -330,7 +379,7 @@ final class LocalRun implements AutoCloseable {
     return new RunResult(
         source,
         config.metricNames(),
-        VerdictPolicy.DEFAULT.failScore(),
+        config.verdict(),
         verdict,
         timeline,
         pipeline.trainings(),

@@ -9,6 +9,7 @@ import io.rollguard.common.prometheus.PrometheusException;
 import io.rollguard.store.AnomalyScoreCollector;
 import io.rollguard.store.StoreUnavailableException;
 import io.rollguard.store.Verdict;
+import io.rollguard.store.verdict.MetricJudgment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -274,22 +275,31 @@ public final class RunCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Verdict: %s - %s%n", v.verdict().toUpperCase(Locale.ROOT), v.reason());
     out.printf(
         Locale.ROOT,
-        "  canary median %s, stable median %s over %s-%s UTC (%d canary scores)%n",
-        score(v.canary() == null ? null : v.canary().unifiedScore()),
-        score(v.stable() == null ? null : v.stable().unifiedScore()),
+        "  over %s-%s UTC: score %s/100 (%s band); model scores: canary median %s, stable median %s"
+            + " (%d canary windows, %d past warm-up)%n",
         HHMM.format(Instant.ofEpochMilli(v.from())),
         HHMM.format(Instant.ofEpochMilli(v.to())),
-        v.canary() == null ? 0 : v.canary().records());
+        v.score() == null ? "-" : String.format(Locale.ROOT, "%.0f", v.score()),
+        v.band() == null ? "no" : v.band(),
+        score(v.canary() == null ? null : v.canary().unifiedScore()),
+        score(v.stable() == null ? null : v.stable().unifiedScore()),
+        v.canary() == null ? 0 : v.canary().records(),
+        v.canary() == null ? 0 : v.canary().usableRecords());
     if (!v.topMetrics().isEmpty()) {
-      out.println("  top contributing metrics:");
-      for (Verdict.Contribution c : v.topMetrics()) {
+      out.println("  top metrics (canary vs stable, medians over the interval):");
+      for (MetricJudgment m : v.topMetrics()) {
         out.printf(
             Locale.ROOT,
-            "    %-20s %3.0f%% of the anomaly   canary %s   stable %s%n",
-            c.metric(),
-            100 * c.attribution(),
-            score(c.canaryScore()),
-            score(c.stableScore()));
+            "    %-20s %-7s %s   effect %s noise sd, p=%s   model score %s vs %s   %3.0f%% of the"
+                + " blame%n",
+            m.metric(),
+            m.classification(),
+            m.summary().substring(m.metric().length()).trim(),
+            m.effect() == null ? "-" : String.format(Locale.ROOT, "%.1f", m.effect()),
+            m.pValue() == null ? "-" : String.format(Locale.ROOT, "%.3g", m.pValue()),
+            score(m.canaryScore()),
+            score(m.stableScore()),
+            100 * m.share());
       }
     }
     RunTimeline.VerdictPoint firstFail = result.timeline().first(Verdict.FAIL);

@@ -1,5 +1,6 @@
 package io.rollguard.cli.run;
 
+import io.rollguard.common.config.VerdictSettings;
 import io.rollguard.store.Verdict;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  *
  * @param source what was replayed (scenario or Prometheus), with the compared keys
  * @param metrics the configured metric names, in column order
- * @param failScore the verdict's fail threshold (0-10)
+ * @param verdictSettings the canary judgment's rule (configuration {@code verdict:})
  * @param verdict the final verdict, as the store's verdict endpoint answered it
  * @param timeline stored records and per-step verdicts
  * @param trainings the trainer's attempts
@@ -24,7 +25,7 @@ import java.util.List;
 record RunResult(
     ReplaySource source,
     List<String> metrics,
-    double failScore,
+    VerdictSettings verdictSettings,
     Verdict verdict,
     RunTimeline timeline,
     List<TrainerStep.Attempt> trainings,

@@ -12,8 +12,19 @@ import java.util.List;
  */
 final class RunTimeline {
 
-  /** The verdict after one step. */
-  record VerdictPoint(long atMillis, String verdict, Double canaryScore, Double stableScore) {}
+  /**
+   * The verdict after one step.
+   *
+   * @param topMetric the first blamed metric, null when none is worse than the stable
+   * @param reason the verdict's reason
+   */
+  record VerdictPoint(
+      long atMillis,
+      String verdict,
+      Double canaryScore,
+      Double stableScore,
+      String topMetric,
+      String reason) {}
 
   private final ScoringKey stableKey;
   private final ScoringKey canaryKey;

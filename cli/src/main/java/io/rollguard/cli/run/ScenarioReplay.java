@@ -1,5 +1,6 @@
 package io.rollguard.cli.run;
 
+import io.rollguard.cli.scenario.Scenario;
 import io.rollguard.cli.scenario.ScenarioData;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.ScoringKey;
@@ -14,7 +15,10 @@ import java.util.Locale;
  */
 final class ScenarioReplay implements ReplaySource {
 
-  private final DemoScenario demo;
+  private final Scenario scenario;
+  private final String label;
+  private final String description;
+  private final int onsetStep;
   private final ScoringKey stableKey;
   private final ScoringKey canaryKey;
   private final ScenarioFeed feed;
@@ -26,10 +30,36 @@ final class ScenarioReplay implements ReplaySource {
       ScoringKey canaryKey,
       RollguardConfig config,
       Clock clock) {
-    this.demo = demo;
+    this(
+        demo.scenario(),
+        demo.kind().label(),
+        demo.description(),
+        demo.onsetStep(),
+        stableKey,
+        canaryKey,
+        config,
+        clock);
+  }
+
+  /**
+   * @param onsetStep canary-phase step where the injected change starts, -1 for none
+   */
+  ScenarioReplay(
+      Scenario scenario,
+      String label,
+      String description,
+      int onsetStep,
+      ScoringKey stableKey,
+      ScoringKey canaryKey,
+      RollguardConfig config,
+      Clock clock) {
+    this.scenario = scenario;
+    this.label = label;
+    this.description = description;
+    this.onsetStep = onsetStep;
     this.stableKey = stableKey;
     this.canaryKey = canaryKey;
-    ScenarioData data = demo.scenario().generate();
+    ScenarioData data = scenario.generate();
     this.feed = new ScenarioFeed(stableKey, canaryKey, data.stable(), data.canary());
     this.history =
         new ScenarioHistorySource(
@@ -42,12 +72,12 @@ final class ScenarioReplay implements ReplaySource {
 
   @Override
   public String label() {
-    return demo.kind().label();
+    return label;
   }
 
   @Override
   public String description() {
-    return String.format(Locale.ROOT, "%s (seed %d)", demo.description(), demo.scenario().seed());
+    return String.format(Locale.ROOT, "%s (seed %d)", description, scenario.seed());
   }
 
   @Override
@@ -62,7 +92,7 @@ final class ScenarioReplay implements ReplaySource {
 
   @Override
   public long stepMillis() {
-    return demo.scenario().step().toMillis();
+    return scenario.step().toMillis();
   }
 
   @Override
@@ -87,8 +117,6 @@ final class ScenarioReplay implements ReplaySource {
 
   @Override
   public long regressionOnsetMillis() {
-    return demo.onsetStep() < 0
-        ? -1
-        : demo.scenario().canaryStart().toEpochMilli() + demo.onsetStep() * stepMillis();
+    return onsetStep < 0 ? -1 : scenario.canaryStart().toEpochMilli() + onsetStep * stepMillis();
   }
 }

@@ -24,8 +24,12 @@ final class SvgCharts {
   /** One stacked bar: segments in the order of the legend. */
   record Bar(long x, double[] segments) {}
 
+  /**
+   * Metric colours: none of them is a role's (stable blue, canary orange) or a verdict's (red,
+   * green, grey), so a chart never reads a metric as a role.
+   */
   static final String[] PALETTE = {
-    "#d64545", "#7b5cc4", "#2f855a", "#b7791f", "#2b6cb0", "#c05621", "#0f766e", "#b83280"
+    "#7b5cc4", "#0f766e", "#b83280", "#6b8e23", "#8b5a2b", "#4a5568", "#9f7aea", "#38b2ac"
   };
 
   private static final DateTimeFormatter HHMM =

@@ -33,7 +33,7 @@ public record Effect(EffectKind kind, int onsetStep, int durationSteps, double m
     switch (kind) {
       case ERROR_RATIO -> requireRange(magnitude, 0, 1, true);
       case THROUGHPUT_DROP -> requireRange(magnitude, 0, 1, false);
-      case TRAFFIC_SURGE, MEMORY_LEAK_PER_HOUR ->
+      case TRAFFIC_SURGE, MEMORY_LEAK_PER_HOUR, CPU_INCREASE ->
           requireRange(magnitude, 0, Double.MAX_VALUE, false);
       default -> {} // latency shifts may be negative (an improvement)
     }
@@ -57,6 +57,10 @@ public record Effect(EffectKind kind, int onsetStep, int durationSteps, double m
 
   public static Effect throughputDrop(int onsetStep, double fraction) {
     return new Effect(EffectKind.THROUGHPUT_DROP, onsetStep, UNTIL_END, fraction);
+  }
+
+  public static Effect cpuIncrease(int onsetStep, double fraction) {
+    return new Effect(EffectKind.CPU_INCREASE, onsetStep, UNTIL_END, fraction);
   }
 
   public static Effect trafficSurge(int onsetStep, int durationSteps, double factor) {

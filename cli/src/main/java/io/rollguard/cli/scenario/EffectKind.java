@@ -18,6 +18,10 @@ public enum EffectKind {
   /** Served requests (and the CPU they cost) drop by the fraction {@code magnitude}, in (0, 1). */
   THROUGHPUT_DROP(true),
   /**
+   * CPU per request rises by the fraction {@code magnitude} (0.5 = +50% CPU at the same traffic).
+   */
+  CPU_INCREASE(true),
+  /**
    * Offered traffic is multiplied by {@code magnitude}; CPU, latency and in-flight requests follow.
    * Not a regression: meant to hit stable and canary alike.
    */

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param sharedEffects effects on stable and canary during the canary phase (not regressions)
  * @param canaryEffects effects on the canary only
  * @param missingFraction probability that a cell is missing (NaN), in [0, 1)
+ * @param pods how many pods each role runs; every per-pod metric is an average over them, so a role
+ *     with fewer pods is noisier (see {@link Pods})
  */
 public record Scenario(
     String name,
@@ -35,7 +37,57 @@ public record Scenario(
     List<ServiceMetric> metrics,
     List<Effect> sharedEffects,
     List<Effect> canaryEffects,
-    double missingFraction) {
+    double missingFraction,
+    Pods pods) {
+
+  /**
+   * Pods per role. The profile's noise figures are those of one pod; a role's series average its
+   * pods, so their noise shrinks with the square root of the pod count, and its error ratio counts
+   * the requests of all its pods. The history is the stable's. {@link #SINGLE} (one pod each)
+   * reproduces the generator's series from before pod counts existed.
+   */
+  public record Pods(int stable, int canary) {
+    public static final Pods SINGLE = new Pods(1, 1);
+
+    public Pods {
+      if (stable < 1 || canary < 1) {
+        throw new IllegalArgumentException(
+            "scenario field 'pods' needs >= 1 pod per role, got "
+                + stable
+                + " stable and "
+                + canary
+                + " canary");
+      }
+    }
+  }
+
+  /** A scenario whose roles run one pod each (the original generator). */
+  public Scenario(
+      String name,
+      long seed,
+      Instant start,
+      Duration step,
+      int historySteps,
+      int canarySteps,
+      ServiceProfile profile,
+      List<ServiceMetric> metrics,
+      List<Effect> sharedEffects,
+      List<Effect> canaryEffects,
+      double missingFraction) {
+    this(
+        name,
+        seed,
+        start,
+        step,
+        historySteps,
+        canarySteps,
+        profile,
+        metrics,
+        sharedEffects,
+        canaryEffects,
+        missingFraction,
+        Pods.SINGLE);
+  }
 
   public Scenario {
     Objects.requireNonNull(name, "scenario field 'name' is null");
@@ -68,6 +120,7 @@ public record Scenario(
       throw new IllegalArgumentException(
           "scenario field 'missingFraction' must be in [0, 1), got " + missingFraction);
     }
+    Objects.requireNonNull(pods, "scenario field 'pods' is null");
   }
 
   /**
@@ -107,7 +160,8 @@ public record Scenario(
         newMetrics,
         sharedEffects,
         canaryEffects,
-        missingFraction);
+        missingFraction,
+        pods);
   }
 
   public Scenario withMissingFraction(double fraction) {
@@ -122,7 +176,8 @@ public record Scenario(
         metrics,
         sharedEffects,
         canaryEffects,
-        fraction);
+        fraction,
+        pods);
   }
 
   public Scenario withSeed(long newSeed) {
@@ -137,7 +192,24 @@ public record Scenario(
         metrics,
         sharedEffects,
         canaryEffects,
-        missingFraction);
+        missingFraction,
+        pods);
+  }
+
+  public Scenario withPods(Pods newPods) {
+    return new Scenario(
+        name,
+        seed,
+        start,
+        step,
+        historySteps,
+        canarySteps,
+        profile,
+        metrics,
+        sharedEffects,
+        canaryEffects,
+        missingFraction,
+        newPods);
   }
 
   /** Timestamp of the first canary-phase row. */

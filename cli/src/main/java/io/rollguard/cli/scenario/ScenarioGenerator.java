@@ -57,10 +57,13 @@ final class ScenarioGenerator {
     long canaryStart = historyStart + s.historySteps() * stepMs;
     List<Effect> canaryAll = new ArrayList<>(s.sharedEffects());
     canaryAll.addAll(s.canaryEffects());
-    SeriesRows history = series(s, historyStart, s.historySteps(), List.of(), HISTORY_SALT, false);
+    int stablePods = s.pods().stable();
+    SeriesRows history =
+        series(s, historyStart, s.historySteps(), List.of(), HISTORY_SALT, false, stablePods);
     SeriesRows stable =
-        series(s, canaryStart, s.canarySteps(), s.sharedEffects(), STABLE_SALT, false);
-    SeriesRows canary = series(s, canaryStart, s.canarySteps(), canaryAll, CANARY_SALT, true);
+        series(s, canaryStart, s.canarySteps(), s.sharedEffects(), STABLE_SALT, false, stablePods);
+    SeriesRows canary =
+        series(s, canaryStart, s.canarySteps(), canaryAll, CANARY_SALT, true, s.pods().canary());
     return new ScenarioData(s, history, stable, canary);
   }
 
@@ -70,7 +73,8 @@ final class ScenarioGenerator {
       int rows,
       List<Effect> effects,
       long salt,
-      boolean labelRegressions) {
+      boolean labelRegressions,
+      int pods) {
     Random noise = new Random(s.seed() * 0x9E3779B97F4A7C15L + salt);
     Random missing = new Random(s.seed() * 0x9E3779B97F4A7C15L + salt + MISSING_SALT);
     long stepMs = s.step().toMillis();
@@ -83,7 +87,7 @@ final class ScenarioGenerator {
     for (int i = 0; i < rows; i++) {
       ts[i] = firstTs + i * stepMs;
       labels[i] = labelRegressions && anyRegressionActive(effects, i);
-      healthyRow(s.profile(), ts[i], stepSeconds, effects, i, noise, all);
+      healthyRow(s.profile(), ts[i], stepSeconds, effects, i, noise, pods, all);
       for (int j = 0; j < metrics.size(); j++) {
         double v = all[metrics.get(j).ordinal()];
         values[i][j] = missing.nextDouble() < s.missingFraction() ? Double.NaN : v;
@@ -101,7 +105,11 @@ final class ScenarioGenerator {
     return false;
   }
 
-  /** Fills {@code out} (indexed by ServiceMetric ordinal) with the values of one row. */
+  /**
+   * Fills {@code out} (indexed by ServiceMetric ordinal) with the values of one row of a role
+   * running {@code pods} pods: per-pod averages, so the profile's per-pod noise shrinks by
+   * sqrt(pods); the error ratio's binomial noise counts all pods' requests.
+   */
   private static void healthyRow(
       ServiceProfile p,
       long tsMs,
@@ -109,7 +117,9 @@ final class ScenarioGenerator {
       List<Effect> effects,
       int step,
       Random rnd,
+      int pods,
       double[] out) {
+    double podNoise = 1.0 / Math.sqrt(pods);
     // Fixed draw order: every row consumes exactly these nine Gaussians.
     double nRate = rnd.nextGaussian();
     double nErr = rnd.nextGaussian();
@@ -130,6 +140,7 @@ final class ScenarioGenerator {
     double latencySigmas = 0;
     double errorRatio = p.errorRatio();
     double leakFraction = 0;
+    double cpuFactor = 1;
     for (Effect e : effects) {
       if (!e.activeAt(step)) {
         continue;
@@ -142,12 +153,15 @@ final class ScenarioGenerator {
         case ERROR_RATIO -> errorRatio = e.magnitude();
         case MEMORY_LEAK_PER_HOUR ->
             leakFraction += e.magnitude() * e.stepsSinceOnset(step) * stepSeconds / 3600.0;
+        case CPU_INCREASE -> cpuFactor *= 1 + e.magnitude();
       }
     }
 
     double offeredLoad = cycle * surge; // relative to the mean rate
     double served =
-        Math.max(0, p.requestRate() * offeredLoad * keep * (1 + p.requestRateNoise() * nRate));
+        Math.max(
+            0,
+            p.requestRate() * offeredLoad * keep * (1 + p.requestRateNoise() * podNoise * nRate));
     double latencyFactor = 1 + p.latencyLoadSensitivity() * (offeredLoad - 1);
 
     double p50 =
@@ -155,6 +169,7 @@ final class ScenarioGenerator {
             p.latencyP50Ms(),
             latencyFactor,
             p.latencyNoise(),
+            podNoise,
             nLatShared,
             nP50,
             latencyAddMs,
@@ -164,6 +179,7 @@ final class ScenarioGenerator {
             p.latencyP95Ms(),
             latencyFactor,
             p.latencyNoise(),
+            podNoise,
             nLatShared,
             nP95,
             latencyAddMs,
@@ -173,12 +189,13 @@ final class ScenarioGenerator {
             p.latencyP99Ms(),
             latencyFactor,
             p.latencyNoise(),
+            podNoise,
             nLatShared,
             nP99,
             latencyAddMs,
             latencySigmas);
 
-    double requestsInStep = Math.max(1, served * stepSeconds);
+    double requestsInStep = Math.max(1, served * stepSeconds * pods);
     double errSd = Math.sqrt(errorRatio * (1 - errorRatio) / requestsInStep);
     double errors = clamp(errorRatio + errSd * nErr, 0, 1);
 
@@ -186,16 +203,18 @@ final class ScenarioGenerator {
         Math.max(
             0,
             (p.cpuCoresIdle() + p.cpuCoresPerRequestPerSecond() * served)
-                * (1 + p.cpuNoise() * nCpu));
+                * cpuFactor
+                * (1 + p.cpuNoise() * podNoise * nCpu));
     double memory =
         Math.max(
             0,
             p.memoryBytes()
                 * (1
                     + MEMORY_LOAD_SENSITIVITY * (offeredLoad - 1)
-                    + p.memoryNoise() * nMem
+                    + p.memoryNoise() * podNoise * nMem
                     + leakFraction));
-    double inflight = Math.max(0, served * p50 / 1000.0 * (1 + INFLIGHT_NOISE * nInflight));
+    double inflight =
+        Math.max(0, served * p50 / 1000.0 * (1 + INFLIGHT_NOISE * podNoise * nInflight));
 
     out[ServiceMetric.REQUEST_RATE.ordinal()] = served;
     out[ServiceMetric.ERROR_RATIO.ordinal()] = errors;
@@ -207,16 +226,21 @@ final class ScenarioGenerator {
     out[ServiceMetric.INFLIGHT_REQUESTS.ordinal()] = inflight;
   }
 
+  /**
+   * One latency quantile. {@code addSigmas} counts the sd of one pod's noise ({@link
+   * ServiceProfile#latencySigmaMs}), whatever the role's pod count.
+   */
   private static double latency(
       double base,
       double loadFactor,
       double relNoise,
+      double podNoise,
       double nShared,
       double nOwn,
       double addMs,
       double addSigmas) {
     double sigma = relNoise * base;
-    double noise = sigma * (LATENCY_SHARED * nShared + LATENCY_OWN * nOwn);
+    double noise = sigma * podNoise * (LATENCY_SHARED * nShared + LATENCY_OWN * nOwn);
     return Math.max(0, base * loadFactor + noise + addMs + addSigmas * sigma);
   }
 

@@ -114,6 +114,15 @@ class ScoringPipelineTest {
     assertEquals(saved.version().id(), record.modelVersion());
     assertEquals(config.metricNames(), List.copyOf(record.metricScores().keySet()));
     assertTrue(record.unifiedScore() < 5, "healthy window should not alarm: " + record);
+    // The canary judgment's inputs: the newest row in the metrics' units, the window's coverage
+    // and the coverage of the history the bundle was trained on.
+    Window window = ScoringFixtures.window(TRAINED, live, 120);
+    double[] newest = window.values()[window.rows() - 1];
+    for (int j = 0; j < newest.length; j++) {
+      assertEquals(newest[j], record.values().get(config.metricNames().get(j)), 0.0);
+    }
+    assertEquals(1.0, record.coverage(), 1e-12);
+    assertEquals(saved.bundle().summary().coverage(), record.trainedCoverage(), 1e-12);
   }
 
   @Test
@@ -335,6 +344,8 @@ class ScoringPipelineTest {
     String cpuName = config.metricNames().get(cpu);
     assertTrue(!record.metricScores().containsKey(cpuName), "no made-up score for " + cpuName);
     assertEquals(config.metricNames().size() - 1, record.metricScores().size());
+    assertTrue(!record.values().containsKey(cpuName), "no made-up value for " + cpuName);
+    assertEquals(1.0 - 1.0 / config.metricNames().size(), record.coverage(), 1e-12);
   }
 
   @Test

@@ -77,8 +77,8 @@ import io.rollguard.store.StoreHttpServer;
 import io.rollguard.store.StoreKeys;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
-import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
+import io.rollguard.store.verdict.CanaryJudge;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
@@ -491,6 +491,11 @@ class PipelineEndToEndTest {
 
     // 4. The store's verdict API, at the time of the newest window.
     clock.set(lastEnd);
+    VerdictService verdicts =
+        new VerdictService(
+            new AnomalyStoreReader(jedis, keys),
+            clock,
+            CanaryJudge.of(config.verdict(), config.metrics()));
     PrometheusRegistry exported =
         StoreVertexMain.storeRegistry(
             storeOperational,
@@ -498,31 +503,33 @@ class PipelineEndToEndTest {
                 new AnomalyStoreReader(jedis, keys),
                 config.store().staleness(),
                 clock,
-                storeMetrics));
-    storeHttp =
-        new StoreHttpServer(
-            0,
-            exported,
-            new VerdictService(new AnomalyStoreReader(jedis, keys), clock),
-            VerdictPolicy.DEFAULT,
-            storeMetrics);
+                storeMetrics,
+                config.store().metricsMaxKeys(),
+                verdicts));
+    storeHttp = new StoreHttpServer(0, exported, verdicts, storeMetrics);
     JsonNode failing = verdict(CHECKOUT_CANARY);
     assertEquals("fail", failing.get("verdict").asText(), failing.toString());
     assertEquals(CHECKOUT_STABLE.podTemplateHash(), failing.get("stableHash").asText());
     assertTrue(
-        failing.get("stable").get("unifiedScore").asDouble() < VerdictPolicy.DEFAULT.failScore(),
+        failing.get("stable").get("unifiedScore").asDouble()
+            < config.verdict().stableIncidentScore(),
         "the stable is healthy: " + failing);
     String top = failing.get("topMetrics").get(0).get("metric").asText();
     assertTrue(top.startsWith("latency") || top.startsWith("error"), "top metric " + top);
     JsonNode passing = verdict(PAYMENTS_CANARY);
     assertEquals("pass", passing.get("verdict").asText(), passing.toString());
-    assertTrue(passing.get("canary").get("records").asInt() >= VerdictPolicy.DEFAULT.minRecords());
+    assertTrue(passing.get("canary").get("usableRecords").asInt() >= config.verdict().minSamples());
 
-    // 5. The AnalysisTemplate's PromQL, evaluated by a real Prometheus scraping the store.
+    // 5. The two AnalysisTemplates reach the same outcome on the same data: the Prometheus
+    // provider's query of the store's verdict gauge, through a real Prometheus scraping the store,
+    // and the web provider's verdict from the API; on a failing, a passing and an inconclusive
+    // canary (a hash the store has no score for).
     AnalysisTemplate template = AnalysisTemplate.read();
-    double maxScore = Double.parseDouble(template.defaults().get("max-score"));
-    assertEquals(
-        VerdictPolicy.DEFAULT.failScore(), maxScore, "the template and the verdict API agree");
+    ScoringKey unscored = new ScoringKey("shop", "checkout", "canary", "n0d4t4");
+    Map<ScoringKey, String> expected = new LinkedHashMap<>();
+    expected.put(CHECKOUT_CANARY, "fail");
+    expected.put(PAYMENTS_CANARY, "pass");
+    expected.put(unscored, "inconclusive");
     try (PrometheusServer gate =
         PrometheusServer.builder()
             .scrapeConfigs(
@@ -534,20 +541,27 @@ class PipelineEndToEndTest {
                 Duration.ofSeconds(1))
             .start()) {
       PrometheusClient gateClient = new PrometheusClient(PrometheusSettings.of(gate.url()));
-      double regressed = evaluate(gateClient, template.query(CHECKOUT_CANARY, CHECKOUT_STABLE));
-      double clean = evaluate(gateClient, template.query(PAYMENTS_CANARY, PAYMENTS_STABLE));
-      assertEquals(
-          chain.latest(CHECKOUT_CANARY).unifiedScore(),
-          regressed,
-          1e-9,
-          "the gate reads the canary's latest unified score");
-      assertTrue(
-          regressed >= maxScore, "failureCondition result[0] >= " + maxScore + ": " + regressed);
-      assertEquals(chain.latest(PAYMENTS_CANARY).unifiedScore(), clean, 1e-9);
-      assertTrue(clean < maxScore, "successCondition result[0] < " + maxScore + ": " + clean);
-      System.out.printf(
-          "e2e: gate value regressed canary %.3f, clean canary %.3f (max-score %.1f)%n",
-          regressed, clean, maxScore);
+      // Once the scored canaries have a value, the scrapes have happened: no value is no data.
+      evaluate(gateClient, template.query(CHECKOUT_CANARY));
+      evaluate(gateClient, template.query(PAYMENTS_CANARY));
+      for (Map.Entry<ScoringKey, String> e : expected.entrySet()) {
+        String api = verdict(e.getKey()).get("verdict").asText();
+        List<RangeSeries> result =
+            gateClient.queryRange(
+                template.query(e.getKey()),
+                new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
+        List<Double> values =
+            result.isEmpty() || result.get(0).size() == 0
+                ? List.of()
+                : List.of(result.get(0).values()[0]);
+        String prometheus = template.outcome(values);
+        assertEquals(e.getValue(), api, "verdict API for " + e.getKey());
+        assertEquals(
+            api, prometheus, "Prometheus provider " + values + " vs verdict API for " + e.getKey());
+        System.out.printf(
+            "e2e: %s -> API %s, Prometheus provider %s (%s)%n",
+            e.getKey(), api, prometheus, values);
+      }
     }
   }
 
@@ -858,7 +872,32 @@ class PipelineEndToEndTest {
   }
 
   /** pipelines/argo-rollouts/analysistemplate-prometheus.yaml, as Argo Rollouts would render it. */
-  record AnalysisTemplate(String queryTemplate, Map<String, String> defaults) {
+  record AnalysisTemplate(
+      String queryTemplate,
+      Map<String, String> defaults,
+      String successCondition,
+      String failureCondition) {
+
+    /** The conditions' one form: a non-empty result whose first value is a verdict code. */
+    private static final java.util.regex.Pattern CONDITION =
+        java.util.regex.Pattern.compile("len\\(result\\) > 0 && result\\[0] == (-?\\d+)");
+
+    /** What Argo Rollouts makes of a measurement, in the verdict API's words. */
+    String outcome(List<Double> result) {
+      if (!result.isEmpty() && result.get(0) == code(successCondition)) {
+        return "pass";
+      }
+      if (!result.isEmpty() && result.get(0) == code(failureCondition)) {
+        return "fail";
+      }
+      return "inconclusive"; // both conditions set and neither true
+    }
+
+    private static double code(String condition) {
+      java.util.regex.Matcher m = CONDITION.matcher(condition);
+      assertTrue(m.matches(), "condition of an unexpected form: " + condition);
+      return Double.parseDouble(m.group(1));
+    }
 
     static AnalysisTemplate read() throws Exception {
       Path dir = Path.of("").toAbsolutePath();
@@ -879,15 +918,17 @@ class PipelineEndToEndTest {
       }
       JsonNode metric = spec.get("metrics").get(0);
       return new AnalysisTemplate(
-          metric.get("provider").get("prometheus").get("query").asText(), defaults);
+          metric.get("provider").get("prometheus").get("query").asText(),
+          defaults,
+          metric.get("successCondition").asText(),
+          metric.get("failureCondition").asText());
     }
 
-    String query(ScoringKey canary, ScoringKey stable) {
+    String query(ScoringKey canary) {
       Map<String, String> args = new HashMap<>(defaults);
       args.put("namespace", canary.namespace());
       args.put("app", canary.app());
       args.put("canary-hash", canary.podTemplateHash());
-      args.put("stable-hash", stable.podTemplateHash());
       String rendered = queryTemplate;
       for (Map.Entry<String, String> arg : args.entrySet()) {
         rendered = rendered.replace("{{args." + arg.getKey() + "}}", arg.getValue());

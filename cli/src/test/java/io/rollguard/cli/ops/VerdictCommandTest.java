@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.common.config.MetricSpec.Direction;
 import io.rollguard.common.config.RedisSettings;
+import io.rollguard.common.config.VerdictSettings;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.redis.RedisConnections;
@@ -16,8 +18,8 @@ import io.rollguard.store.StoreHttpServer;
 import io.rollguard.store.StoreKeys;
 import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
-import io.rollguard.store.VerdictPolicy;
 import io.rollguard.store.VerdictService;
+import io.rollguard.store.verdict.CanaryJudge;
 import io.rollguard.testsupport.RedisServer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -65,19 +67,22 @@ class VerdictCommandTest {
         new AnomalyStoreWriter(jedis, keys, 1440, Duration.ofDays(2), clock, metrics);
     long now = clock.millis();
     List<AnomalyRecord> records = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      long ts = now - (4 - i) * 60_000L;
+    // 30 minutes of one record a minute: the judgment's noise lookback is 30 minutes.
+    for (int i = 0; i < 30; i++) {
+      long ts = now - (29 - i) * 60_000L;
       records.add(
-          record(new ScoringKey("shop", "checkout", "stable", "st4bl3"), ts, 1.0, "latency"));
+          record(new ScoringKey("shop", "checkout", "stable", "st4bl3"), ts, 1.0, "latency", 1));
+      // The canary of checkout: p99 latency more than doubled, errors and cpu as the stable's.
       records.add(
-          record(new ScoringKey("shop", "checkout", "canary", "c4n4ry"), ts, 8.5, "latency"));
-      records.add(record(new ScoringKey("shop", "cart", "stable", "s1"), ts, 1.5, "cpu"));
-      records.add(record(new ScoringKey("shop", "cart", "canary", "c1"), ts, 2.0, "cpu"));
+          record(new ScoringKey("shop", "checkout", "canary", "c4n4ry"), ts, 8.5, "latency", 2.2));
+      records.add(record(new ScoringKey("shop", "cart", "stable", "s1"), ts, 1.5, "cpu", 1));
+      records.add(record(new ScoringKey("shop", "cart", "canary", "c1"), ts, 2.0, "cpu", 1));
     }
     // An older canary of checkout, no longer scored: the default hash is the newest one.
     records.add(
-        record(new ScoringKey("shop", "checkout", "canary", "0ld"), now - 4 * 60_000L, 1.0, "cpu"));
-    records.add(record(new ScoringKey("shop", "search", "canary", "c2"), now, 9.0, "latency"));
+        record(
+            new ScoringKey("shop", "checkout", "canary", "0ld"), now - 4 * 60_000L, 1.0, "cpu", 1));
+    records.add(record(new ScoringKey("shop", "search", "canary", "c2"), now, 9.0, "latency", 1));
     writer.write(records).forEach(o -> assertTrue(o.written(), o.error()));
     try {
       store =
@@ -86,8 +91,15 @@ class VerdictCommandTest {
               StoreVertexMain.storeRegistry(
                   new PrometheusRegistry(),
                   new AnomalyScoreCollector(reader, Duration.ofMinutes(5), clock, metrics)),
-              new VerdictService(reader, clock),
-              VerdictPolicy.DEFAULT,
+              new VerdictService(
+                  reader,
+                  clock,
+                  new CanaryJudge(
+                      VerdictSettings.DEFAULTS,
+                      List.of(
+                          new CanaryJudge.MetricInfo("latency", "seconds", 1, Direction.UP),
+                          new CanaryJudge.MetricInfo("errors", "ratio", 1, Direction.UP),
+                          new CanaryJudge.MetricInfo("cpu", "cores", 0.5, Direction.UP)))),
               metrics);
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
@@ -102,15 +114,28 @@ class VerdictCommandTest {
     redis.close();
   }
 
-  static AnomalyRecord record(ScoringKey key, long ts, double unified, String top) {
+  /**
+   * A record scored {@code unified}, mostly on {@code top}, whose newest-row values are latency 200
+   * ms, errors 0.4% and cpu 0.8 cores with a few per cent of deterministic jitter, and {@code top}
+   * multiplied by {@code topFactor}.
+   */
+  static AnomalyRecord record(
+      ScoringKey key, long ts, double unified, String top, double topFactor) {
     Map<String, Double> scores = new LinkedHashMap<>();
     Map<String, Double> attribution = new LinkedHashMap<>();
-    for (String metric : new String[] {"latency", "errors", "cpu"}) {
-      scores.put(metric, metric.equals(top) ? unified : unified / 4);
-      attribution.put(metric, metric.equals(top) ? 0.7 : 0.15);
+    Map<String, Double> values = new LinkedHashMap<>();
+    String[] metrics = {"latency", "errors", "cpu"};
+    double[] base = {0.2, 0.004, 0.8};
+    for (int j = 0; j < metrics.length; j++) {
+      boolean isTop = metrics[j].equals(top);
+      scores.put(metrics[j], isTop ? unified : unified / 4);
+      attribution.put(metrics[j], isTop ? 0.7 : 0.15);
+      double jitter = 1 + 0.03 * Math.sin(ts / 60_000.0 * 1.7 + 2.1 * j + key.role().length());
+      values.put(metrics[j], base[j] * jitter * (isTop ? topFactor : 1));
     }
     return new AnomalyRecord(
-        key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, "v1");
+            key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, "v1")
+        .withObservations(values, 1.0, 1.0);
   }
 
   @Test
@@ -128,18 +153,23 @@ class VerdictCommandTest {
             "c4n4ry");
     assertEquals(VerdictCommand.EXIT_FAIL, run.exitCode(), run.toString());
     assertTrue(
-        run.out()
-            .contains(
-                "Verdict: FAIL - canary unified score 8.50 >= 7.0 (stable 1.00); top metric"
-                    + " latency"),
+        run.out().startsWith("Verdict: FAIL - canary worse than stable: latency 4"),
         run.toString());
     assertTrue(run.out().contains("shop/checkout  canary c4n4ry  stable st4bl3"), run.toString());
     assertTrue(
-        run.out().contains("canary median unified score 8.50 (max 8.50) over 5 scores"),
+        run.out().contains("canary median unified score 8.50 (max 8.50) over 6 scores"),
+        run.toString());
+    // The blamed metric with its values in its unit, the unchanged ones not blamed.
+    assertTrue(
+        run.out()
+            .lines()
+            .anyMatch(l -> l.matches("    latency +high +4\\d\\d ms vs 2\\d\\d ms .*")),
         run.toString());
     assertTrue(
         run.out()
-            .contains("latency                 70% of the anomaly   canary 8.50   stable 1.00"),
+            .lines()
+            .filter(l -> l.startsWith("    errors "))
+            .allMatch(l -> l.endsWith(" 0% of the blame")),
         run.toString());
   }
 
@@ -174,7 +204,9 @@ class VerdictCommandTest {
             "--canary-hash",
             "c2");
     assertEquals(VerdictCommand.EXIT_INCONCLUSIVE, run.exitCode(), run.toString());
-    assertTrue(run.out().startsWith("Verdict: INCONCLUSIVE - only 1 canary score"), run.toString());
+    assertTrue(
+        run.out().startsWith("Verdict: INCONCLUSIVE - warming up: 1 of 1 canary windows"),
+        run.toString());
   }
 
   @Test

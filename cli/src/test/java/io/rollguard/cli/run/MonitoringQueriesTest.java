@@ -59,8 +59,6 @@ class MonitoringQueriesTest {
           LocalRun.APP,
           "pipeline_namespace",
           "rollguard",
-          "max_score",
-          "7",
           "__rate_interval",
           "2m");
 
@@ -172,17 +170,19 @@ class MonitoringQueriesTest {
       assertEquals(List.of(), empty, "queries that show nothing for a working pipeline");
       assertTrue(results.size() >= 45, "queries found: " + results.size());
 
-      JsonNode gate = results.get("Gate (rollguard-prometheus rule) / gate");
+      JsonNode gate =
+          results.get(
+              "Verdict (the canary judgment, per canary hash) / {{rollouts_pod_template_hash}}");
       assertEquals(1, gate.size(), gate.toString());
       assertEquals(
-          "1", gate.get(0).path("value").get(1).asText(), "the regression canary fails the gate");
+          "-1", gate.get(0).path("value").get(1).asText(), "the regression canary fails the gate");
     }
   }
 
   /** Dashboard panels that a running pipeline fills; errors and rejections may stay empty. */
   private static boolean mustShowData(String source) {
     return source.startsWith("variable ")
-        || source.startsWith("Gate ")
+        || source.startsWith("Verdict ")
         || source.startsWith("Unified score")
         || source.startsWith("Canary: score per metric")
         || source.startsWith("Stable: score per metric")

@@ -35,7 +35,7 @@ class RunCommandTest {
   }
 
   @Test
-  void regressionScenarioFailsWithLatencyAmongTheTopMetricsAndWritesTheReport() throws Exception {
+  void regressionScenarioFailsBlamingWhatChangedInItsUnitsAndWritesTheReport() throws Exception {
     Path report = tmp.resolve("report.html");
     Outcome o =
         run(
@@ -49,12 +49,24 @@ class RunCommandTest {
             report.toString());
 
     assertEquals(0, o.exitCode(), o.out() + o.err());
-    assertTrue(o.out().contains("Verdict: FAIL - canary unified score"), o.out());
-    String topMetrics = o.out().substring(o.out().indexOf("top contributing metrics:"));
+    assertTrue(o.out().contains("Verdict: FAIL - canary worse than stable: "), o.out());
+    String topMetrics = o.out().substring(o.out().indexOf("top metrics (canary vs stable"));
     List<String> top = topMetrics.lines().skip(1).limit(3).map(String::strip).toList();
+    // The regression changed latency and errors; the unchanged request rate is never blamed.
     assertTrue(
-        top.stream().anyMatch(l -> l.startsWith("latency_p99")),
-        "latency among the top metrics: " + top);
+        top.get(0).startsWith("latency_p99") || top.get(0).startsWith("error_ratio"),
+        "top metric: " + top);
+    assertTrue(
+        top.stream().anyMatch(l -> l.startsWith("latency_p99") && l.contains(" ms vs ")),
+        "latency in ms: " + top);
+    assertTrue(
+        top.stream().anyMatch(l -> l.startsWith("error_ratio") && l.contains("% vs ")),
+        "errors in %: " + top);
+    assertTrue(
+        top.stream()
+            .filter(l -> l.startsWith("request_rate"))
+            .allMatch(l -> l.endsWith(" 0% of the blame")),
+        "request rate did not change: " + top);
     assertTrue(
         o.out().contains("trainer (tag train from inference): demo/checkout trained"), o.out());
     assertTrue(

@@ -48,6 +48,63 @@ class ScenarioGeneratorTest {
   }
 
   @Test
+  void onePodEachIsTheOriginalGeneratorAndMorePodsAverageTheNoiseAway() {
+    assertEquals(clean(3).generate(), clean(3).withPods(Scenario.Pods.SINGLE).generate());
+    ScenarioData one = clean(3).withPods(new Scenario.Pods(1, 1)).generate();
+    ScenarioData many = clean(3).withPods(new Scenario.Pods(16, 1)).generate();
+    // The canary runs one pod in both: identical. The stable (and the history) averages 16 pods:
+    // a quarter of the per-step noise, around the same level.
+    assertEquals(one.canary(), many.canary());
+    for (String metric : List.of("latency_p99", "cpu_usage", "memory_working_set")) {
+      double ratio =
+          stepNoise(many.history().column(metric)) / stepNoise(one.history().column(metric));
+      assertEquals(0.25, ratio, 0.05, metric + " noise ratio");
+      assertEquals(
+          mean(one.history().column(metric)),
+          mean(many.history().column(metric)),
+          0.01 * mean(one.history().column(metric)),
+          metric + " level");
+    }
+    // The error ratio's binomial noise counts the requests of all pods.
+    double errRatio =
+        stepNoise(many.history().column("error_ratio"))
+            / stepNoise(one.history().column("error_ratio"));
+    assertEquals(0.25, errRatio, 0.05);
+    assertThrows(IllegalArgumentException.class, () -> new Scenario.Pods(0, 1));
+  }
+
+  @Test
+  void cpuIncreaseRaisesCpuOnlyFromOnset() {
+    ScenarioData d = withCanaryEffect(Effect.cpuIncrease(ONSET, 0.5)).generate();
+    ScenarioData base = clean(7).generate();
+    double[] cpu = d.canary().column("cpu_usage");
+    double[] cpuBase = base.canary().column("cpu_usage");
+    assertEquals(cpuBase[ONSET - 1], cpu[ONSET - 1]);
+    assertEquals(1.5 * cpuBase[ONSET + 5], cpu[ONSET + 5], 1e-9);
+    assertArraysEqual(base.canary().column("latency_p99"), d.canary().column("latency_p99"));
+  }
+
+  /**
+   * Robust sd of step-to-step differences over sqrt 2: the per-step noise without the daily cycle.
+   */
+  private static double stepNoise(double[] v) {
+    double[] d = new double[v.length - 1];
+    for (int i = 1; i < v.length; i++) {
+      d[i - 1] = Math.abs(v[i] - v[i - 1]);
+    }
+    java.util.Arrays.sort(d);
+    return 1.4826 * d[d.length / 2] / Math.sqrt(2);
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+
+  @Test
   void stableAndCanaryHaveIndependentNoise() {
     ScenarioData d = clean(5).generate();
     assertNotEquals(d.stable().values()[0][0], d.canary().values()[0][0]);

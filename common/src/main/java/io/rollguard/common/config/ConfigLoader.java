@@ -271,12 +271,23 @@ public final class ConfigLoader {
     RedisSettings redis = redis(root.child("redis"));
     PrometheusSettings prometheus = prometheus(root.child("prometheus"));
     StoreSettings store = store(root.child("store"), step);
+    VerdictSettings verdict = verdict(root.child("verdict"), step, metrics);
     ConfigNode vertexNode = root.child("vertex");
     VertexSettings vertex = new VertexSettings(vertexNode.intValue("metricsPort", 9102, 0, 65535));
     vertexNode.finish();
     root.finish();
     return new RollguardConfig(
-        step, entity, metrics, window, training, registry, redis, prometheus, store, vertex);
+        step,
+        entity,
+        metrics,
+        window,
+        training,
+        registry,
+        redis,
+        prometheus,
+        store,
+        vertex,
+        verdict);
   }
 
   private static EntitySettings entity(ConfigNode n) throws ConfigException {
@@ -639,6 +650,69 @@ public final class ConfigLoader {
         metricsRequireToken,
         keyStore,
         keyStorePassword);
+  }
+
+  private static VerdictSettings verdict(ConfigNode n, Duration step, List<MetricSpec> metrics)
+      throws ConfigException {
+    VerdictSettings d = VerdictSettings.DEFAULTS;
+    Duration interval =
+        n.duration("interval", d.interval(), step.multipliedBy(3), Duration.ofHours(6));
+    Duration noiseLookback =
+        n.duration("noiseLookback", d.noiseLookback(), interval, Duration.ofDays(1));
+    int minSamples = n.intValue("minSamples", d.minSamples(), 3, 10_000);
+    int noiseSamples = n.intValue("noiseSamples", d.noiseSamples(), 3, 100_000);
+    double confidence = n.doubleValue("confidence", d.confidence(), 0.5, true, 1, true);
+    double minEffect = n.doubleValue("minEffect", d.minEffect(), 0, false, 100, false);
+    double allowedChange = n.doubleValue("allowedChange", d.allowedChange(), 0, false, 100, false);
+    double criticalEffect =
+        n.doubleValue("criticalEffect", d.criticalEffect(), minEffect, false, 1000, false);
+    double modelScore = n.doubleValue("modelScore", d.modelScore(), 0, false, 10, false);
+    double passScore = n.doubleValue("passScore", d.passScore(), 0, false, 100, false);
+    double marginalScore =
+        n.doubleValue("marginalScore", d.marginalScore(), 0, false, passScore, false);
+    double stableIncidentScore =
+        n.doubleValue("stableIncidentScore", d.stableIncidentScore(), 0, true, 10, false);
+    double coverageTolerance =
+        n.doubleValue("coverageTolerance", d.coverageTolerance(), 0, false, 1, true);
+    Duration warmup = n.duration("warmup", d.warmup(), Duration.ZERO, Duration.ofHours(6));
+    int topMetrics = n.intValue("topMetrics", d.topMetrics(), 1, MAX_METRICS);
+    n.finish();
+    VerdictSettings settings =
+        new VerdictSettings(
+            interval,
+            noiseLookback,
+            minSamples,
+            noiseSamples,
+            confidence,
+            minEffect,
+            allowedChange,
+            criticalEffect,
+            modelScore,
+            passScore,
+            marginalScore,
+            stableIncidentScore,
+            coverageTolerance,
+            warmup,
+            topMetrics);
+    long weighted = metrics.stream().filter(m -> m.weight() > 0).count();
+    int needed = Math.max(settings.smallestSignificantSample((int) weighted), minSamples);
+    if (interval.toMillis() / step.toMillis() < needed) {
+      throw new ConfigException(
+          n.field("interval"),
+          "holds "
+              + interval.toMillis() / step.toMillis()
+              + " steps, but the"
+              + " Mann-Whitney test of "
+              + weighted
+              + " metrics at confidence "
+              + confidence
+              + " needs at least "
+              + needed
+              + " values per role to ever find a canary worse (and minSamples is "
+              + minSamples
+              + ")");
+    }
+    return settings;
   }
 
   private static URI parseUrl(String field, String url, List<String> schemes)

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param step the sample grid step (every vertex uses the same)
  * @param metrics the scored metrics, in the order of every window's columns
  * @param window how samples become windows; includes {@code step}
+ * @param verdict the canary judgment of the anomaly store
  */
 public record RollguardConfig(
     Duration step,
@@ -25,7 +26,8 @@ public record RollguardConfig(
     RedisSettings redis,
     PrometheusSettings prometheus,
     StoreSettings store,
-    VertexSettings vertex) {
+    VertexSettings vertex,
+    VerdictSettings verdict) {
 
   public RollguardConfig {
     Objects.requireNonNull(step, "step");
@@ -38,6 +40,7 @@ public record RollguardConfig(
     Objects.requireNonNull(prometheus, "prometheus");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(vertex, "vertex");
+    Objects.requireNonNull(verdict, "verdict");
     if (window.stepMillis() != step.toMillis()) {
       throw new IllegalArgumentException("window step must equal the configured step");
     }

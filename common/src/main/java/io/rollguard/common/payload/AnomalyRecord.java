@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.rollguard.common.LogValues;
 import java.util.Collections;
@@ -16,9 +17,20 @@ import java.util.Objects;
  * weighted {@code metricScores}; {@code attribution} says how much of the unified score each metric
  * contributed (shares in [0, 1] summing to 1, or all 0 when the unified score is 0).
  *
+ * <p>Three optional fields serve the canary judgment of the anomaly store (older producers omit
+ * them, older consumers ignore them):
+ *
  * @param timestamp epoch ms of the scored window's end
  * @param modelVersion the bundle that produced the scores; null for a window-only fallback or a
  *     static limit
+ * @param values the raw values of the window's newest row, per metric, in the metric's configured
+ *     unit (a metric missing in that row is absent); one record per step, so a key's records give
+ *     its per-step values, the populations the canary judgment compares. Null when unknown.
+ * @param coverage share of the window's cells that held a value (observed or forward-filled), in
+ *     [0, 1]; null when unknown
+ * @param trainedCoverage the coverage of the history the scoring model was trained on (its bundle's
+ *     training summary), in [0, 1]; null unless {@code source} is {@code model}. A window covered
+ *     less than its model's training data (a canary's first, partly filled windows) is warm-up.
  */
 public record AnomalyRecord(
     int schemaVersion,
@@ -28,7 +40,10 @@ public record AnomalyRecord(
     @JsonProperty(required = true) Map<String, Double> metricScores,
     @JsonProperty(required = true) Map<String, Double> attribution,
     @JsonProperty(required = true) Source source,
-    String modelVersion) {
+    String modelVersion,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> values,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double coverage,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double trainedCoverage) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -76,6 +91,17 @@ public record AnomalyRecord(
     if (source == Source.MODEL && (modelVersion == null || modelVersion.isBlank())) {
       throw new IllegalArgumentException("modelVersion is required when source is model");
     }
+    if (values != null) {
+      values = copy(values);
+      values.forEach(
+          (metric, v) -> {
+            if (!Double.isFinite(v)) {
+              throw new IllegalArgumentException("values." + metric + " must be finite, got " + v);
+            }
+          });
+    }
+    requireShare(coverage, "coverage");
+    requireShare(trainedCoverage, "trainedCoverage");
   }
 
   public AnomalyRecord(
@@ -94,7 +120,33 @@ public record AnomalyRecord(
         metricScores,
         attribution,
         source,
-        modelVersion);
+        modelVersion,
+        null,
+        null,
+        null);
+  }
+
+  /** The same scores with the judgment's inputs: newest-row values and window coverage. */
+  public AnomalyRecord withObservations(
+      Map<String, Double> newValues, Double newCoverage, Double newTrainedCoverage) {
+    return new AnomalyRecord(
+        schemaVersion,
+        key,
+        timestamp,
+        unifiedScore,
+        metricScores,
+        attribution,
+        source,
+        modelVersion,
+        newValues,
+        newCoverage,
+        newTrainedCoverage);
+  }
+
+  private static void requireShare(Double v, String field) {
+    if (v != null && !(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException(field + " must be in [0, 1], got " + v);
+    }
   }
 
   private static void requireScore(Double score, String field) {

@@ -20,8 +20,8 @@ import java.util.Objects;
  * ({@code modelVersion} set) or against the window itself ({@code modelVersion} null).
  *
  * <p>{@code rawValues} is optional: the window's raw values (same shape as {@code errors}, {@code
- * null} = missing), sent only when some metric has a static limit, because those limits are in raw
- * units and postprocess applies them as a fail-safe. Older consumers ignore it.
+ * null} = missing). Postprocess applies the static limits (in raw units) to them and copies the
+ * newest row into the {@link AnomalyRecord} for the canary judgment. Older consumers ignore it.
  *
  * <p>The arrays are not copied: the producer hands them over and must not change them afterwards.
  *

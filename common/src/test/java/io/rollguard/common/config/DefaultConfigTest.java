@@ -50,6 +50,23 @@ class DefaultConfigTest {
     assertEquals(MetricSpec.Transform.LOG1P, c.metric("latency_p99").orElseThrow().transform());
     assertEquals(MetricSpec.Direction.DOWN, c.metric("request_rate").orElseThrow().direction());
     assertEquals(MetricSpec.Direction.UP, c.metric("error_ratio").orElseThrow().direction());
+    // The file writes every verdict field; they are the code's documented defaults.
+    assertEquals(VerdictSettings.DEFAULTS, c.verdict());
+  }
+
+  @Test
+  void aVerdictIntervalTooShortForTheTestIsRefusedWithTheField() throws Exception {
+    String text =
+        java.nio.file.Files.readString(repoRoot().resolve("pipelines/config/rollguard-config.yaml"))
+            .replace("  interval: 6m", "  interval: 5m");
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class, () -> ConfigLoader.parse(text, "test", Map.of()));
+    assertEquals("verdict.interval", e.field(), e.getMessage());
+    // With 5 weighted metrics at 0.99 each test runs at 0.002: 5 values per role can never reach
+    // it.
+    assertEquals(6, VerdictSettings.DEFAULTS.smallestSignificantSample(5));
+    assertEquals(5, VerdictSettings.DEFAULTS.smallestSignificantSample(1));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.rollguard.common.payload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,5 +159,13 @@ class PayloadRecordsTest {
     AnomalyRecord ok =
         new AnomalyRecord(KEY, 1, 3, scores, Map.of("a", 0.75, "b", 0.25), model, "v");
     assertThrows(UnsupportedOperationException.class, () -> ok.metricScores().put("c", 1.0));
+    assertNull(ok.values());
+    AnomalyRecord observed = ok.withObservations(Map.of("a", 0.412), 0.9, 1.0);
+    assertEquals(0.412, observed.values().get("a"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ok.withObservations(Map.of("a", Double.NaN), 0.9, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> ok.withObservations(Map.of(), 1.5, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> ok.withObservations(Map.of(), 0.5, -0.1));
   }
 }
