@@ -355,7 +355,8 @@ public final class ConfigLoader {
           field, "must use {{selector}} or {{podLabelSelector}} to select the entity");
     }
     int open = 0;
-    for (char c : query.toCharArray()) {
+    for (int i = 0; i < query.length(); i++) {
+      char c = query.charAt(i);
       open += c == '(' ? 1 : c == ')' ? -1 : 0;
       if (open < 0) {
         break;
