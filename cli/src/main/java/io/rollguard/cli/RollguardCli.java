@@ -3,7 +3,6 @@ package io.rollguard.cli;
 import io.rollguard.cli.backtest.BacktestCommand;
 import io.rollguard.cli.bench.BenchCommand;
 import io.rollguard.cli.bench.BenchCoreCommand;
-import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
 import io.rollguard.cli.run.RunCommand;
 import io.rollguard.common.config.ConfigException;
@@ -37,14 +36,7 @@ public final class RollguardCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = newCommandLine().execute(args);
-    if (SdkServerExit.haltRequired()) {
-      // An SDK Mapper server ran in this JVM: its shutdown hook would deadlock System.exit.
-      System.out.flush();
-      System.err.flush();
-      Runtime.getRuntime().halt(code);
-    }
-    System.exit(code);
+    System.exit(newCommandLine().execute(args));
   }
 
   /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */
