@@ -110,6 +110,16 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> inFlight;
 
   @Option(
+      names = "--vertices",
+      defaultValue = "preprocess,inference,postprocess",
+      split = ",",
+      paramLabel = "LIST",
+      description =
+          "map vertices to drive through their gRPC servers (default ${DEFAULT-VALUE}; identity"
+              + " = the SDK server with a mapper that returns its input, the SDK's own cost)")
+  List<String> vertexNames;
+
+  @Option(
       names = "--transport",
       defaultValue = "uds",
       paramLabel = "uds|tcp",
@@ -131,8 +141,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--server-jvm-option",
       paramLabel = "OPTION",
       description =
-          "extra JVM option for the vertex servers, repeatable (e.g."
-              + " -XX:StartFlightRecording=filename=/tmp/v.jfr,settings=profile)")
+          "extra JVM option for the vertex servers, repeatable; {vertex} is replaced by the"
+              + " vertex's name (e.g."
+              + " -XX:StartFlightRecording=filename=/tmp/{vertex}.jfr,settings=profile)")
   List<String> serverJvmOptions = new ArrayList<>();
 
   @Option(
@@ -369,6 +380,7 @@ public final class BenchCommand implements Callable<Integer> {
       Path dir,
       PrintWriter out)
       throws Exception {
+    List<BenchVertex> vertices = vertexNames.stream().map(BenchVertex::of).toList();
     Map<BenchVertex, List<MapRequest.Request>> inputs = VertexInputs.of(config, pipeline, windows);
     VertexServerProcess.Transport mode =
         transport.equals("tcp")
@@ -385,7 +397,7 @@ public final class BenchCommand implements Callable<Integer> {
         placement.describeServer(),
         placement.describeClient());
     int warmupInFlight = inFlight.stream().max(Integer::compare).orElseThrow();
-    for (BenchVertex vertex : BenchVertex.values()) {
+    for (BenchVertex vertex : vertices) {
       List<MapRequest.Request> requests = inputs.get(vertex);
       try (VertexServerProcess server =
               VertexServerProcess.start(
@@ -397,7 +409,18 @@ public final class BenchCommand implements Callable<Integer> {
             client.run(requests, warmupInFlight, grpcWarmupSeconds * 1_000_000_000L);
           }
           for (int n : inFlight) {
+            long[] mapperBefore = server.mapperStats();
+            long serverCpu = server.cpuNanos();
+            long clientCpu = VertexServerProcess.cpuNanos(ProcessHandle.current());
             MapStreamClient.Run run = client.run(requests, n, grpcSeconds * 1_000_000_000L);
+            double serverMicros = (server.cpuNanos() - serverCpu) / 1e3 / run.messages();
+            double clientMicros =
+                (VertexServerProcess.cpuNanos(ProcessHandle.current()) - clientCpu)
+                    / 1e3
+                    / run.messages();
+            long[] mapperAfter = server.mapperStats();
+            double mapperMicros =
+                (mapperAfter[1] - mapperBefore[1]) / 1e3 / (mapperAfter[0] - mapperBefore[0]);
             out.printf(
                 Locale.ROOT,
                 "grpc %s, %d in flight: %.0f msgs/s, %s (%d messages)%n",
@@ -406,6 +429,16 @@ public final class BenchCommand implements Callable<Integer> {
                 run.messagesPerSecond(),
                 run.percentiles().format(),
                 run.messages());
+            out.printf(
+                Locale.ROOT,
+                "grpc %s, %d in flight, CPU per message: server %.1f us (%.0f msgs/s per core), of"
+                    + " which processMessage %.1f us; load generator %.1f us%n",
+                vertex.label(),
+                n,
+                serverMicros,
+                1e6 / serverMicros,
+                mapperMicros,
+                clientMicros);
             out.flush();
           }
         } catch (RuntimeException e) {

@@ -27,12 +27,37 @@ enum BenchVertex {
     Mapper mapper(RollguardConfig config, ScoringPipeline stages, PrometheusRegistry metrics) {
       return new PostprocessMapper(stages.postprocessor(), metrics);
     }
+  },
+  IDENTITY {
+    @Override
+    Mapper mapper(RollguardConfig config, ScoringPipeline stages, PrometheusRegistry metrics) {
+      return new Mapper() {
+        @Override
+        public io.numaproj.numaflow.mapper.MessageList processMessage(
+            String[] keys, io.numaproj.numaflow.mapper.Datum datum) {
+          return io.numaproj.numaflow.mapper.MessageList.newBuilder()
+              .addMessage(new io.numaproj.numaflow.mapper.Message(datum.getValue(), keys))
+              .build();
+        }
+      };
+    }
   };
 
   abstract Mapper mapper(
       RollguardConfig config, ScoringPipeline stages, PrometheusRegistry metrics);
 
-  /** {@code preprocess}, {@code inference}, {@code postprocess}. */
+  /** The vertex named {@code label}; a clear error for an unknown name. */
+  static BenchVertex of(String label) {
+    for (BenchVertex v : values()) {
+      if (v.label().equals(label)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown vertex '" + label + "': use preprocess, inference, postprocess or identity");
+  }
+
+  /** {@code preprocess}, {@code inference}, {@code postprocess}, {@code identity}. */
   String label() {
     return name().toLowerCase(Locale.ROOT);
   }

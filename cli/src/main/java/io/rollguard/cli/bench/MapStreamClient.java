@@ -26,9 +26,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -43,8 +42,8 @@ import java.util.function.Predicate;
  * its TestKit uses).
  *
  * <p>Latency of a message = from handing the request to the stream to receiving its response. The
- * responses arrive on the channel's single event-loop thread (direct executor), so the client adds
- * no thread hop of its own.
+ * responses arrive on the channel's single event-loop thread (direct executor), which also sends
+ * the next request, so the client adds no thread hop of its own.
  */
 final class MapStreamClient implements AutoCloseable {
 
@@ -158,7 +157,9 @@ final class MapStreamClient implements AutoCloseable {
 
   /**
    * Sends the inputs round-robin for {@code nanos}, keeping {@code inFlight} requests outstanding,
-   * then waits for the last responses.
+   * then waits for the last responses. Every send after the first {@code inFlight} happens in the
+   * callback of a response, on the channel's event loop (a closed loop, as numa refills its
+   * window), so the load generator adds no thread hand-off per message.
    */
   Run run(List<MapRequest.Request> inputs, int inFlight, long nanos) throws Exception {
     if (requests == null) {
@@ -167,35 +168,17 @@ final class MapStreamClient implements AutoCloseable {
     if (inputs.isEmpty() || inFlight < 1) {
       throw new IllegalArgumentException("need inputs and inFlight >= 1");
     }
-    RunState run = new RunState(inFlight);
+    RunState run = new RunState(inputs, nanos);
     state = run;
-    long started = System.nanoTime();
-    long end = started + nanos;
-    int sent = 0;
-    while (sent < MAX_MESSAGES_PER_RUN && System.nanoTime() < end) {
-      run.permits.acquire();
-      throwIfFailed();
-      run.latency[sent] = System.nanoTime(); // the send time until the response replaces it
-      requests.onNext(
-          MapRequest.newBuilder()
-              .setRequest(inputs.get(sent % inputs.size()))
-              .setId(Integer.toString(sent))
-              .build());
-      sent++;
+    eventLoop.execute(() -> run.start(inFlight));
+    if (!run.done.await(nanos / 1_000_000 + 60_000, TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("map server did not answer within 60 s of the run's end");
     }
-    // Drain: every request sent must be answered before the clock stops.
-    if (!run.permits.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(
-          "map server did not answer "
-              + (inFlight - run.permits.availablePermits())
-              + " requests within 60 s");
-    }
-    double seconds = (run.lastResponse - started) / 1e9;
     throwIfFailed();
-    if (run.received.get() != sent) {
-      throw new IllegalStateException("sent " + sent + " requests, got " + run.received.get());
+    if (run.received != run.sent) {
+      throw new IllegalStateException("sent " + run.sent + " requests, got " + run.received);
     }
-    return new Run(sent, seconds, run.latency);
+    return new Run(run.sent, (run.lastResponse - run.started) / 1e9, run.latency);
   }
 
   private void throwIfFailed() {
@@ -222,14 +205,70 @@ final class MapStreamClient implements AutoCloseable {
     }
   }
 
-  private static final class RunState {
-    final Semaphore permits;
-    final long[] latency = new long[MAX_MESSAGES_PER_RUN];
-    final AtomicInteger received = new AtomicInteger();
-    volatile long lastResponse;
+  /**
+   * One run's state. Touched only on the channel's event loop (which also delivers the responses)
+   * until {@link #done} opens, which publishes it to the caller.
+   */
+  private final class RunState {
+    final List<MapRequest.Request> inputs;
+    final long nanos;
+    final long[] latency = new long[MAX_MESSAGES_PER_RUN]; // send time until the response
+    final CountDownLatch done = new CountDownLatch(1);
+    long started;
+    long end;
+    long lastResponse;
+    int sent;
+    int received;
+    boolean stopped;
 
-    RunState(int inFlight) {
-      this.permits = new Semaphore(inFlight);
+    RunState(List<MapRequest.Request> inputs, long nanos) {
+      this.inputs = inputs;
+      this.nanos = nanos;
+    }
+
+    void start(int inFlight) {
+      started = System.nanoTime();
+      end = started + nanos;
+      lastResponse = started;
+      for (int i = 0; i < inFlight && sendNext(); i++) {
+        // sendNext does the work
+      }
+      finishIfDrained();
+    }
+
+    boolean sendNext() {
+      long now = System.nanoTime();
+      if (stopped || now >= end || sent == MAX_MESSAGES_PER_RUN) {
+        stopped = true;
+        return false;
+      }
+      latency[sent] = now;
+      requests.onNext(
+          MapRequest.newBuilder()
+              .setRequest(inputs.get(sent % inputs.size()))
+              .setId(Integer.toString(sent))
+              .build());
+      sent++;
+      return true;
+    }
+
+    void answered(int id, long now) {
+      latency[id] = now - latency[id];
+      lastResponse = now;
+      received++;
+      sendNext();
+      finishIfDrained();
+    }
+
+    void abort() {
+      stopped = true;
+      done.countDown();
+    }
+
+    private void finishIfDrained() {
+      if (stopped && received == sent) {
+        done.countDown();
+      }
     }
   }
 
@@ -248,11 +287,9 @@ final class MapStreamClient implements AutoCloseable {
             null,
             new IllegalStateException(
                 "request " + id + " was not forwarded (dropped or rejected): " + response));
+        run.stopped = true;
       }
-      run.latency[id] = now - run.latency[id];
-      run.lastResponse = now;
-      run.received.incrementAndGet();
-      run.permits.release();
+      run.answered(id, now);
     }
 
     @Override
@@ -261,7 +298,7 @@ final class MapStreamClient implements AutoCloseable {
       handshake.completeExceptionally(t);
       RunState run = state;
       if (run != null) {
-        run.permits.release(MAX_MESSAGES_PER_RUN);
+        run.abort();
       }
     }
 

@@ -53,6 +53,9 @@ final class VertexInputs {
       inputs
           .get(BenchVertex.POSTPROCESS)
           .add(request(scored.getKeys(), scored.getValue(), eventTime));
+      inputs
+          .get(BenchVertex.IDENTITY)
+          .add(request(preprocessed.getKeys(), preprocessed.getValue(), eventTime));
     }
     return inputs;
   }

@@ -22,6 +22,9 @@ final class VertexServerProcess implements AutoCloseable {
 
   private static final long START_TIMEOUT_MILLIS = 60_000;
 
+  /** Replaced by the vertex's name in extra JVM options, e.g. in a recording's file name. */
+  static final String VERTEX_PLACEHOLDER = "{vertex}";
+
   /** How the server listens. */
   enum Transport {
     /** A Unix domain socket, the SDK's pod mode: what numa uses in a vertex pod. */
@@ -50,7 +53,8 @@ final class VertexServerProcess implements AutoCloseable {
    * or accepts connections (TCP: the client's readiness probe waits).
    *
    * @param cpu the CPU to pin the child to, or -1 for no pinning
-   * @param jvmOptions extra JVM options, e.g. a flight recording
+   * @param jvmOptions extra JVM options, e.g. a flight recording; {@value #VERTEX_PLACEHOLDER} is
+   *     replaced by the vertex's name
    */
   static VertexServerProcess start(
       BenchVertex vertex,
@@ -77,7 +81,9 @@ final class VertexServerProcess implements AutoCloseable {
             "-XX:+ExitOnOutOfMemoryError",
             "-cp",
             System.getProperty("java.class.path")));
-    command.addAll(jvmOptions);
+    for (String option : jvmOptions) {
+      command.add(option.replace(VERTEX_PLACEHOLDER, vertex.label()));
+    }
     command.addAll(
         List.of(VertexServerMain.class.getName(), vertex.name(), configFile.toString(), address));
     Path log = dir.resolve(vertex.label() + "-server.log");
@@ -107,8 +113,39 @@ final class VertexServerProcess implements AutoCloseable {
     return port;
   }
 
-  long pid() {
-    return process.pid();
+  /**
+   * The vertex's {@code processMessage} so far: {@code [calls, CPU nanoseconds]} (see {@link
+   * VertexServerMain.CpuTimedMapper}).
+   */
+  long[] mapperStats() throws IOException, InterruptedException {
+    Path file = log.resolveSibling("stats-" + process.pid());
+    Files.deleteIfExists(file);
+    process
+        .getOutputStream()
+        .write((VertexServerMain.STATS_COMMAND + file + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!Files.exists(file)) {
+      if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+        throw new IllegalStateException("the vertex server did not report its counters");
+      }
+      Thread.sleep(5);
+    }
+    String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", -1);
+    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+  }
+
+  /** CPU time the server's JVM has used so far (all threads), in nanoseconds. */
+  long cpuNanos() {
+    return cpuNanos(process.toHandle());
+  }
+
+  static long cpuNanos(ProcessHandle handle) {
+    return handle
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the OS does not report process CPU time"))
+        .toNanos();
   }
 
   /** The child's log, for an error message. */
