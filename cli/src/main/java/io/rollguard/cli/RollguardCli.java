@@ -4,7 +4,6 @@ import io.rollguard.cli.backtest.BacktestCommand;
 import io.rollguard.cli.bench.BenchCommand;
 import io.rollguard.cli.bench.BenchCoreCommand;
 import io.rollguard.cli.bench.BenchHttpCommand;
-import io.rollguard.cli.bench.SdkServerExit;
 import io.rollguard.cli.eval.EvaluateCommand;
 import io.rollguard.cli.ops.ModelsCommand;
 import io.rollguard.cli.ops.VerdictCommand;
@@ -60,14 +59,7 @@ public final class RollguardCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = newCommandLine().execute(args);
-    if (SdkServerExit.haltRequired()) {
-      // An SDK Mapper server ran in this JVM: its shutdown hook would deadlock System.exit.
-      System.out.flush();
-      System.err.flush();
-      Runtime.getRuntime().halt(code);
-    }
-    System.exit(code);
+    System.exit(newCommandLine().execute(args));
   }
 
   /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */

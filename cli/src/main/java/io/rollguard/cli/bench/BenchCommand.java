@@ -1,6 +1,7 @@
 package io.rollguard.cli.bench;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.numaproj.numaflow.map.v1.MapOuterClass.MapRequest;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.cli.scenario.Scenario;
 import io.rollguard.cli.scenario.SeriesRows;
@@ -16,9 +17,8 @@ import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
+import io.rollguard.common.registry.StoredBundle;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,13 +40,16 @@ import picocli.CommandLine.Spec;
  * {@code bench}: the scoring path's throughput and latency, the training time and the memory of the
  * per-pod bundle cache, for a configurable number of entities and metrics. One labelled figure per
  * line. Every figure comes from the vertices' own classes: {@link ScoringPipeline} is what the
- * three map vertices run, and the gRPC figures go through their real Mapper servers.
+ * three map vertices run in process, and the gRPC figures drive each map vertex through the SDK's
+ * real Mapper server the way Numaflow's data plane does (one stream, N requests in flight), the
+ * server in a JVM of its own pinned to one CPU.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Benchmark scoring (in-process and through the vertices' gRPC servers), training and cache memory.")
+        "Benchmark scoring (in process, and each map vertex through its gRPC server with N"
+            + " requests in flight), training and cache memory.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -80,12 +83,69 @@ public final class BenchCommand implements Callable<Integer> {
   int seconds;
 
   @Option(
-      names = "--grpc-windows",
-      defaultValue = "3000",
+      names = "--grpc-seconds",
+      defaultValue = "5",
+      paramLabel = "S",
+      description =
+          "measured seconds per map vertex and in-flight level through its gRPC server (default"
+              + " ${DEFAULT-VALUE}; 0 skips the gRPC figures)")
+  int grpcSeconds;
+
+  @Option(
+      names = "--grpc-warmup-seconds",
+      defaultValue = "5",
+      paramLabel = "S",
+      description =
+          "warm-up per vertex server at the highest in-flight level, not measured (default"
+              + " ${DEFAULT-VALUE})")
+  int grpcWarmupSeconds;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "1,500",
+      split = ",",
       paramLabel = "N",
       description =
-          "windows sent through the gRPC servers, one in flight (default ${DEFAULT-VALUE}; 0 skips)")
-  int grpcWindows;
+          "requests in flight on the map stream, one figure each (default ${DEFAULT-VALUE}; numa"
+              + " keeps up to limits.readBatchSize = 500 in flight)")
+  List<Integer> inFlight;
+
+  @Option(
+      names = "--vertices",
+      defaultValue = "preprocess,inference,postprocess",
+      split = ",",
+      paramLabel = "LIST",
+      description =
+          "map vertices to drive through their gRPC servers (default ${DEFAULT-VALUE}; identity"
+              + " = the SDK server with a mapper that returns its input, the SDK's own cost)")
+  List<String> vertexNames;
+
+  @Option(
+      names = "--transport",
+      defaultValue = "uds",
+      paramLabel = "uds|tcp",
+      description =
+          "uds: Unix domain socket, the SDK's pod mode as in a vertex pod; tcp: loopback, the"
+              + " SDK's local mode (default ${DEFAULT-VALUE})")
+  String transport;
+
+  @Option(
+      names = "--server-cpu",
+      defaultValue = "-1",
+      paramLabel = "CPU",
+      description =
+          "CPU to pin each vertex server's JVM to with taskset (default: a CPU this JVM is not"
+              + " bound to, else the last one it may use; none without taskset or with one CPU)")
+  int serverCpu;
+
+  @Option(
+      names = "--server-jvm-option",
+      paramLabel = "OPTION",
+      description =
+          "extra JVM option for the vertex servers, repeatable; {vertex} is replaced by the"
+              + " vertex's name (e.g."
+              + " -XX:StartFlightRecording=filename=/tmp/{vertex}.jfr,settings=profile)")
+  List<String> serverJvmOptions = new ArrayList<>();
 
   @Option(
       names = "--history-days",
@@ -100,18 +160,25 @@ public final class BenchCommand implements Callable<Integer> {
         || metricCount < 1
         || metricCount > ServiceMetric.all().size()
         || seconds < 1
-        || grpcWindows < 0
+        || grpcSeconds < 0
+        || grpcWarmupSeconds < 0
+        || inFlight.isEmpty()
+        || inFlight.stream().anyMatch(n -> n < 1)
+        || !List.of("uds", "tcp").contains(transport)
         || historyDays < 1
         || windowSteps < 2) {
       throw new IllegalArgumentException(
           "need --entities >= 1, --metrics in [1, "
               + ServiceMetric.all().size()
-              + "], --seconds >= 1, --grpc-windows >= 0, --history-days >= 1, --window-steps >= 2");
+              + "], --seconds >= 1, --grpc-seconds >= 0, --grpc-warmup-seconds >= 0,"
+              + " --in-flight >= 1, --transport uds or tcp, --history-days >= 1,"
+              + " --window-steps >= 2");
     }
     PrintWriter out = spec.commandLine().getOut();
     Path registryDir = Files.createTempDirectory("rollguard-bench-");
     try {
-      RollguardConfig config = config(registryDir);
+      String configYaml = configYaml(registryDir);
+      RollguardConfig config = ConfigLoader.parse(configYaml, "bench", Map.of());
       SeriesRows history = history(config);
       out.printf(
           Locale.ROOT,
@@ -147,8 +214,10 @@ public final class BenchCommand implements Callable<Integer> {
       List<Window> windows = windows(config, history, ids);
       ScoringPipeline pipeline = ScoringPipeline.create(config, cache, Clock.systemUTC());
       measureInProcess(pipeline, windows, out);
-      if (grpcWindows > 0) {
-        measureGrpc(config, pipeline, windows, out);
+      if (grpcSeconds > 0) {
+        Path configFile = registryDir.resolve("bench-config.yaml");
+        Files.writeString(configFile, configYaml);
+        measureGrpc(config, configFile, pipeline, windows, registryDir, out);
       }
       out.flush();
       return 0;
@@ -157,7 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private RollguardConfig config(Path registryDir) throws Exception {
+  private String configYaml(Path registryDir) {
     StringBuilder yaml = new StringBuilder("step: 60s\nmetrics:\n");
     for (ServiceMetric m : ServiceMetric.all().subList(0, metricCount)) {
       yaml.append("  - name: ")
@@ -177,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
         .append("registry:\n  backend: directory\n  directory: '")
         .append(registryDir)
         .append("'\n");
-    return ConfigLoader.parse(yaml.toString(), "bench", Map.of());
+    return yaml.toString();
   }
 
   private SeriesRows history(RollguardConfig config) {
@@ -216,31 +285,27 @@ public final class BenchCommand implements Callable<Integer> {
     return bundle;
   }
 
-  /** Heap retained per cached bundle: each entity's bundle is decoded separately, as in a pod. */
+  /**
+   * Heap per cached bundle: the size of the cached bundles' object graph (JOL), each entity's
+   * bundle decoded separately as in a pod. Measured on the objects, not as a heap difference around
+   * {@code System.gc()}, so the figure is exact and repeatable.
+   */
   private static void measureCacheHeap(BundleCache cache, List<EntityId> ids, PrintWriter out) {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long before = settledHeap(memory);
+    List<StoredBundle> cached = new ArrayList<>(ids.size());
     for (EntityId id : ids) {
-      if (cache.latest(id).isEmpty()) {
-        throw new IllegalStateException("bundle missing for " + id);
-      }
+      cached.add(
+          cache
+              .latest(id)
+              .orElseThrow(() -> new IllegalStateException("bundle missing for " + id)));
     }
-    long after = settledHeap(memory);
+    long bytes = ObjectGraphSize.bytes(cached.toArray());
     out.printf(
         Locale.ROOT,
-        "heap per cached bundle: %.1f KiB (%d bundles cached, %.1f MiB in all)%n",
-        (after - before) / 1024.0 / ids.size(),
-        cache.size(),
-        (after - before) / 1024.0 / 1024.0);
-  }
-
-  private static long settledHeap(MemoryMXBean memory) {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
+        "heap per cached bundle: %.1f KiB (object graph of %d decoded bundles, %.1f MiB in all;"
+            + " the cache's own entries not included)%n",
+        bytes / 1024.0 / cached.size(),
+        cached.size(),
+        bytes / 1024.0 / 1024.0);
   }
 
   /** Windows cut from the history at random offsets, for random entities and both roles. */
@@ -302,39 +367,93 @@ public final class BenchCommand implements Callable<Integer> {
         Percentiles.of(latencies, count).format());
   }
 
+  /**
+   * Each map vertex through its own gRPC server, one vertex at a time, as numa drives it: the SDK's
+   * Mapper server in a child JVM (one CPU), a {@link MapStreamClient} here keeping N requests in
+   * flight on one stream. Each vertex gets its real input: the bench windows passed through the
+   * upstream mappers in this JVM.
+   */
   private void measureGrpc(
-      RollguardConfig config, ScoringPipeline pipeline, List<Window> windows, PrintWriter out)
+      RollguardConfig config,
+      Path configFile,
+      ScoringPipeline pipeline,
+      List<Window> windows,
+      Path dir,
+      PrintWriter out)
       throws Exception {
-    try (GrpcScoringChain chain = GrpcScoringChain.start(config, pipeline)) {
-      int n = windows.size();
-      for (int i = 0; i < Math.min(500, grpcWindows); i++) { // warm-up: connections, JIT
-        chain.score(windows.get(i % n));
-      }
-      long[] latencies = new long[grpcWindows];
-      long t0 = System.nanoTime();
-      int dropped = 0;
-      for (int i = 0; i < grpcWindows; i++) {
-        long s = System.nanoTime();
-        if (chain.score(windows.get(i % n)) == null) {
-          dropped++;
+    List<BenchVertex> vertices = vertexNames.stream().map(BenchVertex::of).toList();
+    Map<BenchVertex, List<MapRequest.Request>> inputs = VertexInputs.of(config, pipeline, windows);
+    VertexServerProcess.Transport mode =
+        transport.equals("tcp")
+            ? VertexServerProcess.Transport.TCP
+            : VertexServerProcess.Transport.UDS;
+    CpuPlacement placement = CpuPlacement.choose(serverCpu);
+    out.printf(
+        Locale.ROOT,
+        "grpc setup: map.v1.Map/MapFn, one stream with handshake, as numa drives a map vertex; %s;"
+            + " each vertex server in its own JVM (%s); load generator in this JVM (%s)%n",
+        mode == VertexServerProcess.Transport.UDS
+            ? "Unix domain socket (SDK pod mode)"
+            : "TCP loopback (SDK local mode)",
+        placement.describeServer(),
+        placement.describeClient());
+    int warmupInFlight = inFlight.stream().max(Integer::compare).orElseThrow();
+    for (BenchVertex vertex : vertices) {
+      List<MapRequest.Request> requests = inputs.get(vertex);
+      try (VertexServerProcess server =
+              VertexServerProcess.start(
+                  vertex, configFile, dir, mode, placement.serverCpu(), serverJvmOptions);
+          MapStreamClient client = connect(server)) {
+        try {
+          client.awaitReadyAndHandshake(60_000);
+          if (grpcWarmupSeconds > 0) {
+            client.run(requests, warmupInFlight, grpcWarmupSeconds * 1_000_000_000L);
+          }
+          for (int n : inFlight) {
+            long[] mapperBefore = server.mapperStats();
+            long serverCpu = server.cpuNanos();
+            long clientCpu = VertexServerProcess.cpuNanos(ProcessHandle.current());
+            MapStreamClient.Run run = client.run(requests, n, grpcSeconds * 1_000_000_000L);
+            double serverMicros = (server.cpuNanos() - serverCpu) / 1e3 / run.messages();
+            double clientMicros =
+                (VertexServerProcess.cpuNanos(ProcessHandle.current()) - clientCpu)
+                    / 1e3
+                    / run.messages();
+            long[] mapperAfter = server.mapperStats();
+            double mapperMicros =
+                (mapperAfter[1] - mapperBefore[1]) / 1e3 / (mapperAfter[0] - mapperBefore[0]);
+            out.printf(
+                Locale.ROOT,
+                "grpc %s, %d in flight: %.0f msgs/s, %s (%d messages)%n",
+                vertex.label(),
+                n,
+                run.messagesPerSecond(),
+                run.percentiles().format(),
+                run.messages());
+            out.printf(
+                Locale.ROOT,
+                "grpc %s, %d in flight, CPU per message: server %.1f us (%.0f msgs/s per core), of"
+                    + " which processMessage %.1f us; load generator %.1f us%n",
+                vertex.label(),
+                n,
+                serverMicros,
+                1e6 / serverMicros,
+                mapperMicros,
+                clientMicros);
+            out.flush();
+          }
+        } catch (RuntimeException e) {
+          throw new IllegalStateException(
+              vertex.label() + " server: " + e.getMessage() + "\n" + server.logTail(), e);
         }
-        latencies[i] = System.nanoTime() - s;
       }
-      double rate = grpcWindows / ((System.nanoTime() - t0) / 1e9);
-      if (dropped > 0) {
-        throw new IllegalStateException(
-            dropped + " windows were dropped by the gRPC chain; the figure would be meaningless");
-      }
-      out.printf(
-          Locale.ROOT,
-          "grpc: %.0f windows/s (3 Mapper servers on loopback, JSON on every edge, 1 window in flight, %d windows)%n",
-          rate,
-          grpcWindows);
-      out.printf(
-          Locale.ROOT,
-          "grpc latency per window: %s%n",
-          Percentiles.of(latencies, grpcWindows).format());
     }
+  }
+
+  private static MapStreamClient connect(VertexServerProcess server) {
+    return server.transport() == VertexServerProcess.Transport.UDS
+        ? MapStreamClient.unixSocket(server.socket(), MapStreamClient::notDropped)
+        : MapStreamClient.tcp(server.port(), MapStreamClient::notDropped);
   }
 
   private static void requireScored(ScoringPipeline.Result result) {

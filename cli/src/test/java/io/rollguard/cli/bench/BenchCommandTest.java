@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rollguard.cli.RollguardCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -27,8 +28,12 @@ class BenchCommandTest {
             "3",
             "--seconds",
             "1",
-            "--grpc-windows",
-            "20",
+            "--grpc-seconds",
+            "1",
+            "--grpc-warmup-seconds",
+            "0",
+            "--in-flight",
+            "1,50",
             "--history-days",
             "2");
 
@@ -37,18 +42,33 @@ class BenchCommandTest {
     for (String label :
         new String[] {
           "training (2 days x 3 metrics, model=pca): ",
-          "heap per cached bundle: ",
           "in-process: ",
           "in-process latency per window: p50 ",
-          "grpc: ",
-          "grpc latency per window: p50 "
+          "grpc preprocess, 1 in flight: ",
+          "grpc preprocess, 50 in flight: ",
+          "grpc inference, 1 in flight: ",
+          "grpc inference, 50 in flight: ",
+          "grpc postprocess, 1 in flight: ",
+          "grpc postprocess, 50 in flight: "
         }) {
       assertTrue(
           Pattern.compile("(?m)^" + Pattern.quote(label) + "[0-9]").matcher(out).find(),
           label + " missing in\n" + out);
     }
+    assertTrue(out.contains("\ngrpc setup: map.v1.Map/MapFn, one stream with handshake"), out);
     assertTrue(
-        SdkServerExit.haltRequired(), "the gRPC part started SDK servers, so main must halt");
+        Pattern.compile("(?m)^grpc [a-z]+, [0-9]+ in flight: [0-9]+ msgs/s, p50 [0-9.]+ us, p99 ")
+            .matcher(out)
+            .find(),
+        out);
+    // Measured on the object graph: an exact, positive size (a heap difference could go negative).
+    Matcher heap =
+        Pattern.compile("(?m)^heap per cached bundle: ([0-9]+\\.[0-9]) KiB \\(object graph of 4 ")
+            .matcher(out);
+    assertTrue(heap.find(), out);
+    assertTrue(Double.parseDouble(heap.group(1)) > 0, out);
+    // Every vertex server ran in a child JVM that the bench stopped again.
+    assertEquals(0, ProcessHandle.current().children().count(), "vertex servers left running");
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -13,11 +14,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.rollguard.common.LogValues;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -47,15 +52,15 @@ public final class PayloadCodec {
 
   private static final PayloadCodec SHARED = new PayloadCodec();
 
-  private static final ClassValue<Integer> SCHEMA_VERSIONS =
+  private final ObjectMapper mapper;
+
+  private final ClassValue<PayloadType> payloadTypes =
       new ClassValue<>() {
         @Override
-        protected Integer computeValue(Class<?> type) {
-          return schemaVersionConstant(type);
+        protected PayloadType computeValue(Class<?> type) {
+          return PayloadType.of(type, mapper);
         }
       };
-
-  private final ObjectMapper mapper;
 
   private PayloadCodec() {
     JsonFactory factory =
@@ -66,6 +71,12 @@ public final class PayloadCodec {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             // A field given twice is ambiguous; refuse rather than keep whichever came last.
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Number text <-> double was a fifth of a map vertex's CPU with the JDK's
+            // Double.parseDouble/toString (docs/vertices.md, "Performance"). Jackson's
+            // FastDoubleParser reads the same correctly rounded double; its Schubfach writer
+            // writes the shortest text that reads back as the same double.
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
     this.mapper =
         JsonMapper.builder(factory)
@@ -110,34 +121,85 @@ public final class PayloadCodec {
    */
   public <T> T decode(byte[] bytes, Class<T> type) throws PayloadException {
     Objects.requireNonNull(type, "type");
-    int expectedVersion = SCHEMA_VERSIONS.get(type);
+    PayloadType payloadType = payloadTypes.get(type);
     if (bytes == null || bytes.length == 0) {
       throw new PayloadException(
           PayloadException.Reason.MALFORMED_JSON, type.getSimpleName() + ": empty payload");
     }
-    checkSchemaVersion(bytes, type, expectedVersion);
+    // One pass on the hot path: bind, then look at the bound schemaVersion. The envelope scan,
+    // which reports a wrong version before any other problem, runs only when binding failed or
+    // the version is not this build's; its verdict then wins, exactly as if it had run first.
+    Object value;
     try {
-      return mapper.readValue(bytes, type);
-    } catch (ValueInstantiationException e) {
+      value = payloadType.reader().readValue(bytes);
+    } catch (IOException e) {
+      checkSchemaVersion(bytes, type, payloadType.schemaVersion());
+      throw bindingFailure(type, e);
+    }
+    if (value == null || payloadType.schemaVersionOf(value) != payloadType.schemaVersion()) {
+      checkSchemaVersion(bytes, type, payloadType.schemaVersion());
+      throw new PayloadException(
+          PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+          type.getSimpleName() + ".schemaVersion: not version " + payloadType.schemaVersion());
+    }
+    return type.cast(value);
+  }
+
+  private static PayloadException bindingFailure(Class<?> type, IOException e) {
+    if (e instanceof ValueInstantiationException vie) {
       // The record constructor refused the values (IllegalArgumentException /
       // NullPointerException).
-      throw new PayloadException(
+      return new PayloadException(
           PayloadException.Reason.INVALID_FIELD,
-          describe(type, e.getPath(), constructorMessage(e.getCause())),
+          describe(type, vie.getPath(), constructorMessage(vie.getCause())),
           e);
-    } catch (DatabindException | InputCoercionException e) {
-      throw new PayloadException(
+    }
+    if (e instanceof DatabindException || e instanceof InputCoercionException) {
+      JsonProcessingException jpe = (JsonProcessingException) e;
+      return new PayloadException(
           PayloadException.Reason.INVALID_FIELD,
-          describe(type, pathOf(e), tidy(e.getOriginalMessage())),
+          describe(type, pathOf(jpe), tidy(jpe.getOriginalMessage())),
           e);
-    } catch (IOException e) {
-      // Syntax problems were caught by the pre-scan; this is the parser's last word.
-      String detail =
-          e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
-      throw new PayloadException(
-          PayloadException.Reason.MALFORMED_JSON,
-          type.getSimpleName() + ": malformed JSON: " + detail,
-          e);
+    }
+    // Syntax problems were reported by the envelope scan; this is the parser's last word.
+    String detail =
+        e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
+    return new PayloadException(
+        PayloadException.Reason.MALFORMED_JSON,
+        type.getSimpleName() + ": malformed JSON: " + detail,
+        e);
+  }
+
+  /**
+   * What decoding needs per payload type, looked up once: its {@code SCHEMA_VERSION}, a reader
+   * bound to it, and its {@code schemaVersion()} accessor.
+   */
+  private record PayloadType(int schemaVersion, ObjectReader reader, MethodHandle versionAccessor) {
+
+    static PayloadType of(Class<?> type, ObjectMapper mapper) {
+      int version = schemaVersionConstant(type);
+      MethodHandle accessor;
+      try {
+        accessor =
+            MethodHandles.publicLookup()
+                .findVirtual(type, "schemaVersion", MethodType.methodType(int.class))
+                .asType(MethodType.methodType(int.class, Object.class));
+      } catch (NoSuchMethodException | IllegalAccessException e) {
+        throw new IllegalArgumentException(
+            type.getName() + " is a versioned payload type without a public int schemaVersion()",
+            e);
+      }
+      return new PayloadType(version, mapper.readerFor(type), accessor);
+    }
+
+    int schemaVersionOf(Object value) {
+      try {
+        return (int) versionAccessor.invokeExact(value);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
     }
   }
 

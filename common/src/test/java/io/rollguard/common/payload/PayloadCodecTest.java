@@ -114,7 +114,8 @@ class PayloadCodecTest {
         "[1,2]",
         "\"a string\"",
         "{\"schemaVersion\":1,\"schemaVersion\":1}",
-        "{'schemaVersion':1}"
+        "{'schemaVersion':1}",
+        "null"
       })
   void malformedJsonIsReportedAsSuch(String json) {
     PayloadException e = decodeFails(json, Sample.class);
@@ -143,6 +144,17 @@ class PayloadCodecTest {
     PayloadException e = decodeFails("{\"schemaVersion\":2,\"renamedKey\":{}}", Window.class);
     assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason());
     assertTrue(e.getMessage().contains("unsupported version 2"), e.getMessage());
+  }
+
+  @Test
+  void otherSchemaVersionIsUnsupportedWhenTheRestWouldDecode() {
+    // Binds without error as this build's Sample: the version alone must refuse it.
+    PayloadException e =
+        decodeFails(
+            "{\"schemaVersion\":2," + KEY_JSON + ",\"timestamp\":1,\"values\":{}}", Sample.class);
+    assertEquals(PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION, e.reason());
+    assertTrue(
+        e.getMessage().contains("Sample.schemaVersion: unsupported version 2"), e.getMessage());
   }
 
   @ParameterizedTest
