@@ -1,6 +1,7 @@
 package io.rollguard.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * The schema of every kind that may appear under {@code pipelines/}, keyed by {@code
  * apiVersion/kind}: the upstream CRDs copied under {@code src/test/resources/schemas/} (their
  * {@code openAPIV3Schema}; see the README there for origin, version and checksums) and minimal
- * hand-written schemas for the core Kubernetes and Prometheus Operator kinds.
+ * hand-written schemas for the core Kubernetes and Prometheus Operator kinds (the NetworkPolicy one
+ * checked against the upstream API types, {@code NetworkPolicySchemaTest}).
  *
  * <p>The CRD files are large (up to 650 KB), so they are parsed and compiled once per JVM, on first
  * use, and shared by every test class.
@@ -38,6 +40,7 @@ final class ManifestSchemas {
           "v1/Secret", "/schemas/core/v1-secret.yaml",
           "v1/Service", "/schemas/core/v1-service.yaml",
           "apps/v1/Deployment", "/schemas/core/apps-v1-deployment.yaml",
+          "networking.k8s.io/v1/NetworkPolicy", "/schemas/core/networking-v1-networkpolicy.yaml",
           "monitoring.coreos.com/v1/PodMonitor", "/schemas/core/monitoring-v1-podmonitor.yaml",
           "monitoring.coreos.com/v1/PrometheusRule",
               "/schemas/core/monitoring-v1-prometheusrule.yaml");
@@ -55,7 +58,9 @@ final class ManifestSchemas {
       byKey.put(kind.key(), kind);
     }
     CORE.forEach(
-        (key, resource) -> byKey.put(key, compile(key, resource, Yaml.resource(resource))));
+        (key, resource) ->
+            byKey.put(
+                key, compile(key, resource, withLocalReferencesInlined(Yaml.resource(resource)))));
     this.kinds = Map.copyOf(byKey);
     this.objectMeta =
         compile(
@@ -110,6 +115,47 @@ final class ManifestSchemas {
   private static KindSchema compile(String key, String origin, JsonNode schema) {
     return new KindSchema(
         key, origin, schema, FACTORY.getSchema(withoutKubernetesExtensions(schema)));
+  }
+
+  /**
+   * A copy in which every {@code $ref: '#/definitions/<name>'} is replaced by that definition, and
+   * without the {@code definitions}: a hand-written schema may name a shape it uses several times
+   * (a label selector), and the {@link StrictKeyChecker} walks plain {@code properties} only.
+   */
+  static JsonNode withLocalReferencesInlined(JsonNode schema) {
+    JsonNode definitions = schema.path("definitions");
+    JsonNode copy = inline(schema, definitions, 0);
+    if (copy.isObject()) {
+      ((ObjectNode) copy).remove("definitions");
+    }
+    return copy;
+  }
+
+  private static JsonNode inline(JsonNode node, JsonNode definitions, int depth) {
+    if (depth > 32) {
+      throw new IllegalStateException("a schema's $ref chain is too deep (a cycle?)");
+    }
+    if (node.isObject()) {
+      JsonNode ref = node.get("$ref");
+      if (ref != null && ref.asText().startsWith("#/definitions/")) {
+        String name = ref.asText().substring("#/definitions/".length());
+        JsonNode target = definitions.get(name);
+        if (target == null || node.size() != 1) {
+          throw new IllegalStateException("unresolvable or decorated $ref " + ref.asText());
+        }
+        return inline(target, definitions, depth + 1);
+      }
+      ObjectNode copy = ((ObjectNode) node).objectNode();
+      node.fields()
+          .forEachRemaining(e -> copy.set(e.getKey(), inline(e.getValue(), definitions, depth)));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = ((ArrayNode) node).arrayNode();
+      node.forEach(item -> copy.add(inline(item, definitions, depth)));
+      return copy;
+    }
+    return node;
   }
 
   /**

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * What a platform team applies: every kustomization (the base {@code pipelines/}, its parts and the
  * {@code overlays/}) rendered by {@code kubectl kustomize}, each rendered object validated against
  * its CRD schema with the strict key check, and the rendered Pipelines checked for the rules
- * between objects ({@link RenderedPipelineChecks}).
+ * between objects ({@link RenderedPipelineChecks}) and against their NetworkPolicies ({@link
+ * NetworkPolicyChecks}).
  */
 class RenderedKustomizationsTest {
 
@@ -37,6 +38,7 @@ class RenderedKustomizationsTest {
             "pipelines",
             "pipelines/dev",
             "pipelines/monitoring",
+            "pipelines/network-policy",
             "pipelines/argo-rollouts",
             "pipelines/argo-rollouts-cluster",
             "overlays/local",
@@ -70,6 +72,7 @@ class RenderedKustomizationsTest {
                         problems.addAll(RenderedPipelineChecks.imageProblems(pipeline, null));
                         problems.addAll(RenderedPipelineChecks.windowProblems(pipeline, docs));
                       }
+                      problems.addAll(NetworkPolicyChecks.problems(docs));
                       assertEquals(
                           List.of(),
                           problems,

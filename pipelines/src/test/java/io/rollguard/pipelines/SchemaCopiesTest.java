@@ -19,7 +19,7 @@ class SchemaCopiesTest {
   @Test
   void everyUpstreamCopyMatchesTheChecksumInTheReadme() throws Exception {
     String readme = Files.readString(SCHEMAS.resolve("README.md"));
-    for (String upstream : List.of("numaflow", "argo-rollouts")) {
+    for (String upstream : List.of("numaflow", "argo-rollouts", "kubernetes")) {
       List<Path> files;
       try (Stream<Path> list = Files.list(SCHEMAS.resolve(upstream))) {
         files = list.sorted().toList();
@@ -45,7 +45,7 @@ class SchemaCopiesTest {
 
   @Test
   void theLicencesAreApache2() throws Exception {
-    for (String upstream : List.of("numaflow", "argo-rollouts")) {
+    for (String upstream : List.of("numaflow", "argo-rollouts", "kubernetes")) {
       String licence = Files.readString(SCHEMAS.resolve(upstream).resolve("LICENSE"));
       assertTrue(licence.contains("Apache License") && licence.contains("Version 2.0"), upstream);
     }
