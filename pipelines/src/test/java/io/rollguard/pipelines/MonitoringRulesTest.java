@@ -172,8 +172,7 @@ class MonitoringRulesTest {
     titles.forEach((t, n) -> assertEquals(1, n, "duplicate panel title " + t));
     Set<String> variables = new TreeSet<>();
     dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
-    assertEquals(
-        Set.of("datasource", "namespace", "app", "pipeline_namespace", "max_score"), variables);
+    assertEquals(Set.of("datasource", "namespace", "app", "pipeline_namespace"), variables);
   }
 
   private static List<String> alertNames() {

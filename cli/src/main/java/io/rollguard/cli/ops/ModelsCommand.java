@@ -205,10 +205,9 @@ public final class ModelsCommand implements Runnable {
             for (EntityId entity : entities) {
               Optional<StoredBundle> latest = registry.loadLatest(entity);
               if (latest.isEmpty()) {
-                // The pointer is there but its version is past registry.bundleTtl (a directory
-                // keeps
-                // files until the next save; in Redis both expire together, so only a race shows
-                // this).
+                // The pointer is there but its version is past registry.bundleTtl: a directory
+                // keeps files until the next save; in Redis both expire together, so there only a
+                // race shows this.
                 out.printf(
                     Locale.ROOT,
                     "%-32s (no live model: the latest is older than registry.bundleTtl = %s)%n",
