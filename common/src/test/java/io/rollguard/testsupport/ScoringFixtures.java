@@ -92,16 +92,30 @@ public final class ScoringFixtures {
     return metric.startsWith("request") ? "down" : "up";
   }
 
+  /** How long after a load the caches of {@link #cache} reload an entity's latest. */
+  public static final Duration CACHE_REFRESH = Duration.ofMillis(100);
+
   /** A bundle cache that reloads latest 100 ms after a load, so tests see new versions quickly. */
   public static BundleCache cache(ModelRegistry registry) {
     return new BundleCache(
         registry,
         1000,
-        Duration.ofMillis(100),
+        CACHE_REFRESH,
         Duration.ofHours(1),
         ForkJoinPool.commonPool(),
         Ticker.systemTicker(),
         new PrometheusRegistry());
+  }
+
+  /**
+   * A bundle cache on {@code ticker}: it reloads latest once the test advanced the ticker past
+   * {@link #CACHE_REFRESH}, on the caller's thread, so the reload has happened when the access that
+   * triggered it returns (that access still answers the old value, as in production).
+   */
+  public static BundleCache cache(
+      ModelRegistry registry, Ticker ticker, PrometheusRegistry metrics) {
+    return new BundleCache(
+        registry, 1000, CACHE_REFRESH, Duration.ofHours(1), Runnable::run, ticker, metrics);
   }
 
   /** Healthy generated history: {@code rows} steps from {@code start}. */

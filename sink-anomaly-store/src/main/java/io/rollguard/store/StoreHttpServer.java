@@ -102,6 +102,11 @@ public final class StoreHttpServer {
     return server.headerTimeouts();
   }
 
+  /** Connections open now, unfinished requests included. */
+  public int openConnections() {
+    return server.openConnections();
+  }
+
   public void stop() {
     // No drain delay: a scrape or verdict cut short by shutdown is simply retried by its client.
     server.stop();

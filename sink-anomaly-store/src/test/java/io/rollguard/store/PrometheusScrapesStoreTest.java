@@ -13,11 +13,13 @@ import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.prometheus.RangeSeries;
 import io.rollguard.common.prometheus.StepGrid;
 import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -62,16 +64,18 @@ class PrometheusScrapesStoreTest {
         String gate =
             "max(max_over_time(rollguard_anomaly_score{app=\"checkout\",namespace=\"shop\","
                 + "role=\"canary\",rollouts_pod_template_hash=\"c4n4ry\",metric=\"unified\"}[5m]))";
-        double found = Double.NaN;
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (Double.isNaN(found) && System.currentTimeMillis() < deadline) {
-          Thread.sleep(500);
-          long t = System.currentTimeMillis() / 1000 * 1000;
-          List<RangeSeries> result = client.queryRange(gate, new StepGrid(t, 1000, 1));
-          if (!result.isEmpty() && result.get(0).size() > 0) {
-            found = result.get(0).values()[0];
-          }
-        }
+        // Real time: Prometheus scrapes the store every second on its own clock.
+        double found =
+            Poll.untilPresent(
+                "a value for the gate query",
+                Duration.ofSeconds(20),
+                () -> {
+                  long t = System.currentTimeMillis() / 1000 * 1000;
+                  List<RangeSeries> result = client.queryRange(gate, new StepGrid(t, 1000, 1));
+                  return !result.isEmpty() && result.get(0).size() > 0
+                      ? Optional.of(result.get(0).values()[0])
+                      : Optional.empty();
+                });
         assertEquals(8.5, found, 0.0, "the gate query sees the canary's unified score");
         List<RangeSeries> stable =
             client.queryRange(

@@ -15,6 +15,7 @@ import io.numaproj.numaflow.sinker.SinkerTestKit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
 import io.rollguard.testsupport.SettableClock;
@@ -75,11 +76,10 @@ class RedisOutageTest {
         iterator.addDatum(datum("a" + i, record(CANARY, NOW - i * 60_000L, 5.0, "cpu")));
       }
       // the first chunk of 10 is written as soon as it is complete
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (metrics.records.labelValues("written").get() < 10
-          && System.currentTimeMillis() < deadline) {
-        Thread.sleep(10);
-      }
+      Poll.until(
+          "the first chunk written",
+          Duration.ofSeconds(10),
+          () -> metrics.records.labelValues("written").get() >= 10);
       assertEquals(10, (long) metrics.records.labelValues("written").get());
       redis.stop();
       List<SinkerTestKit.TestDatum> late = new ArrayList<>();

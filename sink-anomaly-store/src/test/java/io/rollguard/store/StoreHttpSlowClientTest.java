@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.AnomalyRecord;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.SettableClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,8 +87,11 @@ class StoreHttpSlowClientTest {
     for (int i = 0; i < 8; i++) {
       slowClients.add(slowClient(http.port(), i));
     }
-    // Give the server time to hand every slow connection to a worker, as it would in production.
-    Thread.sleep(300);
+    // Every slow connection is accepted and held before the normal requests are sent.
+    Poll.until(
+        "the server holds the 8 slow connections",
+        Duration.ofSeconds(10),
+        () -> http.openConnections() == 8);
 
     HttpResponse<String> verdict = get("/api/v1/verdict?namespace=shop&app=checkout&hash=c4n4ry");
     assertEquals(200, verdict.statusCode(), verdict.body());

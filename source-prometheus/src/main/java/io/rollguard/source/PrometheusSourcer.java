@@ -20,8 +20,10 @@ import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,7 @@ public final class PrometheusSourcer extends Sourcer {
   private final AckedOffsetStore offsetStore;
   private final SourceMetrics metrics;
   private final Clock clock;
+  private final LongSupplier nanoTime;
   private final int partition;
   private final long step;
 
@@ -70,7 +73,7 @@ public final class PrometheusSourcer extends Sourcer {
   private volatile int bufferedCount;
   private volatile int lastSamplesPerStep;
 
-  /** After a failed fetch, no new fetch before this System.nanoTime() value (when backingOff). */
+  /** After a failed fetch, no new fetch before this {@code nanoTime} value (when backingOff). */
   private long retryAtNanos;
 
   private boolean backingOff;
@@ -110,11 +113,31 @@ public final class PrometheusSourcer extends Sourcer {
       SourceMetrics metrics,
       Clock clock,
       int partition) {
+    this(settings, fetcher, offsetStore, metrics, clock, System::nanoTime, partition);
+  }
+
+  /**
+   * As {@link #PrometheusSourcer(SourceSettings, StepFetcher, AckedOffsetStore, SourceMetrics,
+   * Clock, int)}, with the back-off's clock given.
+   *
+   * @param clock wall time: which steps are ready
+   * @param nanoTime monotonic clock of the failure back-off ({@code System::nanoTime}; tests pass a
+   *     fake). The deadline of a read is the SDK's and always runs on {@code System.nanoTime()}.
+   */
+  public PrometheusSourcer(
+      SourceSettings settings,
+      StepFetcher fetcher,
+      AckedOffsetStore offsetStore,
+      SourceMetrics metrics,
+      Clock clock,
+      LongSupplier nanoTime,
+      int partition) {
     this.settings = settings;
     this.fetcher = fetcher;
     this.offsetStore = offsetStore;
     this.metrics = metrics;
     this.clock = clock;
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.partition = partition;
     this.step = settings.stepMillis();
     long newestReady = newestReadyStep();
@@ -182,7 +205,7 @@ public final class PrometheusSourcer extends Sourcer {
       return false;
     }
     long untilReady = nextStep + settings.ingestionDelay().toMillis() - clock.millis();
-    long untilRetry = backingOff ? (retryAtNanos - System.nanoTime()) / 1_000_000 : 0;
+    long untilRetry = backingOff ? (retryAtNanos - nanoTime.getAsLong()) / 1_000_000 : 0;
     long wait =
         Math.min(remaining, Math.min(MAX_IDLE_WAIT_MILLIS, Math.max(untilReady, untilRetry)));
     try {
@@ -200,7 +223,7 @@ public final class PrometheusSourcer extends Sourcer {
   private boolean fetchReadySteps() {
     if (backingOff) {
       // nanoTime values are compared by difference: their origin is arbitrary and may be negative.
-      if (System.nanoTime() - retryAtNanos < 0) {
+      if (nanoTime.getAsLong() - retryAtNanos < 0) {
         return false;
       }
       backingOff = false;
@@ -216,7 +239,7 @@ public final class PrometheusSourcer extends Sourcer {
     try {
       perStep = fetcher.fetch(grid);
     } catch (PrometheusException e) {
-      retryAtNanos = System.nanoTime() + settings.failureBackoff().toNanos();
+      retryAtNanos = nanoTime.getAsLong() + settings.failureBackoff().toNanos();
       backingOff = true;
       RATE_LIMITED.warn(
           "fetch",
@@ -232,7 +255,7 @@ public final class PrometheusSourcer extends Sourcer {
     } catch (RuntimeException e) {
       // A bug must not take the gRPC server down (the SDK stops it on an uncaught exception):
       // log it, back off and try the same steps again.
-      retryAtNanos = System.nanoTime() + settings.failureBackoff().toNanos();
+      retryAtNanos = nanoTime.getAsLong() + settings.failureBackoff().toNanos();
       backingOff = true;
       RATE_LIMITED.error(
           "fetch-bug",

@@ -23,6 +23,7 @@ import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
 import io.rollguard.testsupport.SettableClock;
+import io.rollguard.testsupport.SettableTicker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,6 +54,7 @@ class PrometheusSourcerRealServerTest {
   private static final long START = END - 120 * STEP;
   private static final int STEPS = 121;
   private static final Duration DELAY = Duration.ofSeconds(30);
+  private static final Duration FAILURE_BACKOFF = Duration.ofMillis(50);
 
   private static final ScoringKey CHECKOUT_STABLE = SourceFixtures.key("checkout", "stable", "aaa");
   private static final ScoringKey CHECKOUT_CANARY = SourceFixtures.key("checkout", "canary", "bbb");
@@ -175,7 +177,7 @@ class PrometheusSourcerRealServerTest {
         DELAY,
         maxStepsPerFetch,
         Duration.ofHours(24),
-        Duration.ofMillis(50),
+        FAILURE_BACKOFF,
         Duration.ofHours(1));
   }
 
@@ -441,20 +443,25 @@ class PrometheusSourcerRealServerTest {
   }
 
   @Test
-  void afterAnOutageTheSameStepsAreReadOnceThePrometheusIsBack() throws Exception {
+  void afterAnOutageTheSameStepsAreReadOnceThePrometheusIsBackAndTheBackoffIsOver()
+      throws Exception {
     SourceMetrics metrics = SourceFixtures.metrics();
     int port = closedPort();
+    SettableTicker backoffClock = new SettableTicker();
     PrometheusSourcer sourcer =
-        sourcer(
-            URI.create("http://127.0.0.1:" + port),
-            SPECS,
+        new PrometheusSourcer(
+            settings(50),
+            SourceFixtures.fetcher(URI.create("http://127.0.0.1:" + port), SPECS, metrics),
             freshOffsetStore(END - 3 * STEP),
             metrics,
-            END + DELAY.toMillis());
+            new SettableClock(END + DELAY.toMillis()),
+            backoffClock::read,
+            0);
     assertTrue(readAll(sourcer).isEmpty());
     try (PrometheusServer back =
         PrometheusServer.builder().port(port).openMetrics(backfill).start()) {
-      Thread.sleep(60); // past the 50 ms failure backoff
+      assertTrue(readAll(sourcer).isEmpty(), "no fetch before the failure back-off is over");
+      backoffClock.advance(FAILURE_BACKOFF);
       List<Message> messages = readAll(sourcer);
       TreeSet<Long> steps = new TreeSet<>();
       messages.forEach(m -> steps.add(SourceFixtures.decode(m).timestamp()));

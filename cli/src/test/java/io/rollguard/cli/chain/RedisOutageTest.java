@@ -2,6 +2,7 @@ package io.rollguard.cli.chain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.cli.bench.ScoringPipeline;
@@ -23,6 +24,7 @@ import io.rollguard.inference.trainer.TrainingService;
 import io.rollguard.testsupport.RedisServer;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
+import io.rollguard.testsupport.SettableTicker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,19 +56,28 @@ class RedisOutageTest {
           new RedisModelRegistry(jedis, "rg:", Duration.ofDays(7), Clock.systemUTC());
       StoredBundle saved =
           registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 43));
-      BundleCache cache = ScoringFixtures.cache(registry);
+      SettableTicker ticker = new SettableTicker();
+      PrometheusRegistry cacheMetrics = new PrometheusRegistry();
+      BundleCache cache = ScoringFixtures.cache(registry, ticker, cacheMetrics);
       ScoringPipeline pipeline = ScoringPipeline.create(config, cache, Clock.systemUTC());
       assertEquals(
           AnomalyRecord.Source.MODEL,
           pipeline.score(ScoringFixtures.window(TRAINED, live, 20)).record().source());
 
       redis.stop();
+      double failedReloads = 0;
       for (int i = 0; i < 5; i++) {
-        Thread.sleep(150); // past the cache's refresh: every access now triggers a failing reload
+        // Past the cache's refresh: the next access reloads (on this thread) and the reload fails.
+        ticker.advance(ScoringFixtures.CACHE_REFRESH.plusMillis(1));
         ScoringPipeline.Result r = pipeline.score(ScoringFixtures.window(TRAINED, live, 21 + i));
         assertEquals(
             AnomalyRecord.Source.MODEL, r.record().source(), "the cached bundle keeps serving");
         assertEquals(saved.version().id(), r.record().modelVersion());
+        double failedNow =
+            ScoringFixtures.counter(
+                cacheMetrics, "rollguard_registry_errors_total", "operation", "load_latest");
+        assertTrue(failedNow > failedReloads, "a reload was tried and failed");
+        failedReloads = failedNow;
       }
       ScoringPipeline.Result untrained =
           pipeline.score(ScoringFixtures.window(UNTRAINED, live, 30));

@@ -24,6 +24,7 @@ import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.prometheus.PrometheusClient;
 import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
 import io.rollguard.common.registry.StoredBundle;
@@ -43,10 +44,12 @@ import io.rollguard.postprocess.Postprocessor;
 import io.rollguard.preprocess.PreprocessMapper;
 import io.rollguard.preprocess.Preprocessor;
 import io.rollguard.testsupport.OpenMetricsText;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
+import io.rollguard.testsupport.SettableTicker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +103,10 @@ class ScoringChainRealServersTest {
   static final AtomicInteger prometheusResponses = new AtomicInteger();
   static final PrometheusRegistry trainerMetrics = new PrometheusRegistry();
   static final PrometheusRegistry sinkMetrics = new PrometheusRegistry();
+
+  /** The vertices' bundle caches refresh when a test advances this, never on their own. */
+  static final SettableTicker cacheTicker = new SettableTicker();
+
   static TrainingService trainer;
   static final List<AutoCloseable> servers = new ArrayList<>();
   static MapperTestKit.Client preprocess;
@@ -180,15 +187,14 @@ class ScoringChainRealServersTest {
     // Each vertex has its own cache, as in separate pods.
     preprocess =
         mapper(
-            new PreprocessMapper(
-                new Preprocessor(shape, ScoringFixtures.cache(registry)), new PrometheusRegistry()),
+            new PreprocessMapper(new Preprocessor(shape, cache()), new PrometheusRegistry()),
             PREPROCESS_PORT);
     inference =
         mapper(
             new InferenceMapper(
                 new Inferencer(
                     shape,
-                    ScoringFixtures.cache(registry),
+                    cache(),
                     new TrainRequestLimiter(Duration.ofMinutes(1), 100, Ticker.systemTicker()),
                     config.training().retrainEvery(),
                     Clock.systemUTC()),
@@ -197,9 +203,7 @@ class ScoringChainRealServersTest {
             INFERENCE_PORT);
     postprocess =
         mapper(
-            new PostprocessMapper(
-                new Postprocessor(shape, ScoringFixtures.cache(registry)),
-                new PrometheusRegistry()),
+            new PostprocessMapper(new Postprocessor(shape, cache()), new PrometheusRegistry()),
             POSTPROCESS_PORT);
     SinkerTestKit sinkKit =
         new SinkerTestKit(
@@ -253,6 +257,10 @@ class ScoringChainRealServersTest {
         }
       }
     }
+  }
+
+  private static BundleCache cache() {
+    return ScoringFixtures.cache(registry, cacheTicker, new PrometheusRegistry());
   }
 
   private static TrainingService trainingService(String pod, TrainerMetrics metrics) {
@@ -340,34 +348,34 @@ class ScoringChainRealServersTest {
     assertEquals(1, acks.getResponses().size());
     assertTrue(acks.getResponses().get(0).getSuccess(), "the request is acknowledged at once");
 
-    Optional<StoredBundle> trained = Optional.empty();
-    while (trained.isEmpty() && System.nanoTime() - sent < 120_000_000_000L) {
-      Thread.sleep(100);
-      trained = registry.loadLatest(EntityId.of(CHECKOUT));
-    }
-    assertTrue(trained.isPresent(), "the trainer saved a bundle");
+    StoredBundle trained =
+        Poll.untilPresent(
+            "the trainer saved a bundle",
+            Duration.ofSeconds(120),
+            () -> registry.loadLatest(EntityId.of(CHECKOUT)));
     double trainingSeconds = (System.nanoTime() - sent) / 1e9;
     // 8 days at 60 s = 11 521 points per series: two query_range chunks per metric (< 11 000 each).
     assertEquals(2 * config.metrics().size(), prometheusResponses.get() - responsesBefore);
     // The whole backfilled span, give or take the steps the clock moved on since the backfill.
-    int used = trained.get().bundle().summary().rows();
+    int used = trained.bundle().summary().rows();
     assertTrue(Math.abs(rows - used) <= 8, "trained on " + used + " of " + rows + " rows");
 
-    ChainResult next = null;
+    // Until their refresh is due, the vertices' caches still answer "no model".
+    ChainResult next = chain(ScoringFixtures.window(CHECKOUT, checkoutHistory, rows - 29));
+    assertEquals(AnomalyRecord.Source.FALLBACK, next.record().source(), "no refresh yet");
+    cacheTicker.advance(ScoringFixtures.CACHE_REFRESH.plusMillis(1));
+    // The first window after the refresh is due triggers each cache's reload and is still scored
+    // with what the cache held; the reload is done when it returns.
     int attempts = 0;
-    while (attempts < 50) {
+    while (next.record().source() != AnomalyRecord.Source.MODEL && attempts < 2) {
       attempts++;
       next = chain(ScoringFixtures.window(CHECKOUT, checkoutHistory, rows - 29 + attempts));
-      if (next.record().source() == AnomalyRecord.Source.MODEL) {
-        break;
-      }
-      Thread.sleep(50);
     }
     assertEquals(
         AnomalyRecord.Source.MODEL,
         next.record().source(),
         "scored by the model once the caches refreshed");
-    assertEquals(trained.get().version().id(), next.record().modelVersion());
+    assertEquals(trained.version().id(), next.record().modelVersion());
     assertNull(next.train(), "a fresh model asks for nothing");
     assertTrue(next.record().unifiedScore() < 5, "a healthy window: " + next.record());
     System.out.printf(

@@ -80,6 +80,7 @@ import io.rollguard.store.StoreVertexMain;
 import io.rollguard.store.VerdictService;
 import io.rollguard.store.verdict.CanaryJudge;
 import io.rollguard.testsupport.OpenMetricsText;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.PrometheusServer;
 import io.rollguard.testsupport.RedisServer;
 import io.rollguard.testsupport.SettableClock;
@@ -99,6 +100,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -565,19 +567,23 @@ class PipelineEndToEndTest {
     }
   }
 
-  /** Polls until the scrapes give the query a value (a few scrape intervals). */
+  /**
+   * Polls until the scrapes give the query a value (a few scrape intervals: real time, Prometheus
+   * scrapes on its own clock).
+   */
   static double evaluate(PrometheusClient client, String query) throws Exception {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      Thread.sleep(500);
-      List<RangeSeries> result =
-          client.queryRange(query, new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
-      if (!result.isEmpty() && result.get(0).size() > 0) {
-        assertEquals(1, result.size(), "one value: " + query);
-        return result.get(0).values()[0];
-      }
-    }
-    throw new AssertionError("no result within 20 s for " + query);
+    List<RangeSeries> result =
+        Poll.untilPresent(
+            "a result for " + query,
+            Duration.ofSeconds(20),
+            () -> {
+              List<RangeSeries> r =
+                  client.queryRange(
+                      query, new StepGrid(System.currentTimeMillis() / 1000 * 1000, 1000, 1));
+              return !r.isEmpty() && r.get(0).size() > 0 ? Optional.of(r) : Optional.empty();
+            });
+    assertEquals(1, result.size(), "one value: " + query);
+    return result.get(0).values()[0];
   }
 
   static JsonNode verdict(ScoringKey canary) throws Exception {

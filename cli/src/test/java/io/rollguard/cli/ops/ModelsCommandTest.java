@@ -17,10 +17,12 @@ import io.rollguard.common.registry.ModelRegistry;
 import io.rollguard.common.registry.RedisModelRegistry;
 import io.rollguard.common.registry.StoredBundle;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -52,14 +54,16 @@ class ModelsCommandTest {
   static void fill() throws Exception {
     bundle = trained(1);
     redis = RedisServer.start();
+    // Version ids carry their save time: the second save is a second later, so it sorts last.
+    SettableClock clock = new SettableClock(Instant.now());
     try (ModelRegistry registry =
         new RedisModelRegistry(
             RedisConnections.open(RedisSettings.of(redis.url())),
             "rollguard:",
             Duration.ofDays(7),
-            Clock.systemUTC())) {
+            clock)) {
       redisFirst = registry.save(CHECKOUT, bundle);
-      Thread.sleep(2);
+      clock.advance(Duration.ofSeconds(1));
       redisLatest = registry.save(CHECKOUT, trained(2));
       registry.save(CART, bundle);
     }

@@ -70,13 +70,15 @@ public final class BoundedHttpServer {
   }
 
   private final Server server;
+  private final ServerConnector connector;
   private final int port;
   private final HeaderDeadline headerDeadline;
 
-  private BoundedHttpServer(Server server, int port, HeaderDeadline headerDeadline) {
+  private BoundedHttpServer(Server server, ServerConnector connector, HeaderDeadline deadline) {
     this.server = server;
-    this.port = port;
-    this.headerDeadline = headerDeadline;
+    this.connector = connector;
+    this.port = connector.getLocalPort();
+    this.headerDeadline = deadline;
   }
 
   /**
@@ -149,12 +151,17 @@ public final class BoundedHttpServer {
       throw new java.io.IOException(
           "cannot start the " + name + " HTTP server on port " + port + ": " + e.getMessage(), e);
     }
-    return new BoundedHttpServer(server, connector.getLocalPort(), deadline);
+    return new BoundedHttpServer(server, connector, deadline);
   }
 
   /** The bound port (the chosen one when 0 was asked for). */
   public int port() {
     return port;
+  }
+
+  /** Connections open now: accepted and not closed yet, unfinished requests included. */
+  public int openConnections() {
+    return connector.getConnectedEndPoints().size();
   }
 
   /** Connections closed because their first request header did not complete in time. */

@@ -187,6 +187,11 @@ public final class VertexRuntime implements AutoCloseable {
     return metricsServer.port();
   }
 
+  /** Connections open now to {@code /metrics}, unfinished requests included. */
+  public int metricsConnections() {
+    return metricsServer.openConnections();
+  }
+
   /**
    * Starts {@code server} and blocks until the vertex is asked to stop (SIGTERM or any other JVM
    * shutdown), then stops the server within the shutdown grace period and closes the metrics

@@ -69,6 +69,7 @@ class PrometheusClientHttpTest {
             StandardCharsets.UTF_8));
     Scripted next = script.isEmpty() ? new Scripted(500, "script exhausted", 0) : script.poll();
     if (next.delayMillis() > 0) {
+      // Real time: a timeout test needs a server that is really slow on the client's socket.
       try {
         Thread.sleep(next.delayMillis());
       } catch (InterruptedException e) {

@@ -1,15 +1,19 @@
 package io.rollguard.common.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.redis.RedisConnections;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,13 +59,15 @@ class RedisModelRegistryTest {
   @Test
   void listsEntitiesAndTheirVersions() throws Exception {
     // A prefix with glob characters must match only itself.
+    // Version ids carry their save time: the second save is a second later, so it sorts last.
+    SettableClock clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
     RedisModelRegistry registry =
-        new RedisModelRegistry(jedis, "tx*[3]:", Duration.ofDays(7), Clock.systemUTC());
+        new RedisModelRegistry(jedis, "tx*[3]:", Duration.ofDays(7), clock);
     RedisModelRegistry other =
         new RedisModelRegistry(jedis, "tx3:", Duration.ofDays(7), Clock.systemUTC());
     EntityId cart = new EntityId("shop", "cart");
     StoredBundle first = registry.save(SHOP, bundle);
-    Thread.sleep(2);
+    clock.advance(Duration.ofSeconds(1));
     StoredBundle second = registry.save(SHOP, Bundles.trained(2));
     registry.save(cart, bundle);
     other.save(new EntityId("elsewhere", "app"), bundle);
@@ -75,7 +81,7 @@ class RedisModelRegistryTest {
   @Test
   void latestAndVersionCarryTheSameTtlAndExpireTogether() throws Exception {
     RedisModelRegistry registry =
-        new RedisModelRegistry(jedis, "t2:", Duration.ofMillis(1500), Clock.systemUTC());
+        new RedisModelRegistry(jedis, "t2:", Duration.ofMillis(500), Clock.systemUTC());
     StoredBundle saved = registry.save(SHOP, bundle);
 
     long versionTtl = jedis.pttl(registry.versionKey(SHOP, saved.version()));
@@ -83,9 +89,13 @@ class RedisModelRegistryTest {
     assertTrue(versionTtl > 0 && latestTtl > 0, "both keys have a TTL");
     assertTrue(latestTtl <= versionTtl, "latest never outlives its version");
 
-    Thread.sleep(1700);
+    // Real time: the keys expire on the Redis server's clock (PX), which no test can advance.
+    Poll.until(
+        "the latest pointer expired",
+        Duration.ofSeconds(10),
+        () -> !jedis.exists(registry.latestKey(SHOP)));
     assertTrue(registry.loadLatest(SHOP).isEmpty());
-    assertEquals(0, jedis.exists(registry.latestKey(SHOP)) ? 1 : 0);
+    assertFalse(jedis.exists(registry.versionKey(SHOP, saved.version())), "expired together");
   }
 
   @Test

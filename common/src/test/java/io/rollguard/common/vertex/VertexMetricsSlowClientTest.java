@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rollguard.testsupport.Poll;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -43,7 +44,11 @@ class VertexMetricsSlowClientTest {
         out.flush();
         slow.add(socket);
       }
-      Thread.sleep(300);
+      // Every slow connection is accepted and held before the scrape is sent.
+      Poll.until(
+          "the endpoint holds the 16 slow connections",
+          Duration.ofSeconds(10),
+          () -> runtime.metricsConnections() == 16);
       HttpResponse<String> scrape =
           HttpClient.newHttpClient()
               .send(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.common.registry.EntityId;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,9 +77,12 @@ class TrainingLeaseTest {
     TrainingLease podA = new TrainingLease(jedisA, "rel:", "pod-a");
     TrainingLease podB = new TrainingLease(jedisB, "rel:", "pod-b");
 
-    TrainingLease.Held a = podA.tryAcquire(SHOP, Duration.ofMillis(300)).orElseThrow();
+    TrainingLease.Held a = podA.tryAcquire(SHOP, Duration.ofSeconds(30)).orElseThrow();
     assertTrue(podB.tryAcquire(SHOP, Duration.ofSeconds(30)).isEmpty(), "held by A");
-    Thread.sleep(450); // A's lease expires (e.g. A stalled in a GC pause)
+    // A's lease expires (e.g. A stalled in a GC pause). Expiry runs on the Redis server's clock:
+    // the rest of the TTL is cut to 1 ms rather than waited out.
+    assertEquals(1L, jedisA.pexpire(podA.key(SHOP), 1));
+    Poll.until("A's lease expired", Duration.ofSeconds(10), () -> podA.holder(SHOP).isEmpty());
 
     TrainingLease.Held b = podB.tryAcquire(SHOP, Duration.ofSeconds(30)).orElseThrow();
     a.close(); // late release by the old holder: must not delete B's lease

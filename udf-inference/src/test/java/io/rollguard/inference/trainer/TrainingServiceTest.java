@@ -8,6 +8,7 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.prometheus.PrometheusException;
 import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
+import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
 import io.rollguard.testsupport.SettableClock;
@@ -160,11 +161,7 @@ class TrainingServiceTest {
       assertTrue(fetching.await(10, TimeUnit.SECONDS));
       assertEquals(Optional.of(TrainingOutcome.SKIPPED_IN_FLIGHT), service.submit(CART));
       release.countDown();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (service.inFlight() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertEquals(0, service.inFlight());
+      Poll.until("the training finished", Duration.ofSeconds(10), () -> service.inFlight() == 0);
     }
     assertEquals(
         1, ScoringFixtures.counter(metrics, TrainerMetrics.REQUESTS, "outcome", "too_little_data"));
