@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every documented invariant of a payload alone is enforced when it is decoded (docs/payloads.md
- * "Rules for every payload" and "Limits"): each case takes a documented example, breaks one rule
- * and expects {@code INVALID_FIELD} with the field named. Invariants that need the configuration
- * (configured metrics, window length) are the vertices' and tested there.
+ * "What is checked where"): each case takes a documented example, breaks one rule and expects
+ * {@code INVALID_FIELD} with the field named. Invariants that need the configuration (configured
+ * metrics, window length) are the vertices' and tested there.
  */
 class StrictPayloadsTest {
 
