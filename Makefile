@@ -25,7 +25,7 @@ VERTEX_MODULES := $(filter-out cli,$(patsubst %/pom.xml,%,$(shell grep -l '<vert
 help:
 	@echo "make build   - compile and package every module; vertex modules shade to <module>/target/<name>.jar"
 	@echo "make test    - run the whole test suite and package the jars: mvn -B verify (what CI runs via .ci/run)"
-	@echo "make fuzz    - the fuzz suite alone with 100x the tries of make test (FUZZ_TRIES=20000); see CONTRIBUTING.md"
+	@echo "make fuzz    - the fuzz suite alone with 100x the tries of make test (FUZZ_TRIES=100000); see CONTRIBUTING.md"
 	@echo "make format  - apply google-java-format (Spotless) to every Java file; make test checks it"
 	@echo "make images  - one multi-arch image per vertex module ($(VERTEX_MODULES)),"
 	@echo "               $(IMAGE_PREFIX)/<module>:$(VERSION) for $(PLATFORMS) (IMAGE_PREFIX=, PLATFORMS=, PUSH=1);"
@@ -46,7 +46,7 @@ test:
 
 # The jqwik fuzz properties (*FuzzTest) alone, long: FUZZ_TRIES tries each instead of the bounded
 # pass's rollguard.fuzz.tries (root pom). verify, not test: the vertex modules need common's test-jar.
-FUZZ_TRIES ?= 20000
+FUZZ_TRIES ?= 100000
 fuzz:
 	$(MVN) verify -DskipITs -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Drollguard.fuzz.tries=$(FUZZ_TRIES)
