@@ -170,7 +170,7 @@ public final class ConfigLoader {
       if (variable == null) {
         throw e;
       }
-      String problem = e.getMessage().substring(e.field().length() + 2);
+      String problem = e.problem();
       throw new ConfigException(e.field(), problem + " (set by " + variable + ")", e);
     }
   }

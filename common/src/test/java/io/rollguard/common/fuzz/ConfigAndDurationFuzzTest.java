@@ -1,5 +1,6 @@
 package io.rollguard.common.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +52,25 @@ class ConfigAndDurationFuzzTest {
     for (byte[] seed : configSeeds()) {
       ConfigLoader.parse(new String(seed, StandardCharsets.UTF_8), "seed", Map.of());
     }
+  }
+
+  /**
+   * Finding: a configuration (or a verdict {@code range}) carrying a 1 MB value was quoted whole in
+   * the {@code ConfigException} / {@code IllegalArgumentException}, a 1 MB log line at start-up.
+   */
+  @Test
+  void hugeValuesAreQuotedTruncated() {
+    String huge = "x".repeat(1024 * 1024);
+    String yaml =
+        new String(Fuzz.corpus("config").get(0), StandardCharsets.UTF_8)
+            .replace("name: error_ratio", "name: " + huge);
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "big.yaml", Map.of()));
+    assertTrue(e.getMessage().length() < 1_000, () -> e.getMessage().length() + " chars");
+    assertTrue(e.getMessage().startsWith("metrics[0].name: "), e.getMessage());
+    IllegalArgumentException d =
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse(huge));
+    assertTrue(d.getMessage().length() < 1_000, () -> d.getMessage().length() + " chars");
   }
 
   @Provide
