@@ -38,6 +38,8 @@ public final class FuzzSeeds {
   public final DirectoryModelRegistry registry;
   public final StoredBundle bundle;
   public final List<byte[]> windows = new ArrayList<>();
+  private final Window trainedWindow;
+  private final Window untrainedWindow;
   public final List<byte[]> preprocessed = new ArrayList<>();
   public final List<byte[]> inferenceResults = new ArrayList<>();
 
@@ -57,6 +59,8 @@ public final class FuzzSeeds {
       gappy[i][i % gappy[i].length] = Double.NaN;
     }
     Window gaps = ScoringFixtures.withValues(trained, gappy);
+    trainedWindow = trained;
+    untrainedWindow = untrained;
     for (Window w : List.of(trained, untrained, gaps)) {
       windows.add(codec.encode(w));
     }
@@ -96,6 +100,11 @@ public final class FuzzSeeds {
                     InferenceResult.Source.FALLBACK,
                     null)
                 .withRawValues(untrained.values())));
+  }
+
+  /** A valid window of {@link #TRAINED} or {@link #UNTRAINED}. */
+  public Window windowOf(ScoringKey key) {
+    return key.equals(TRAINED) ? trainedWindow : untrainedWindow;
   }
 
   /** The seeds, built on first use. */

