@@ -298,17 +298,6 @@ public final class Fuzz {
 
   /** The repository root: {@code rollguard.repo.root}, or the nearest parent with pipelines/. */
   public static Path repoRoot() {
-    String configured = System.getProperty("rollguard.repo.root");
-    if (configured != null && Files.isDirectory(Path.of(configured, "pipelines"))) {
-      return Path.of(configured);
-    }
-    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        dir != null;
-        dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("pipelines"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("cannot find the repository root (pipelines/)");
+    return RepoRoot.path();
   }
 }
