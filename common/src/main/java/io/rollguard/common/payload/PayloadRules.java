@@ -24,7 +24,7 @@ final class PayloadRules {
    * Longest name (namespace, app, pod template hash, metric name): a Kubernetes object name (DNS
    * subdomain, 253), the same bound as {@code EntityId}.
    */
-  static final int MAX_NAME_CHARS = 253;
+  static final int MAX_NAME_CHARS = ConfigLoader.MAX_METRIC_NAME_CHARS;
 
   /** Most metrics a payload may carry: the configuration's own limit. */
   static final int MAX_METRICS = ConfigLoader.MAX_METRICS;

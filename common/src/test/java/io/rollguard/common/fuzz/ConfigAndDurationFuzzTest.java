@@ -61,13 +61,22 @@ class ConfigAndDurationFuzzTest {
   @Test
   void hugeValuesAreQuotedTruncated() {
     String huge = "x".repeat(1024 * 1024);
-    String yaml =
-        new String(Fuzz.corpus("config").get(0), StandardCharsets.UTF_8)
-            .replace("name: error_ratio", "name: " + huge);
+    String seed = new String(Fuzz.corpus("config").get(0), StandardCharsets.UTF_8);
+    for (String name : List.of("X" + huge, huge, huge + ": " + huge)) {
+      String yaml = seed.replace("name: error_ratio", "name: " + name);
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "big.yaml", Map.of()));
+      assertTrue(e.getMessage().length() < 1_000, () -> e.getMessage().length() + " chars");
+    }
+    // A valid-looking name longer than any payload accepts is refused at start, not per payload.
+    String longName = "m".repeat(ConfigLoader.MAX_METRIC_NAME_CHARS + 1);
     ConfigException e =
-        assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "big.yaml", Map.of()));
-    assertTrue(e.getMessage().length() < 1_000, () -> e.getMessage().length() + " chars");
-    assertTrue(e.getMessage().startsWith("metrics[0].name: "), e.getMessage());
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    seed.replace("name: error_ratio", "name: " + longName), "x.yaml", Map.of()));
+    assertTrue(e.getMessage().startsWith("metrics[0].name: at most 253"), e.getMessage());
     IllegalArgumentException d =
         assertThrows(IllegalArgumentException.class, () -> Durations.parse(huge));
     assertTrue(d.getMessage().length() < 1_000, () -> d.getMessage().length() + " chars");
