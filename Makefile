@@ -20,11 +20,12 @@ IMAGE_OUTPUT := $(if $(PUSH),--push,--load)
 # the CLI is a tool, not an image.
 VERTEX_MODULES := $(filter-out cli,$(patsubst %/pom.xml,%,$(shell grep -l '<vertex.mainClass>' */pom.xml)))
 
-.PHONY: help build test format images demo third-party clean
+.PHONY: help build test fuzz format images demo third-party clean
 
 help:
 	@echo "make build   - compile and package every module; vertex modules shade to <module>/target/<name>.jar"
 	@echo "make test    - run the whole test suite and package the jars: mvn -B verify (what CI runs via .ci/run)"
+	@echo "make fuzz    - the fuzz suite alone with 100x the tries of make test (FUZZ_TRIES=100000); see CONTRIBUTING.md"
 	@echo "make format  - apply google-java-format (Spotless) to every Java file; make test checks it"
 	@echo "make images  - one multi-arch image per vertex module ($(VERTEX_MODULES)),"
 	@echo "               $(IMAGE_PREFIX)/<module>:$(VERSION) for $(PLATFORMS) (IMAGE_PREFIX=, PLATFORMS=, PUSH=1);"
@@ -42,6 +43,13 @@ build:
 # use, and checks the packaged jars (ShadedJarNativesIT), so a broken packaging fails CI too.
 test:
 	$(MVN) verify
+
+# The jqwik fuzz properties (*FuzzTest) alone, long: FUZZ_TRIES tries each instead of the bounded
+# pass's rollguard.fuzz.tries (root pom). verify, not test: the vertex modules need common's test-jar.
+FUZZ_TRIES ?= 100000
+fuzz:
+	$(MVN) verify -DskipITs -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Drollguard.fuzz.tries=$(FUZZ_TRIES)
 
 format:
 	$(MVN) -q spotless:apply

@@ -5,6 +5,7 @@ import io.numaproj.numaflow.sinker.DatumIterator;
 import io.numaproj.numaflow.sinker.Response;
 import io.numaproj.numaflow.sinker.ResponseList;
 import io.numaproj.numaflow.sinker.Sinker;
+import io.rollguard.common.LogValues;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PayloadException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,16 +30,25 @@ public final class AnomalyStoreSink extends Sinker {
 
   public static final int DEFAULT_CHUNK_SIZE = 100;
 
+  /** Malformed reason of a record whose metrics are not the configured ones. */
+  static final String METRIC_MISMATCH = "metric_mismatch";
+
   private static final RateLimitedLog LOG =
       RateLimitedLog.perKey(LoggerFactory.getLogger(AnomalyStoreSink.class), Duration.ofMinutes(1));
 
   private final ScoreWriter writer;
+  private final Set<String> configuredMetrics;
   private final MalformedRecordPolicy malformedPolicy;
   private final StoreMetrics metrics;
   private final int chunkSize;
 
+  /**
+   * @param configuredMetrics the configuration's metric names: a record must score exactly these
+   *     (the codec checks the record alone; only the vertex knows the configuration)
+   */
   public AnomalyStoreSink(
       ScoreWriter writer,
+      List<String> configuredMetrics,
       MalformedRecordPolicy malformedPolicy,
       StoreMetrics metrics,
       int chunkSize) {
@@ -45,6 +56,7 @@ public final class AnomalyStoreSink extends Sinker {
       throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
     }
     this.writer = writer;
+    this.configuredMetrics = Set.copyOf(configuredMetrics);
     this.malformedPolicy = malformedPolicy;
     this.metrics = metrics;
     this.chunkSize = chunkSize;
@@ -71,7 +83,21 @@ public final class AnomalyStoreSink extends Sinker {
       try {
         record = PayloadCodec.shared().decode(datum.getValue(), AnomalyRecord.class);
       } catch (PayloadException e) {
-        responses.add(malformed(datum.getId(), e));
+        responses.add(
+            malformed(datum.getId(), e.reason().name().toLowerCase(Locale.ROOT), e.getMessage()));
+        continue;
+      }
+      if (!configuredMetrics.equals(record.metricScores().keySet())) {
+        // Another configuration's scores (a rolled config, a stray producer) would become /metrics
+        // series and verdict inputs that no metric of this one explains.
+        responses.add(
+            malformed(
+                datum.getId(),
+                METRIC_MISMATCH,
+                "metricScores names "
+                    + LogValues.truncate(record.metricScores().keySet())
+                    + ", configured metrics are "
+                    + LogValues.truncate(configuredMetrics)));
         continue;
       }
       chunkIds.add(datum.getId());
@@ -105,8 +131,7 @@ public final class AnomalyStoreSink extends Sinker {
     chunk.clear();
   }
 
-  private Response malformed(String id, PayloadException e) {
-    String reason = e.reason().name().toLowerCase(Locale.ROOT);
+  private Response malformed(String id, String reason, String detail) {
     metrics.records.labelValues("malformed").inc();
     metrics.malformed.labelValues(reason).inc();
     LOG.warn(
@@ -115,9 +140,9 @@ public final class AnomalyStoreSink extends Sinker {
         id,
         reason,
         malformedPolicy,
-        e.getMessage());
+        detail);
     return malformedPolicy == MalformedRecordPolicy.FALLBACK
         ? Response.responseFallback(id)
-        : Response.responseFailure(id, "malformed AnomalyRecord: " + e.getMessage());
+        : Response.responseFailure(id, "malformed AnomalyRecord: " + detail);
   }
 }

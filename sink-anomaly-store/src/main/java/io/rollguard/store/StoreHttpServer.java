@@ -2,20 +2,15 @@ package io.rollguard.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.rollguard.common.LogValues;
-import io.rollguard.common.config.Durations;
 import io.rollguard.common.config.StoreHttpSettings;
-import io.rollguard.common.config.VerdictSettings;
 import io.rollguard.common.http.BoundedHttpServer;
 import io.rollguard.common.http.PrometheusMetricsHandler;
 import io.rollguard.common.vertex.RateLimitedLog;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.pathmap.PathSpec;
@@ -152,44 +147,16 @@ public final class StoreHttpServer {
       send(response, callback, 405, Map.of("error", "only GET is supported"));
       return;
     }
-    Map<String, String> params;
+    VerdictQuery query;
     try {
-      params = query(request.getHttpURI().getQuery());
+      query = VerdictQuery.parse(request.getHttpURI().getQuery(), verdicts.settings());
     } catch (IllegalArgumentException e) {
-      send(
-          response,
-          callback,
-          400,
-          Map.of("error", "malformed query string: " + LogValues.truncate(e.getMessage())));
-      return;
-    }
-    String namespace = params.get("namespace");
-    String app = params.get("app");
-    String hash = params.get("hash");
-    if (isBlank(namespace) || isBlank(app) || isBlank(hash)) {
-      send(
-          response,
-          callback,
-          400,
-          Map.of("error", "namespace, app and hash are required query parameters"));
-      return;
-    }
-    VerdictSettings effective = verdicts.settings();
-    try {
-      if (params.containsKey("range")) {
-        effective = effective.withInterval(Durations.parse(params.get("range")));
-      }
-    } catch (IllegalArgumentException e) {
-      send(
-          response,
-          callback,
-          400,
-          Map.of("error", "invalid parameter: " + LogValues.truncate(e.getMessage())));
+      send(response, callback, 400, Map.of("error", e.getMessage()));
       return;
     }
     Verdict verdict;
     try {
-      verdict = verdicts.verdict(namespace, app, hash, effective);
+      verdict = verdicts.verdict(query.namespace(), query.app(), query.hash(), query.settings());
     } catch (StoreUnavailableException e) {
       metrics.readErrors.labelValues("verdict").inc();
       LOG.warn("verdict", "cannot read scores from the store for a verdict: {}", e.getMessage());
@@ -213,25 +180,5 @@ public final class StoreHttpServer {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
     response.write(true, ByteBuffer.wrap(bytes), callback);
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> params = new HashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return params;
-    }
-    for (String pair : raw.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value =
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      params.putIfAbsent(name, value);
-    }
-    return params;
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
   }
 }

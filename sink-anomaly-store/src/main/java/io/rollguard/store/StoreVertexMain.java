@@ -4,6 +4,7 @@ import io.numaproj.numaflow.sinker.Server;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.StoreSettings;
 import io.rollguard.common.registry.Backends;
@@ -62,6 +63,7 @@ public final class StoreVertexMain {
       AnomalyStoreSink sink =
           new AnomalyStoreSink(
               scores.writer(),
+              config.metrics().stream().map(MetricSpec::name).toList(),
               MalformedRecordPolicy.fromEnvironment(System.getenv()),
               metrics,
               AnomalyStoreSink.DEFAULT_CHUNK_SIZE);

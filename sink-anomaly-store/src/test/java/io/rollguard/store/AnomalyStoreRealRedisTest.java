@@ -77,6 +77,7 @@ class AnomalyStoreRealRedisTest {
     sink =
         new AnomalyStoreSink(
             new AnomalyStoreWriter(jedis, keys, HISTORY, Duration.ofHours(1), clock, metrics),
+            StoreFixtures.METRICS,
             MalformedRecordPolicy.FAILURE,
             metrics,
             10);
@@ -253,6 +254,7 @@ class AnomalyStoreRealRedisTest {
         new AnomalyStoreSink(
             new AnomalyStoreWriter(
                 jedis, new StoreKeys("rg:"), 5, Duration.ofHours(1), clock, metrics),
+            StoreFixtures.METRICS,
             MalformedRecordPolicy.FALLBACK,
             metrics,
             10);

@@ -78,7 +78,9 @@ class InMemoryAnomalyStoreTest {
     }
     PrometheusRegistry operational = new PrometheusRegistry();
     StoreMetrics metrics = new StoreMetrics(operational);
-    AnomalyStoreSink sink = new AnomalyStoreSink(store, MalformedRecordPolicy.FAILURE, metrics, 4);
+    AnomalyStoreSink sink =
+        new AnomalyStoreSink(
+            store, StoreFixtures.METRICS, MalformedRecordPolicy.FAILURE, metrics, 4);
     io.numaproj.numaflow.sinker.SinkerTestKit.TestListIterator batch =
         new io.numaproj.numaflow.sinker.SinkerTestKit.TestListIterator();
     for (int i = 0; i < records.size(); i++) {

@@ -64,6 +64,7 @@ class RedisOutageTest {
           new AnomalyStoreSink(
               new AnomalyStoreWriter(
                   jedis, keys, 100, Duration.ofHours(1), new SettableClock(NOW), metrics),
+              StoreFixtures.METRICS,
               MalformedRecordPolicy.FAILURE,
               metrics,
               10);

@@ -24,6 +24,12 @@ final class StoreFixtures {
   static final ScoringKey CANARY = new ScoringKey("shop", "checkout", "canary", "c4n4ry");
   static final ScoringKey STABLE = new ScoringKey("shop", "checkout", "stable", "st4bl3");
 
+  /** The metrics every fixture record scores (the sinks' configured metrics). */
+  static final List<String> METRICS = List.of("latency", "errors", "cpu");
+
+  /** A model version id in the registry's format. */
+  static final String VERSION = "20261128T030000000Z-3fa2c81b9d04";
+
   private StoreFixtures() {}
 
   /**
@@ -36,7 +42,7 @@ final class StoreFixtures {
     Map<String, Double> scores = new LinkedHashMap<>();
     Map<String, Double> attribution = new LinkedHashMap<>();
     Map<String, Double> values = new LinkedHashMap<>();
-    String[] metrics = {"latency", "errors", "cpu"};
+    String[] metrics = METRICS.toArray(String[]::new);
     double[] base = {0.2, 0.004, 0.8};
     for (int j = 0; j < metrics.length; j++) {
       boolean isTop = metrics[j].equals(top);
@@ -46,7 +52,7 @@ final class StoreFixtures {
       values.put(metrics[j], base[j] * jitter * (isTop && unified >= 5 ? 1 + unified / 5 : 1));
     }
     return new AnomalyRecord(
-            key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, "v1")
+            key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, VERSION)
         .withObservations(values, 1.0, 1.0);
   }
 

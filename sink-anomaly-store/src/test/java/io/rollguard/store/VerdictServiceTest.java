@@ -84,7 +84,7 @@ class VerdictServiceTest {
                   Map.of("latency", s, "errors", 1.0, "cpu", 1.0),
                   Map.of("latency", 1.0, "errors", 0.0, "cpu", 0.0),
                   AnomalyRecord.Source.MODEL,
-                  "v1")
+                  "20261128T030000000Z-3fa2c81b9d04")
               .withObservations(values, 1.0, 1.0));
     }
     writer.write(records).forEach(o -> assertTrue(o.written(), o.error()));

@@ -100,14 +100,13 @@ public final class Inferencer {
     }
     EntityId entity = EntityId.of(window.key());
     if (input.status() == PreprocessedWindow.Status.NO_MODEL) {
+      double[][] z = robustZ.score(window.values());
+      Optional<StageResult.Rejected<Object>> overflow = overflow(window.values(), z, "robust z");
+      if (overflow.isPresent()) {
+        return overflow.get().retype();
+      }
       return fallback(
-          window,
-          robustZ.score(window.values()),
-          null,
-          entity,
-          TrainRequest.Reason.NO_MODEL,
-          null,
-          FALLBACK_NO_MODEL);
+          window, z, null, entity, TrainRequest.Reason.NO_MODEL, null, FALLBACK_NO_MODEL);
     }
     BundleVersion version;
     try {
@@ -128,14 +127,13 @@ public final class Inferencer {
     }
     ModelBundle bundle = pinned.get().bundle();
     if (!bundle.fits(window.metrics(), window.rows())) {
+      double[][] z = robustZ.score(window.values());
+      Optional<StageResult.Rejected<Object>> overflow = overflow(window.values(), z, "robust z");
+      if (overflow.isPresent()) {
+        return overflow.get().retype();
+      }
       return fallback(
-          window,
-          robustZ.score(window.values()),
-          null,
-          entity,
-          TrainRequest.Reason.NO_MODEL,
-          null,
-          FALLBACK_BUNDLE_MISMATCH);
+          window, z, null, entity, TrainRequest.Reason.NO_MODEL, null, FALLBACK_BUNDLE_MISMATCH);
     }
     if (isStale(entity, pinned.get())) {
       return fallback(
@@ -148,6 +146,11 @@ public final class Inferencer {
           FALLBACK_STALE);
     }
     double[][] residuals = bundle.model().residuals(input.normalized());
+    Optional<StageResult.Rejected<Object>> overflow =
+        overflow(input.normalized(), residuals, "model residual");
+    if (overflow.isPresent()) {
+      return overflow.get().retype();
+    }
     InferenceResult result =
         new InferenceResult(
             window.key(),
@@ -195,6 +198,36 @@ public final class Inferencer {
                 entity.namespace(), entity.app(), clock.millis(), reason, currentVersion)
             : null;
     return StageResult.accepted(new InferenceOutcome(result, reason, request, path), path);
+  }
+
+  /**
+   * A rejection when scoring overflowed: finite inputs so large (a forged {@code 1e308}) that an
+   * error is infinite, or NaN where the input had a value. Sending it on would either fail encoding
+   * (a bug counted as {@code failed_internal}) or turn an observed value into "missing".
+   */
+  private static Optional<StageResult.Rejected<Object>> overflow(
+      double[][] inputs, double[][] errors, String what) {
+    for (int i = 0; i < errors.length; i++) {
+      for (int j = 0; j < errors[i].length; j++) {
+        double e = errors[i][j];
+        if (Double.isInfinite(e) || (Double.isNaN(e) && !Double.isNaN(inputs[i][j]))) {
+          return Optional.of(
+              new StageResult.Rejected<>(
+                  Rejection.NON_FINITE,
+                  what
+                      + "["
+                      + i
+                      + "]["
+                      + j
+                      + "] overflows ("
+                      + e
+                      + ") for the input "
+                      + inputs[i][j]
+                      + ": values too large to score"));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The payload's arrays belong to its producer; the result owns its own. */

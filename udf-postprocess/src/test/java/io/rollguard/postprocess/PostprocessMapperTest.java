@@ -220,7 +220,7 @@ class PostprocessMapperTest {
         new InferenceResult(
             KEY,
             window.start(),
-            window.end(),
+            window.start() + 5 * window.stepMillis(),
             window.stepMillis(),
             window.metrics(),
             new double[5][window.metrics().size()],

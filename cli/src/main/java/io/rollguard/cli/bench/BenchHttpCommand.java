@@ -220,7 +220,7 @@ public final class BenchHttpCommand implements Callable<Integer> {
                       scores,
                       attribution,
                       AnomalyRecord.Source.MODEL,
-                      "v1")
+                      "20261128T030000000Z-3fa2c81b9d04")
                   // Values make the judgment do its whole work (tests per metric), as in
                   // production.
                   .withObservations(values, 1.0, 1.0));

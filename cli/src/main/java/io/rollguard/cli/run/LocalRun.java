@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rollguard.cli.scenario.Scenario;
+import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.config.RegistrySettings;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.StoreSettings;
@@ -217,6 +218,7 @@ final class LocalRun implements AutoCloseable {
               training,
               new AnomalyStoreSink(
                   writer,
+                  config.metrics().stream().map(MetricSpec::name).toList(),
                   MalformedRecordPolicy.FAILURE,
                   storeMetrics,
                   AnomalyStoreSink.DEFAULT_CHUNK_SIZE),

@@ -34,6 +34,7 @@ import io.rollguard.cli.scenario.SeriesRows;
 import io.rollguard.cli.scenario.ServiceMetric;
 import io.rollguard.cli.scenario.ServiceProfile;
 import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.config.PrometheusSettings;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.config.RollguardConfig;
@@ -415,6 +416,7 @@ class PipelineEndToEndTest {
                 config.store().historyTtl(),
                 clock,
                 storeMetrics),
+            config.metrics().stream().map(MetricSpec::name).toList(),
             MalformedRecordPolicy.FAILURE,
             storeMetrics,
             AnomalyStoreSink.DEFAULT_CHUNK_SIZE);

@@ -134,7 +134,13 @@ class VerdictCommandTest {
       values.put(metrics[j], base[j] * jitter * (isTop ? topFactor : 1));
     }
     return new AnomalyRecord(
-            key, ts, unified, scores, attribution, AnomalyRecord.Source.MODEL, "v1")
+            key,
+            ts,
+            unified,
+            scores,
+            attribution,
+            AnomalyRecord.Source.MODEL,
+            "20261128T030000000Z-3fa2c81b9d04")
         .withObservations(values, 1.0, 1.0);
   }
 

@@ -1,5 +1,6 @@
 package io.rollguard.common.config;
 
+import io.rollguard.common.LogValues;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,11 @@ public final class ConfigException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  private static final int MAX_FIELD_CHARS = 200;
+  private static final int MAX_PROBLEM_CHARS = 600;
+
   private final String field;
+  private final String problem;
 
   /**
    * @param field the path of the offending field ({@code window.minCoverage}, {@code
@@ -23,8 +28,16 @@ public final class ConfigException extends Exception {
   }
 
   public ConfigException(String field, String problem, Throwable cause) {
-    super(field == null || field.isEmpty() ? problem : field + ": " + problem, cause);
+    // A document may carry a 1 MB key or value that the problem quotes: the message stays a line.
+    super(
+        field == null || field.isEmpty()
+            ? LogValues.truncate(problem, MAX_PROBLEM_CHARS)
+            : LogValues.truncate(field, MAX_FIELD_CHARS)
+                + ": "
+                + LogValues.truncate(problem, MAX_PROBLEM_CHARS),
+        cause);
     this.field = Objects.requireNonNullElse(field, "");
+    this.problem = LogValues.truncate(problem, MAX_PROBLEM_CHARS);
   }
 
   /**
@@ -32,5 +45,10 @@ public final class ConfigException extends Exception {
    */
   public String field() {
     return field;
+  }
+
+  /** What is wrong, without the field (bounded like the message). */
+  public String problem() {
+    return problem;
   }
 }

@@ -83,6 +83,12 @@ public final class ConfigLoader {
   /** The most metrics a configuration may list (also the bundle codec's bound). */
   public static final int MAX_METRICS = 64;
 
+  /**
+   * Longest metric name: the bound every payload name is held to (a Kubernetes object name, 253),
+   * so a configured metric can always travel in a payload.
+   */
+  public static final int MAX_METRIC_NAME_CHARS = 253;
+
   /** Reserved: the anomaly store exports the unified score as {@code metric="unified"}. */
   static final String RESERVED_METRIC_NAME = "unified";
 
@@ -170,7 +176,7 @@ public final class ConfigLoader {
       if (variable == null) {
         throw e;
       }
-      String problem = e.getMessage().substring(e.field().length() + 2);
+      String problem = e.problem();
       throw new ConfigException(e.field(), problem + " (set by " + variable + ")", e);
     }
   }
@@ -346,6 +352,11 @@ public final class ConfigLoader {
         throw new ConfigException(m.path(), "must be a mapping with name, query, unit, direction");
       }
       String name = m.requiredString("name");
+      if (name.length() > MAX_METRIC_NAME_CHARS) {
+        throw new ConfigException(
+            m.field("name"),
+            "at most " + MAX_METRIC_NAME_CHARS + " characters, got " + name.length());
+      }
       if (!MetricSpec.NAME.matcher(name).matches()) {
         throw new ConfigException(
             m.field("name"), "must match [a-z_][a-z0-9_]*, got '" + name + "'");

@@ -1,5 +1,6 @@
 package io.rollguard.common.config;
 
+import io.rollguard.common.LogValues;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +21,9 @@ public final class Durations {
   public static Duration parse(String text) {
     if (text == null || !WHOLE.matcher(text.strip()).matches()) {
       throw new IllegalArgumentException(
-          "invalid duration '" + text + "' (use e.g. 500ms, 60s, 5m, 1h30m, 24h, 8d)");
+          "invalid duration '"
+              + LogValues.truncate(text)
+              + "' (use e.g. 500ms, 60s, 5m, 1h30m, 24h, 8d)");
     }
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(text.strip());
@@ -40,7 +43,8 @@ public final class Durations {
                 });
       }
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("duration '" + text + "' is too large", e);
+      throw new IllegalArgumentException(
+          "duration '" + LogValues.truncate(text) + "' is too large", e);
     }
     return total;
   }

@@ -2,6 +2,7 @@ package io.rollguard.common.payload;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.rollguard.common.LogValues;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,11 +38,17 @@ public record AnomalyRecord(
     @JsonProperty(required = true) ScoringKey key,
     @JsonProperty(required = true) long timestamp,
     @JsonProperty(required = true) double unifiedScore,
-    @JsonProperty(required = true) Map<String, Double> metricScores,
-    @JsonProperty(required = true) Map<String, Double> attribution,
+    @JsonProperty(required = true)
+        @JsonDeserialize(using = PayloadJacksonModule.MetricMapDeserializer.class)
+        Map<String, Double> metricScores,
+    @JsonProperty(required = true)
+        @JsonDeserialize(using = PayloadJacksonModule.MetricMapDeserializer.class)
+        Map<String, Double> attribution,
     @JsonProperty(required = true) Source source,
     String modelVersion,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> values,
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JsonDeserialize(using = PayloadJacksonModule.MetricMapDeserializer.class)
+        Map<String, Double> values,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double coverage,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double trainedCoverage) {
 

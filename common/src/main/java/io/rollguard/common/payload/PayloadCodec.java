@@ -16,8 +16,11 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.rollguard.common.LogValues;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -85,6 +88,15 @@ public final class PayloadCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // ALLOW_COERCION_OF_SCALARS does not cover strings: Jackson still reads 1, 1.5 and
+            // true as "1", "1.5" and "true", and a number as an enum's index. Neither is a name.
+            .withCoercionConfig(
+                LogicalType.Textual,
+                c ->
+                    c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .addModule(PayloadJacksonModule.create())
             .build();
@@ -141,6 +153,16 @@ public final class PayloadCodec {
       throw new PayloadException(
           PayloadException.Reason.UNSUPPORTED_SCHEMA_VERSION,
           type.getSimpleName() + ".schemaVersion: not version " + payloadType.schemaVersion());
+    }
+    try {
+      PayloadRules.check(value);
+    } catch (IllegalArgumentException e) {
+      throw new PayloadException(
+          PayloadException.Reason.INVALID_FIELD,
+          type.getSimpleName()
+              + "."
+              + LogValues.truncate(e.getMessage(), LogValues.MAX_DETAIL_CHARS),
+          e);
     }
     return type.cast(value);
   }

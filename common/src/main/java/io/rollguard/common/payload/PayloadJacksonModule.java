@@ -10,10 +10,13 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.rollguard.common.LogValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The number rules of the payload contract, in one place: JSON {@code null} is the only way to say
@@ -153,6 +156,46 @@ final class PayloadJacksonModule {
         rows.add(Arrays.copyOf(buffer, n));
       }
       return rows.toArray(new double[0][]);
+    }
+  }
+
+  /**
+   * A metric name to number-or-null map that stops at {@link PayloadRules#MAX_METRICS} entries
+   * while it reads: a 100 000-entry map costs one entry over the limit, not 100 000 map insertions
+   * (and then a record check over all of them). Keeps the order of the input.
+   */
+  static final class MetricMapDeserializer extends StdDeserializer<Map<String, Double>> {
+    private static final long serialVersionUID = 1L;
+
+    MetricMapDeserializer() {
+      super(Map.class);
+    }
+
+    @Override
+    public Map<String, Double> deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        throw MismatchedInputException.from(
+            p,
+            Map.class,
+            "expected an object of metric name to number, got " + describe(p.currentToken()));
+      }
+      Map<String, Double> out = new LinkedHashMap<>();
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        if (out.size() == PayloadRules.MAX_METRICS) {
+          throw MismatchedInputException.from(
+              p, Map.class, "at most " + PayloadRules.MAX_METRICS + " metrics");
+        }
+        JsonToken value = p.nextToken();
+        try {
+          out.put(name, value == JsonToken.VALUE_NULL ? null : readFinite(p, Double.class));
+        } catch (MismatchedInputException e) {
+          e.prependPath(new JsonMappingException.Reference(out, LogValues.truncate(name)));
+          throw e;
+        }
+      }
+      return out;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.rollguard.common.payload;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,9 @@ public record Sample(
     int schemaVersion,
     @JsonProperty(required = true) ScoringKey key,
     @JsonProperty(required = true) long timestamp,
-    @JsonProperty(required = true) Map<String, Double> values) {
+    @JsonProperty(required = true)
+        @JsonDeserialize(using = PayloadJacksonModule.MetricMapDeserializer.class)
+        Map<String, Double> values) {
 
   public static final int SCHEMA_VERSION = 1;
 

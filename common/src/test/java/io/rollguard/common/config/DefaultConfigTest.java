@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import io.rollguard.testsupport.RepoRoot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,19 +15,7 @@ import org.junit.jupiter.api.Test;
 class DefaultConfigTest {
 
   static Path repoRoot() {
-    String configured = System.getProperty("rollguard.repo.root");
-    if (configured != null && Files.isDirectory(Path.of(configured, "pipelines"))) {
-      return Path.of(configured);
-    }
-    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        dir != null;
-        dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("pipelines"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root (a directory containing pipelines/)");
+    return RepoRoot.path();
   }
 
   private static RollguardConfig shipped() throws ConfigException {

@@ -20,10 +20,16 @@ class PayloadCodecTest {
   private static final ScoringKey KEY = new ScoringKey("shop", "checkout", "canary", "6d4f9b7c8d");
   private static final String KEY_JSON =
       "\"key\":{\"namespace\":\"shop\",\"app\":\"checkout\",\"role\":\"canary\",\"podTemplateHash\":\"6d4f9b7c8d\"}";
+
+  /** A window start on the minute grid (the payload contract wants positive timestamps). */
+  private static final long T0 = 1_795_953_600_000L;
+
+  private static final String VERSION = "20261128T030000000Z-3fa2c81b9d04";
+
   private static final String WINDOW_HEAD =
       "{\"schemaVersion\":1,"
           + KEY_JSON
-          + ",\"start\":0,\"end\":120000,\"stepMillis\":60000,\"metrics\":[\"a\",\"b\"],";
+          + ",\"start\":1795953600000,\"end\":1795953720000,\"stepMillis\":60000,\"metrics\":[\"a\",\"b\"],";
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -35,7 +41,7 @@ class PayloadCodecTest {
 
   private static Window window(double[][] values) {
     return new Window(
-        1, KEY, 0, values.length * 60_000L, 60_000, List.of("a", "b"), values, 0.75, 1);
+        1, KEY, T0, T0 + values.length * 60_000L, 60_000, List.of("a", "b"), values, 0.75, 1);
   }
 
   @Test
@@ -317,12 +323,12 @@ class PayloadCodecTest {
         List.of(
             new Sample(KEY, 1, Map.of("a", 1.0)),
             w,
-            PreprocessedWindow.ok(w, "v1", new double[][] {{0.1, Double.NaN}, {-0.2, 0.3}}),
+            PreprocessedWindow.ok(w, VERSION, new double[][] {{0.1, Double.NaN}, {-0.2, 0.3}}),
             PreprocessedWindow.noModel(w),
             new InferenceResult(
                 KEY,
-                0,
-                120_000,
+                T0,
+                T0 + 120_000,
                 60_000,
                 List.of("a", "b"),
                 new double[][] {{0.5, Double.NaN}, {-1, 2}},
@@ -336,7 +342,7 @@ class PayloadCodecTest {
                 Map.of("a", 4.2, "b", 0.0),
                 Map.of("a", 1.0, "b", 0.0),
                 AnomalyRecord.Source.MODEL,
-                "v1"));
+                VERSION));
     for (Object p : payloads) {
       byte[] bytes = CODEC.encode(p);
       assertEquals(p, CODEC.decode(bytes, p.getClass()), new String(bytes, StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollguard.testsupport.RepoRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,19 +53,7 @@ class PayloadExamplesTest {
       };
 
   static Path repoRoot() {
-    String configured = System.getProperty("rollguard.repo.root");
-    if (configured != null && Files.isDirectory(Path.of(configured, "pipelines"))) {
-      return Path.of(configured);
-    }
-    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        dir != null;
-        dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("pipelines"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root (a directory containing pipelines/)");
+    return RepoRoot.path();
   }
 
   private static List<Path> exampleFiles() throws IOException {

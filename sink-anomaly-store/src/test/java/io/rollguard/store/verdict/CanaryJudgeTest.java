@@ -60,7 +60,7 @@ class CanaryJudgeTest {
                   scores,
                   Map.of(),
                   AnomalyRecord.Source.MODEL,
-                  "v1")
+                  "20261128T030000000Z-3fa2c81b9d04")
               .withObservations(values, coverage, 1.0));
     }
     return out;
