@@ -181,7 +181,7 @@ class InferenceMapperTest {
     PrometheusRegistry batchMetrics = new PrometheusRegistry();
     byte[][] scored = new byte[2][];
     for (int i = 0; i < scored.length; i++) {
-      Window window = ScoringFixtures.window(TRAINED, live, 5 + 10 * i);
+      Window window = ScoringFixtures.window(TRAINED, live, 30 + 10 * i);
       scored[i] =
           PayloadCodec.shared()
               .encode(

@@ -227,9 +227,10 @@ class PostprocessMapperTest {
   void inABatchEachMessageGetsItsOwnOutcomeAndABadOneFailsOnlyItself() throws Exception {
     // Its own server and counters, so that the other tests' exact counts stay exact.
     PrometheusRegistry batchMetrics = new PrometheusRegistry();
-    InferenceResult first = modelResult(ScoringFixtures.window(KEY, live, 5), saved.version().id());
+    InferenceResult first =
+        modelResult(ScoringFixtures.window(KEY, live, 40), saved.version().id());
     InferenceResult second =
-        modelResult(ScoringFixtures.window(KEY, live, 15), saved.version().id());
+        modelResult(ScoringFixtures.window(KEY, live, 45), saved.version().id());
     try (BatchMapTestKit server =
             new BatchMapTestKit(
                 new PerMessageBatchMapper(new PostprocessMapper(postprocessor, batchMetrics)),

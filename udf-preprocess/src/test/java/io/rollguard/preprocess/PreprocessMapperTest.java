@@ -162,8 +162,8 @@ class PreprocessMapperTest {
   void inABatchEachMessageGetsItsOwnCountedOutcomeAndABadOneFailsOnlyItself() throws Exception {
     // Its own server and counters, so that the other tests' exact counts stay exact.
     PrometheusRegistry batchMetrics = new PrometheusRegistry();
-    Window first = ScoringFixtures.window(TRAINED, live, 5);
-    Window second = ScoringFixtures.window(UNTRAINED, live, 15);
+    Window first = ScoringFixtures.window(TRAINED, live, 30);
+    Window second = ScoringFixtures.window(UNTRAINED, live, 40);
     try (BatchMapTestKit server =
             new BatchMapTestKit(
                 new PerMessageBatchMapper(new PreprocessMapper(preprocessor, batchMetrics)),
