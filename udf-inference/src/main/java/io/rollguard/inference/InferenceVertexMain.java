@@ -1,12 +1,11 @@
 package io.rollguard.inference;
 
-import io.numaproj.numaflow.mapper.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.stage.ScoringShape;
-import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
+import io.rollguard.common.vertex.batchmap.MapServers;
 import io.rollguard.inference.trainer.TrainerMain;
 import java.time.Clock;
 
@@ -52,9 +51,11 @@ public final class InferenceVertexMain {
               limiter,
               config.training().retrainEvery(),
               Clock.systemUTC());
-      Server server =
-          new Server(new InferenceMapper(inferencer, config.metrics(), runtime.registry()));
-      runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
+      runtime.serveUntilShutdown(
+          MapServers.forMapper(
+              new InferenceMapper(inferencer, config.metrics(), runtime.registry()),
+              System.getenv(),
+              failure -> runtime.stop("a batch failed: " + failure)));
     }
   }
 }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.numaproj.numaflow.mapper.GRPCConfig;
-import io.numaproj.numaflow.mapper.MapperTestKit;
 import io.numaproj.numaflow.mapper.Message;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -22,6 +20,8 @@ import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.vertex.batchmap.PerMessageBatchMapper;
+import io.rollguard.testsupport.BatchMapTestKit;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,31 +37,35 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * udf-inference through the SDK's real gRPC map server (MapperTestKit), one server for the class.
+ * udf-inference through the SDK's real gRPC batch-map server as the vertex runs it ({@link
+ * BatchMapTestKit}: batches on one stream, as numa sends them), one server for the class.
  */
 @Timeout(60)
 class InferenceMapperTest {
 
   static final int PORT = 50121;
+  static final int BATCH_PORT = 50184;
   static final ScoringKey TRAINED = new ScoringKey("shop", "checkout", "stable", "abc123");
   static final ScoringKey UNTRAINED = new ScoringKey("shop", "cart", "canary", "def456");
   static final String COUNTER = "rollguard_inference_messages_total";
 
   @TempDir static Path dir;
   static final PrometheusRegistry metrics = new PrometheusRegistry();
-  static MapperTestKit kit;
-  static MapperTestKit.Client client;
+  static BatchMapTestKit kit;
+  static BatchMapTestKit.Client client;
   static StoredBundle saved;
   static ServiceSeries live;
+  static Inferencer inferencer;
+  static RollguardConfig config;
 
   @BeforeAll
   static void start() throws Exception {
-    RollguardConfig config = ScoringFixtures.config(dir, "http://127.0.0.1:9");
+    config = ScoringFixtures.config(dir, "http://127.0.0.1:9");
     DirectoryModelRegistry registry =
         new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 13));
     live = ScoringFixtures.history(8, Instant.parse("2026-01-12T00:00:00Z"), 60);
-    Inferencer inferencer =
+    inferencer =
         new Inferencer(
             ScoringShape.of(config),
             ScoringFixtures.cache(registry),
@@ -68,27 +73,20 @@ class InferenceMapperTest {
             config.training().retrainEvery(),
             Clock.systemUTC());
     kit =
-        new MapperTestKit(
-            new InferenceMapper(inferencer, config.metrics(), metrics),
-            GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
-    kit.startServer();
-    client = new MapperTestKit.Client("localhost", PORT);
+        new BatchMapTestKit(
+            new PerMessageBatchMapper(new InferenceMapper(inferencer, config.metrics(), metrics)),
+            PORT);
+    client = new BatchMapTestKit.Client(PORT);
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close();
-    kit.stopServer();
+    kit.close();
   }
 
   private static MessageList send(String[] keys, byte[] value) {
-    return client.sendRequest(
-        keys,
-        MapperTestKit.TestDatum.builder()
-            .value(value)
-            .eventTime(Instant.now())
-            .watermark(Instant.now())
-            .build());
+    return client.sendRequest(keys, value);
   }
 
   private static double count(String outcome) {
@@ -175,5 +173,48 @@ class InferenceMapperTest {
     MessageList inf = send(TRAINED.toKeys(), infinite.getBytes(StandardCharsets.UTF_8));
     assertArrayEquals(new String[] {Message.DROP}, inf.getMessages().get(0).getTags());
     assertEquals(1, count("rejected_non_finite"));
+  }
+
+  @Test
+  void inABatchEachMessageGetsItsOwnOutcomeAndABadOneFailsOnlyItself() throws Exception {
+    // Its own server and counters, so that the other tests' exact counts stay exact.
+    PrometheusRegistry batchMetrics = new PrometheusRegistry();
+    byte[][] scored = new byte[2][];
+    for (int i = 0; i < scored.length; i++) {
+      Window window = ScoringFixtures.window(TRAINED, live, 30 + 10 * i);
+      scored[i] =
+          PayloadCodec.shared()
+              .encode(
+                  PreprocessedWindow.ok(
+                      window,
+                      saved.version().id(),
+                      saved.bundle().transforms().apply(window.values())));
+    }
+    try (BatchMapTestKit server =
+            new BatchMapTestKit(
+                new PerMessageBatchMapper(
+                    new InferenceMapper(inferencer, config.metrics(), batchMetrics)),
+                BATCH_PORT);
+        BatchMapTestKit.Client batchClient = new BatchMapTestKit.Client(BATCH_PORT)) {
+      List<MessageList> out =
+          batchClient.sendBatch(
+              List.of(
+                  new BatchMapTestKit.Input(TRAINED.toKeys(), scored[0]),
+                  new BatchMapTestKit.Input(
+                      TRAINED.toKeys(), "not json".getBytes(StandardCharsets.UTF_8)),
+                  new BatchMapTestKit.Input(TRAINED.toKeys(), scored[1])));
+      assertEquals(3, out.size());
+      for (int i : new int[] {0, 2}) {
+        Message message = out.get(i).getMessages().get(0);
+        assertArrayEquals(new String[] {InferenceMapper.TAG_SCORE}, message.getTags());
+        assertEquals(
+            InferenceResult.Source.MODEL,
+            PayloadCodec.shared().decode(message.getValue(), InferenceResult.class).source());
+      }
+      assertArrayEquals(new String[] {Message.DROP}, out.get(1).getMessages().get(0).getTags());
+      assertTrue(server.failures().isEmpty());
+    }
+    assertEquals(
+        1, ScoringFixtures.counter(batchMetrics, COUNTER, "outcome", "rejected_malformed_json"));
   }
 }

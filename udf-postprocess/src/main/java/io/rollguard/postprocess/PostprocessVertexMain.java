@@ -1,12 +1,11 @@
 package io.rollguard.postprocess;
 
-import io.numaproj.numaflow.mapper.Server;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.stage.ScoringShape;
-import io.rollguard.common.vertex.GracefulServer;
 import io.rollguard.common.vertex.VertexRuntime;
+import io.rollguard.common.vertex.batchmap.MapServers;
 import java.time.Clock;
 
 /**
@@ -23,8 +22,11 @@ public final class PostprocessVertexMain {
       RollguardConfig config = runtime.config();
       BundleCache bundles = backends.bundleCache(runtime.registry());
       Postprocessor postprocessor = new Postprocessor(ScoringShape.of(config), bundles);
-      Server server = new Server(new PostprocessMapper(postprocessor, runtime.registry()));
-      runtime.serveUntilShutdown(GracefulServer.of(server::start, server::stop));
+      runtime.serveUntilShutdown(
+          MapServers.forMapper(
+              new PostprocessMapper(postprocessor, runtime.registry()),
+              System.getenv(),
+              failure -> runtime.stop("a batch failed: " + failure)));
     }
   }
 }

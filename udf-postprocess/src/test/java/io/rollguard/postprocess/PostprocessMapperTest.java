@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.numaproj.numaflow.mapper.GRPCConfig;
-import io.numaproj.numaflow.mapper.MapperTestKit;
 import io.numaproj.numaflow.mapper.Message;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,6 +19,8 @@ import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.vertex.batchmap.PerMessageBatchMapper;
+import io.rollguard.testsupport.BatchMapTestKit;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
 import java.nio.charset.StandardCharsets;
@@ -36,22 +36,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * udf-postprocess through the SDK's real gRPC map server (MapperTestKit), one server for the class.
+ * udf-postprocess through the SDK's real gRPC batch-map server as the vertex runs it ({@link
+ * BatchMapTestKit}: batches on one stream, as numa sends them), one server for the class.
  */
 @Timeout(60)
 class PostprocessMapperTest {
 
   static final int PORT = 50126;
+  static final int BATCH_PORT = 50185;
   static final ScoringKey KEY = new ScoringKey("shop", "checkout", "canary", "abc123");
   static final String COUNTER = "rollguard_postprocess_messages_total";
 
   @TempDir static Path dir;
   static final PrometheusRegistry metrics = new PrometheusRegistry();
   static RollguardConfig config;
-  static MapperTestKit kit;
-  static MapperTestKit.Client client;
+  static BatchMapTestKit kit;
+  static BatchMapTestKit.Client client;
   static StoredBundle saved;
   static ServiceSeries live;
+  static Postprocessor postprocessor;
 
   @BeforeAll
   static void start() throws Exception {
@@ -60,31 +63,21 @@ class PostprocessMapperTest {
         new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(KEY), ScoringFixtures.trainedBundle(config, 17));
     live = ScoringFixtures.history(21, Instant.parse("2026-01-12T00:00:00Z"), 60);
-    Postprocessor postprocessor =
-        new Postprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
+    postprocessor = new Postprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
     kit =
-        new MapperTestKit(
-            new PostprocessMapper(postprocessor, metrics),
-            GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
-    kit.startServer();
-    client = new MapperTestKit.Client("localhost", PORT);
+        new BatchMapTestKit(
+            new PerMessageBatchMapper(new PostprocessMapper(postprocessor, metrics)), PORT);
+    client = new BatchMapTestKit.Client(PORT);
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close();
-    kit.stopServer();
+    kit.close();
   }
 
   private static AnomalyRecord send(byte[] value) throws Exception {
-    MessageList out =
-        client.sendRequest(
-            KEY.toKeys(),
-            MapperTestKit.TestDatum.builder()
-                .value(value)
-                .eventTime(Instant.now())
-                .watermark(Instant.now())
-                .build());
+    MessageList out = client.sendRequest(KEY.toKeys(), value);
     assertEquals(1, out.getMessages().size());
     Message message = out.getMessages().get(0);
     if (message.getTags() != null && message.getTags().length > 0) {
@@ -228,5 +221,40 @@ class PostprocessMapperTest {
             null);
     assertNull(send(PayloadCodec.shared().encode(shorter)));
     assertEquals(1, count("rejected_window_length_mismatch"));
+  }
+
+  @Test
+  void inABatchEachMessageGetsItsOwnOutcomeAndABadOneFailsOnlyItself() throws Exception {
+    // Its own server and counters, so that the other tests' exact counts stay exact.
+    PrometheusRegistry batchMetrics = new PrometheusRegistry();
+    InferenceResult first =
+        modelResult(ScoringFixtures.window(KEY, live, 40), saved.version().id());
+    InferenceResult second =
+        modelResult(ScoringFixtures.window(KEY, live, 45), saved.version().id());
+    try (BatchMapTestKit server =
+            new BatchMapTestKit(
+                new PerMessageBatchMapper(new PostprocessMapper(postprocessor, batchMetrics)),
+                BATCH_PORT);
+        BatchMapTestKit.Client batchClient = new BatchMapTestKit.Client(BATCH_PORT)) {
+      List<MessageList> out =
+          batchClient.sendBatch(
+              List.of(
+                  new BatchMapTestKit.Input(KEY.toKeys(), PayloadCodec.shared().encode(first)),
+                  new BatchMapTestKit.Input(KEY.toKeys(), "[1,".getBytes(StandardCharsets.UTF_8)),
+                  new BatchMapTestKit.Input(KEY.toKeys(), PayloadCodec.shared().encode(second))));
+      assertEquals(3, out.size());
+      for (int i : new int[] {0, 2}) {
+        Message message = out.get(i).getMessages().get(0);
+        assertArrayEquals(KEY.toKeys(), message.getKeys());
+        AnomalyRecord record =
+            PayloadCodec.shared().decode(message.getValue(), AnomalyRecord.class);
+        assertEquals(AnomalyRecord.Source.MODEL, record.source());
+        assertEquals((i == 0 ? first : second).end(), record.timestamp());
+      }
+      assertArrayEquals(new String[] {Message.DROP}, out.get(1).getMessages().get(0).getTags());
+      assertTrue(server.failures().isEmpty());
+    }
+    assertEquals(
+        1, ScoringFixtures.counter(batchMetrics, COUNTER, "outcome", "rejected_malformed_json"));
   }
 }

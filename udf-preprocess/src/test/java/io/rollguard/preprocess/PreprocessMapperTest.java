@@ -2,9 +2,8 @@ package io.rollguard.preprocess;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.numaproj.numaflow.mapper.GRPCConfig;
-import io.numaproj.numaflow.mapper.MapperTestKit;
 import io.numaproj.numaflow.mapper.Message;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,6 +16,8 @@ import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.vertex.batchmap.PerMessageBatchMapper;
+import io.rollguard.testsupport.BatchMapTestKit;
 import io.rollguard.testsupport.ScoringFixtures;
 import io.rollguard.testsupport.ServiceSeries;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,22 +33,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * udf-preprocess through the SDK's real gRPC map server (MapperTestKit), one server for the class.
+ * udf-preprocess through the SDK's real gRPC batch-map server as the vertex runs it ({@link
+ * BatchMapTestKit}: batches on one stream, as numa sends them), one server for the class.
  */
 @Timeout(60)
 class PreprocessMapperTest {
 
   static final int PORT = 50120;
+  static final int BATCH_PORT = 50183;
   static final ScoringKey TRAINED = new ScoringKey("shop", "checkout", "stable", "abc123");
   static final ScoringKey UNTRAINED = new ScoringKey("shop", "cart", "canary", "def456");
   static final String COUNTER = "rollguard_preprocess_messages_total";
 
   @TempDir static Path dir;
   static final PrometheusRegistry metrics = new PrometheusRegistry();
-  static MapperTestKit kit;
-  static MapperTestKit.Client client;
+  static BatchMapTestKit kit;
+  static BatchMapTestKit.Client client;
   static StoredBundle saved;
   static ServiceSeries live;
+  static Preprocessor preprocessor;
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,30 +60,21 @@ class PreprocessMapperTest {
         new DirectoryModelRegistry(dir, Duration.ofDays(7), Clock.systemUTC());
     saved = registry.save(EntityId.of(TRAINED), ScoringFixtures.trainedBundle(config, 11));
     live = ScoringFixtures.history(5, Instant.parse("2026-01-12T00:00:00Z"), 60);
-    Preprocessor preprocessor =
-        new Preprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
+    preprocessor = new Preprocessor(ScoringShape.of(config), ScoringFixtures.cache(registry));
     kit =
-        new MapperTestKit(
-            new PreprocessMapper(preprocessor, metrics),
-            GRPCConfig.newBuilder().isLocal(true).port(PORT).build());
-    kit.startServer();
-    client = new MapperTestKit.Client("localhost", PORT);
+        new BatchMapTestKit(
+            new PerMessageBatchMapper(new PreprocessMapper(preprocessor, metrics)), PORT);
+    client = new BatchMapTestKit.Client(PORT);
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close();
-    kit.stopServer();
+    kit.close();
   }
 
   private static MessageList send(String[] keys, byte[] value) {
-    return client.sendRequest(
-        keys,
-        MapperTestKit.TestDatum.builder()
-            .value(value)
-            .eventTime(Instant.now())
-            .watermark(Instant.now())
-            .build());
+    return client.sendRequest(keys, value);
   }
 
   private static double count(String outcome) {
@@ -160,6 +156,46 @@ class PreprocessMapperTest {
     Window foreign = ScoringFixtures.window(unknown, live, 50);
     assertDropped(send(unknown.toKeys(), PayloadCodec.shared().encode(foreign)));
     assertEquals(1, count("rejected_unknown_entity"));
+  }
+
+  @Test
+  void inABatchEachMessageGetsItsOwnCountedOutcomeAndABadOneFailsOnlyItself() throws Exception {
+    // Its own server and counters, so that the other tests' exact counts stay exact.
+    PrometheusRegistry batchMetrics = new PrometheusRegistry();
+    Window first = ScoringFixtures.window(TRAINED, live, 30);
+    Window second = ScoringFixtures.window(UNTRAINED, live, 40);
+    try (BatchMapTestKit server =
+            new BatchMapTestKit(
+                new PerMessageBatchMapper(new PreprocessMapper(preprocessor, batchMetrics)),
+                BATCH_PORT);
+        BatchMapTestKit.Client batchClient = new BatchMapTestKit.Client(BATCH_PORT)) {
+      List<MessageList> out =
+          batchClient.sendBatch(
+              List.of(
+                  new BatchMapTestKit.Input(TRAINED.toKeys(), PayloadCodec.shared().encode(first)),
+                  new BatchMapTestKit.Input(
+                      TRAINED.toKeys(), "{\"schemaVersion\":1,".getBytes(StandardCharsets.UTF_8)),
+                  new BatchMapTestKit.Input(
+                      UNTRAINED.toKeys(), PayloadCodec.shared().encode(second))));
+      assertEquals(3, out.size());
+      PreprocessedWindow ok =
+          PayloadCodec.shared()
+              .decode(out.get(0).getMessages().get(0).getValue(), PreprocessedWindow.class);
+      assertEquals(PreprocessedWindow.Status.OK, ok.status());
+      assertEquals(first, ok.window());
+      assertDropped(out.get(1));
+      PreprocessedWindow noModel =
+          PayloadCodec.shared()
+              .decode(out.get(2).getMessages().get(0).getValue(), PreprocessedWindow.class);
+      assertEquals(PreprocessedWindow.Status.NO_MODEL, noModel.status());
+      assertArrayEquals(UNTRAINED.toKeys(), out.get(2).getMessages().get(0).getKeys());
+      assertTrue(server.failures().isEmpty());
+    }
+    assertEquals(1, ScoringFixtures.counter(batchMetrics, COUNTER, "outcome", Preprocessor.OK));
+    assertEquals(
+        1, ScoringFixtures.counter(batchMetrics, COUNTER, "outcome", Preprocessor.NO_MODEL));
+    assertEquals(
+        1, ScoringFixtures.counter(batchMetrics, COUNTER, "outcome", "rejected_malformed_json"));
   }
 
   private static double[][] columns(double[][] values, int n) {

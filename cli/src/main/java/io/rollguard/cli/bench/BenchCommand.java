@@ -121,6 +121,16 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> vertexNames;
 
   @Option(
+      names = "--map-mode",
+      defaultValue = "batch",
+      paramLabel = "batch|unary",
+      description =
+          "the SDK map server behind each vertex: batch (what the vertices run; N = the batch"
+              + " size) or unary (the SDK's Mapper server; N = requests in flight) (default"
+              + " ${DEFAULT-VALUE})")
+  String mapModeName;
+
+  @Option(
       names = "--transport",
       defaultValue = "uds",
       paramLabel = "uds|tcp",
@@ -382,6 +392,7 @@ public final class BenchCommand implements Callable<Integer> {
       PrintWriter out)
       throws Exception {
     List<BenchVertex> vertices = vertexNames.stream().map(BenchVertex::of).toList();
+    MapMode mapMode = MapMode.of(mapModeName);
     Map<BenchVertex, List<MapRequest.Request>> inputs = VertexInputs.of(config, pipeline, windows);
     VertexServerProcess.Transport mode =
         transport.equals("tcp")
@@ -390,8 +401,13 @@ public final class BenchCommand implements Callable<Integer> {
     CpuPlacement placement = CpuPlacement.choose(serverCpu);
     out.printf(
         Locale.ROOT,
-        "grpc setup: map.v1.Map/MapFn, one stream with handshake, as numa drives a map vertex; %s;"
-            + " each vertex server in its own JVM (%s); load generator in this JVM (%s)%n",
+        "grpc setup: map.v1.Map/MapFn, one stream with handshake, as numa drives a map vertex;"
+            + " SDK %s server (%s); %s; each vertex server in its own JVM (%s); load generator in"
+            + " this JVM (%s)%n",
+        mapMode == MapMode.BATCH ? "batch-map" : "unary Mapper",
+        mapMode == MapMode.BATCH
+            ? "in flight = batch size, then end-of-transmission"
+            : "in flight = requests outstanding, refilled as answered",
         mode == VertexServerProcess.Transport.UDS
             ? "Unix domain socket (SDK pod mode)"
             : "TCP loopback (SDK local mode)",
@@ -402,18 +418,19 @@ public final class BenchCommand implements Callable<Integer> {
       List<MapRequest.Request> requests = inputs.get(vertex);
       try (VertexServerProcess server =
               VertexServerProcess.start(
-                  vertex, configFile, dir, mode, placement.serverCpu(), serverJvmOptions);
+                  vertex, mapMode, configFile, dir, mode, placement.serverCpu(), serverJvmOptions);
           MapStreamClient client = connect(server)) {
         try {
           client.awaitReadyAndHandshake(60_000);
           if (grpcWarmupSeconds > 0) {
-            client.run(requests, warmupInFlight, grpcWarmupSeconds * 1_000_000_000L);
+            run(client, mapMode, requests, warmupInFlight, grpcWarmupSeconds * 1_000_000_000L);
           }
           for (int n : inFlight) {
             long[] mapperBefore = server.mapperStats();
             long serverCpu = server.cpuNanos();
             long clientCpu = VertexServerProcess.cpuNanos(ProcessHandle.current());
-            MapStreamClient.Run run = client.run(requests, n, grpcSeconds * 1_000_000_000L);
+            MapStreamClient.Run run =
+                run(client, mapMode, requests, n, grpcSeconds * 1_000_000_000L);
             double serverMicros = (server.cpuNanos() - serverCpu) / 1e3 / run.messages();
             double clientMicros =
                 (VertexServerProcess.cpuNanos(ProcessHandle.current()) - clientCpu)
@@ -448,6 +465,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private static MapStreamClient.Run run(
+      MapStreamClient client,
+      MapMode mode,
+      List<MapRequest.Request> requests,
+      int inFlight,
+      long nanos)
+      throws Exception {
+    return mode == MapMode.BATCH
+        ? client.runBatches(requests, inFlight, nanos)
+        : client.run(requests, inFlight, nanos);
   }
 
   private static MapStreamClient connect(VertexServerProcess server) {

@@ -19,6 +19,7 @@ import io.numaproj.numaflow.map.v1.MapGrpc;
 import io.numaproj.numaflow.map.v1.MapOuterClass.Handshake;
 import io.numaproj.numaflow.map.v1.MapOuterClass.MapRequest;
 import io.numaproj.numaflow.map.v1.MapOuterClass.MapResponse;
+import io.numaproj.numaflow.map.v1.MapOuterClass.TransmissionStatus;
 import io.numaproj.numaflow.mapper.Message;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,8 +35,11 @@ import java.util.function.Predicate;
 /**
  * A load generator that speaks the map protocol the way Numaflow's data plane (numa, 1.4 and later)
  * does: one bidirectional {@code map.v1.Map/MapFn} stream, a handshake ({@code sot=true}) first,
- * then requests with unique ids and up to N of them in flight; responses are matched by id. numa's
- * default is 500 in flight ({@code limits.readBatchSize}, which also bounds {@code concurrency}).
+ * then requests with unique ids; responses are matched by id. Against a unary map server numa keeps
+ * up to N requests in flight ({@link #run}); against a batch-map server it sends a batch of N and
+ * an end-of-transmission request, and the next batch once the server has answered all of them and
+ * sent its end-of-transmission ({@link #runBatches}; numa 1.8 {@code mapper/map/batch.rs}). numa's
+ * default N is 500 ({@code limits.readBatchSize}, which also bounds {@code concurrency}).
  *
  * <p>Transports: a Unix domain socket (what a vertex pod uses: the SDK's server listens on {@code
  * /var/run/numaflow/map.sock} through Netty epoll) or TCP on loopback (the SDK's local mode, which
@@ -57,6 +61,9 @@ final class MapStreamClient implements AutoCloseable {
       return Percentiles.of(latencyNanos, messages);
     }
   }
+
+  private static final TransmissionStatus END_OF_TRANSMISSION =
+      TransmissionStatus.newBuilder().setEot(true).build();
 
   /** Upper bound on the messages of one run (the latency array is allocated up front). */
   static final int MAX_MESSAGES_PER_RUN = 2_000_000;
@@ -162,13 +169,28 @@ final class MapStreamClient implements AutoCloseable {
    * window), so the load generator adds no thread hand-off per message.
    */
   Run run(List<MapRequest.Request> inputs, int inFlight, long nanos) throws Exception {
+    return run(inputs, inFlight, nanos, false);
+  }
+
+  /**
+   * Sends the inputs round-robin for {@code nanos} as numa drives a batch-map server: a batch of
+   * {@code batchSize} requests, then an end-of-transmission request; the next batch once every
+   * response of this one and the server's end-of-transmission have arrived (numa maps one batch at
+   * a time per pod). Latency is still per message, from its send to its response.
+   */
+  Run runBatches(List<MapRequest.Request> inputs, int batchSize, long nanos) throws Exception {
+    return run(inputs, batchSize, nanos, true);
+  }
+
+  private Run run(List<MapRequest.Request> inputs, int inFlight, long nanos, boolean batches)
+      throws Exception {
     if (requests == null) {
       throw new IllegalStateException("awaitReadyAndHandshake first");
     }
     if (inputs.isEmpty() || inFlight < 1) {
       throw new IllegalArgumentException("need inputs and inFlight >= 1");
     }
-    RunState run = new RunState(inputs, nanos);
+    RunState run = new RunState(inputs, nanos, batches ? inFlight : 0);
     state = run;
     eventLoop.execute(() -> run.start(inFlight));
     if (!run.done.await(nanos / 1_000_000 + 60_000, TimeUnit.MILLISECONDS)) {
@@ -212,6 +234,7 @@ final class MapStreamClient implements AutoCloseable {
   private final class RunState {
     final List<MapRequest.Request> inputs;
     final long nanos;
+    final int batchSize; // 0: unary, keep the window full
     final long[] latency = new long[MAX_MESSAGES_PER_RUN]; // send time until the response
     final CountDownLatch done = new CountDownLatch(1);
     long started;
@@ -221,19 +244,49 @@ final class MapStreamClient implements AutoCloseable {
     int received;
     boolean stopped;
 
-    RunState(List<MapRequest.Request> inputs, long nanos) {
+    RunState(List<MapRequest.Request> inputs, long nanos, int batchSize) {
       this.inputs = inputs;
       this.nanos = nanos;
+      this.batchSize = batchSize;
     }
 
     void start(int inFlight) {
       started = System.nanoTime();
       end = started + nanos;
       lastResponse = started;
+      if (batchSize > 0) {
+        sendBatch();
+        return;
+      }
       for (int i = 0; i < inFlight && sendNext(); i++) {
         // sendNext does the work
       }
       finishIfDrained();
+    }
+
+    /** A batch and its end-of-transmission marker, as numa's batch map client sends them. */
+    void sendBatch() {
+      int count = 0;
+      while (count < batchSize && sendNext()) {
+        count++;
+      }
+      if (count > 0) {
+        requests.onNext(MapRequest.newBuilder().setStatus(END_OF_TRANSMISSION).build());
+      }
+      finishIfDrained();
+    }
+
+    /** The server's end of a batch: every response must be in, then the next batch goes. */
+    void batchEnded() {
+      if (received != sent) {
+        failure.compareAndSet(
+            null,
+            new IllegalStateException(
+                "end of transmission after " + received + " of " + sent + " responses"));
+        abort();
+        return;
+      }
+      sendBatch();
     }
 
     boolean sendNext() {
@@ -256,8 +309,10 @@ final class MapStreamClient implements AutoCloseable {
       latency[id] = now - latency[id];
       lastResponse = now;
       received++;
-      sendNext();
-      finishIfDrained();
+      if (batchSize == 0) {
+        sendNext();
+        finishIfDrained();
+      }
     }
 
     void abort() {
@@ -281,6 +336,10 @@ final class MapStreamClient implements AutoCloseable {
         return;
       }
       RunState run = Objects.requireNonNull(state, "response before any request");
+      if (response.hasStatus() && response.getStatus().getEot()) {
+        run.batchEnded();
+        return;
+      }
       int id = Integer.parseInt(response.getId());
       if (!forwarded.test(response)) {
         failure.compareAndSet(

@@ -10,6 +10,9 @@ import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.registry.Backends;
 import io.rollguard.common.registry.BundleCache;
+import io.rollguard.common.vertex.GracefulServer;
+import io.rollguard.common.vertex.batchmap.BatchMapServer;
+import io.rollguard.common.vertex.batchmap.PerMessageBatchMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,31 +33,41 @@ import jdk.jfr.Recording;
  * The server side of {@code bench}'s gRPC figures, in a JVM of its own (so it can be pinned to one
  * CPU): one scoring map vertex, built as its vertex main builds it (configured registry, per-pod
  * bundle cache, its stage and mapper), behind the SDK's Mapper {@link Server}, with the CPU time of
- * its {@code processMessage} counted. It serves until its standard input ends (the bench closes it,
- * or the bench died), then stops the server and halts: the SDK's own shutdown hook would deadlock a
- * normal exit.
+ * its {@code processMessage} counted. The server is the SDK's batch-map server through {@link
+ * BatchMapServer} (what the vertex mains run) or, for comparison, the SDK's unary Mapper server. It
+ * serves until its standard input ends (the bench closes it, or the bench died), then stops the
+ * server and halts: the SDK's own shutdown hook would deadlock a normal exit.
  *
- * <p>Arguments: {@code <vertex> <config.yaml> uds:<socket>:<server-info file>} (the SDK's pod mode,
- * as in a vertex pod) or {@code <vertex> <config.yaml> tcp:<port>} (the SDK's local mode).
+ * <p>Arguments: {@code <vertex> BATCH|UNARY <config.yaml> uds:<socket>:<server-info file>} (the
+ * SDK's pod mode, as in a vertex pod) or {@code <vertex> BATCH|UNARY <config.yaml> tcp:<port>} (the
+ * SDK's local mode).
  */
 public final class VertexServerMain {
 
   private VertexServerMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 3) {
+    if (args.length != 4) {
       System.err.println(
-          "usage: VertexServerMain <vertex> <config.yaml> uds:<socket>:<info>|tcp:<port>");
+          "usage: VertexServerMain <vertex> BATCH|UNARY <config.yaml>"
+              + " uds:<socket>:<info>|tcp:<port>");
       Runtime.getRuntime().halt(2);
     }
     BenchVertex vertex = BenchVertex.valueOf(args[0]);
-    RollguardConfig config = ConfigLoader.load(Path.of(args[1]), Map.of());
+    MapMode mode = MapMode.valueOf(args[1]);
+    RollguardConfig config = ConfigLoader.load(Path.of(args[2]), Map.of());
     PrometheusRegistry metrics = new PrometheusRegistry();
     Backends backends = Backends.open(config, Clock.systemUTC());
     BundleCache bundles = backends.bundleCache(metrics);
     ScoringPipeline stages = ScoringPipeline.create(config, bundles, Clock.systemUTC());
     CpuTimedMapper mapper = new CpuTimedMapper(vertex.mapper(config, stages, metrics));
-    Server server = new Server(mapper, grpcConfig(args[2]));
+    GracefulServer server =
+        mode == MapMode.BATCH
+            ? new BatchMapServer(
+                new PerMessageBatchMapper(mapper),
+                batchGrpcConfig(args[3]),
+                e -> Runtime.getRuntime().halt(3))
+            : unaryServer(mapper, grpcConfig(args[3]));
     server.start();
     serveCommands(System.in, mapper);
     server.stop();
@@ -74,6 +87,23 @@ public final class VertexServerMain {
         recording.stop();
       }
     }
+  }
+
+  private static GracefulServer unaryServer(Mapper mapper, GRPCConfig config) {
+    Server server = new Server(mapper, config);
+    return GracefulServer.of(server::start, server::stop);
+  }
+
+  /** The batch-map server's config for the same address forms as {@link #grpcConfig}. */
+  static io.numaproj.numaflow.batchmapper.GRPCConfig batchGrpcConfig(String address) {
+    GRPCConfig unary = grpcConfig(address);
+    return io.numaproj.numaflow.batchmapper.GRPCConfig.newBuilder()
+        .isLocal(unary.isLocal())
+        .port(unary.getPort())
+        .socketPath(unary.getSocketPath())
+        .infoFilePath(unary.getInfoFilePath())
+        .maxMessageSize(unary.getMaxMessageSize())
+        .build();
   }
 
   static GRPCConfig grpcConfig(String address) {

@@ -58,6 +58,7 @@ final class VertexServerProcess implements AutoCloseable {
    */
   static VertexServerProcess start(
       BenchVertex vertex,
+      MapMode mode,
       Path configFile,
       Path dir,
       Transport transport,
@@ -85,7 +86,12 @@ final class VertexServerProcess implements AutoCloseable {
       command.add(option.replace(VERTEX_PLACEHOLDER, vertex.label()));
     }
     command.addAll(
-        List.of(VertexServerMain.class.getName(), vertex.name(), configFile.toString(), address));
+        List.of(
+            VertexServerMain.class.getName(),
+            vertex.name(),
+            mode.name(),
+            configFile.toString(),
+            address));
     Path log = dir.resolve(vertex.label() + "-server.log");
     ProcessBuilder builder =
         new ProcessBuilder(command)

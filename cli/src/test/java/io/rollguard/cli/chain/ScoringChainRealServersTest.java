@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.numaproj.numaflow.mapper.GRPCConfig;
-import io.numaproj.numaflow.mapper.MapperTestKit;
 import io.numaproj.numaflow.mapper.Message;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.numaproj.numaflow.sinker.ResponseList;
@@ -29,6 +27,7 @@ import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
 import io.rollguard.common.registry.StoredBundle;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.vertex.batchmap.PerMessageBatchMapper;
 import io.rollguard.inference.InferenceMapper;
 import io.rollguard.inference.Inferencer;
 import io.rollguard.inference.TrainRequestLimiter;
@@ -43,6 +42,7 @@ import io.rollguard.postprocess.PostprocessMapper;
 import io.rollguard.postprocess.Postprocessor;
 import io.rollguard.preprocess.PreprocessMapper;
 import io.rollguard.preprocess.Preprocessor;
+import io.rollguard.testsupport.BatchMapTestKit;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.PrometheusServer;
@@ -109,9 +109,9 @@ class ScoringChainRealServersTest {
 
   static TrainingService trainer;
   static final List<AutoCloseable> servers = new ArrayList<>();
-  static MapperTestKit.Client preprocess;
-  static MapperTestKit.Client inference;
-  static MapperTestKit.Client postprocess;
+  static BatchMapTestKit.Client preprocess;
+  static BatchMapTestKit.Client inference;
+  static BatchMapTestKit.Client postprocess;
   static SinkerTestKit.Client trainerClient;
 
   @BeforeAll
@@ -273,23 +273,16 @@ class ScoringChainRealServersTest {
         metrics);
   }
 
-  private static MapperTestKit.Client mapper(io.numaproj.numaflow.mapper.Mapper mapper, int port)
+  /** The vertex's mapper behind the batch-map server the vertex runs, and a numa-like client. */
+  private static BatchMapTestKit.Client mapper(io.numaproj.numaflow.mapper.Mapper mapper, int port)
       throws Exception {
-    MapperTestKit kit =
-        new MapperTestKit(mapper, GRPCConfig.newBuilder().isLocal(true).port(port).build());
-    kit.startServer();
-    servers.add(kit::stopServer);
-    return new MapperTestKit.Client("localhost", port);
+    BatchMapTestKit kit = new BatchMapTestKit(new PerMessageBatchMapper(mapper), port);
+    servers.add(kit::close);
+    return new BatchMapTestKit.Client(port);
   }
 
-  private static MessageList send(MapperTestKit.Client client, String[] keys, byte[] value) {
-    return client.sendRequest(
-        keys,
-        MapperTestKit.TestDatum.builder()
-            .value(value)
-            .eventTime(Instant.now())
-            .watermark(Instant.now())
-            .build());
+  private static MessageList send(BatchMapTestKit.Client client, String[] keys, byte[] value) {
+    return client.sendRequest(keys, value);
   }
 
   /**

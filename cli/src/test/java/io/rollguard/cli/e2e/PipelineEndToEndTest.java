@@ -14,7 +14,6 @@ import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import io.numaproj.numaflow.mapper.MapperTestKit;
 import io.numaproj.numaflow.mapper.MessageList;
 import io.numaproj.numaflow.reduce.v1.ReduceGrpc;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass;
@@ -50,6 +49,7 @@ import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.RedisModelRegistry;
 import io.rollguard.common.stage.ScoringShape;
+import io.rollguard.common.vertex.batchmap.PerMessageBatchMapper;
 import io.rollguard.inference.InferenceMapper;
 import io.rollguard.inference.Inferencer;
 import io.rollguard.inference.TrainRequestLimiter;
@@ -80,6 +80,7 @@ import io.rollguard.store.StoreMetrics;
 import io.rollguard.store.StoreVertexMain;
 import io.rollguard.store.VerdictService;
 import io.rollguard.store.verdict.CanaryJudge;
+import io.rollguard.testsupport.BatchMapTestKit;
 import io.rollguard.testsupport.OpenMetricsText;
 import io.rollguard.testsupport.Poll;
 import io.rollguard.testsupport.PrometheusServer;
@@ -121,7 +122,7 @@ import redis.clients.jedis.JedisPooled;
  *   -> source (PrometheusSourcer, read/ack called directly: the 0.9.2 SourcerTestKit client sends no
  *      handshake; its gRPC server answers pending/partitions)
  *   -> window (WindowReduceServer, one Rust-style reduce stream per sliding window)
- *   -> preprocess -> inference (tag score) -> postprocess   (MapperTestKit servers and clients)
+ *   -> preprocess -> inference (tag score) -> postprocess   (batch-map servers, numa-like clients)
  *   -> anomaly store (SinkerTestKit server and client) -> Redis
  * then: the store's verdict API, and a real Prometheus scraping the store's /metrics and evaluating
  * the AnalysisTemplate's PromQL.
@@ -383,11 +384,11 @@ class PipelineEndToEndTest {
     ReduceGrpc.ReduceStub window = ReduceGrpc.newStub(windowChannel);
 
     ScoringShape shape = ScoringShape.of(config);
-    MapperTestKit.Client preprocess =
+    BatchMapTestKit.Client preprocess =
         mapper(
             new PreprocessMapper(new Preprocessor(shape, cache()), new PrometheusRegistry()),
             PREPROCESS_PORT);
-    MapperTestKit.Client inference =
+    BatchMapTestKit.Client inference =
         mapper(
             new InferenceMapper(
                 new Inferencer(
@@ -399,7 +400,7 @@ class PipelineEndToEndTest {
                 config.metrics(),
                 new PrometheusRegistry()),
             INFERENCE_PORT);
-    MapperTestKit.Client postprocess =
+    BatchMapTestKit.Client postprocess =
         mapper(
             new PostprocessMapper(new Postprocessor(shape, cache()), new PrometheusRegistry()),
             POSTPROCESS_PORT);
@@ -620,15 +621,12 @@ class PipelineEndToEndTest {
         new PrometheusRegistry());
   }
 
-  static MapperTestKit.Client mapper(io.numaproj.numaflow.mapper.Mapper mapper, int port)
+  /** The vertex's mapper behind the batch-map server the vertex runs, and a numa-like client. */
+  static BatchMapTestKit.Client mapper(io.numaproj.numaflow.mapper.Mapper mapper, int port)
       throws Exception {
-    MapperTestKit kit =
-        new MapperTestKit(
-            mapper,
-            io.numaproj.numaflow.mapper.GRPCConfig.newBuilder().isLocal(true).port(port).build());
-    kit.startServer();
-    stops.add(() -> quietly(kit::stopServer));
-    MapperTestKit.Client client = new MapperTestKit.Client("localhost", port);
+    BatchMapTestKit kit = new BatchMapTestKit(new PerMessageBatchMapper(mapper), port);
+    stops.add(() -> quietly(kit::close));
+    BatchMapTestKit.Client client = new BatchMapTestKit.Client(port);
     stops.add(() -> quietly(client::close));
     return client;
   }
@@ -780,18 +778,18 @@ class PipelineEndToEndTest {
 
   /** preprocess -> inference (tag score) -> postprocess -> store, each through its gRPC server. */
   static final class Chain {
-    private final MapperTestKit.Client preprocess;
-    private final MapperTestKit.Client inference;
-    private final MapperTestKit.Client postprocess;
+    private final BatchMapTestKit.Client preprocess;
+    private final BatchMapTestKit.Client inference;
+    private final BatchMapTestKit.Client postprocess;
     private final SinkerTestKit.Client store;
     final List<AnomalyRecord> records = new ArrayList<>();
     int trainRequests;
     private int nextId;
 
     Chain(
-        MapperTestKit.Client preprocess,
-        MapperTestKit.Client inference,
-        MapperTestKit.Client postprocess,
+        BatchMapTestKit.Client preprocess,
+        BatchMapTestKit.Client inference,
+        BatchMapTestKit.Client postprocess,
         SinkerTestKit.Client store) {
       this.preprocess = preprocess;
       this.inference = inference;
@@ -844,10 +842,8 @@ class PipelineEndToEndTest {
     }
 
     private static MessageList send(
-        MapperTestKit.Client client, String[] keys, byte[] value, Instant time) {
-      return client.sendRequest(
-          keys,
-          MapperTestKit.TestDatum.builder().value(value).eventTime(time).watermark(time).build());
+        BatchMapTestKit.Client client, String[] keys, byte[] value, Instant time) {
+      return client.sendRequest(keys, value, time);
     }
 
     private static io.numaproj.numaflow.mapper.Message only(MessageList list) {

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A server a vertex runs until shutdown: the numaflow-java SDK servers ({@code start()} and {@code
  * stop()}), or anything with the same life cycle.
  *
- * <p>common does not depend on the SDK, so vertices adapt their server with {@code
+ * <p>The SDK's servers do not implement it, so vertices adapt theirs with {@code
  * GracefulServer.of(server::start, server::stop)}.
  */
 public interface GracefulServer {
