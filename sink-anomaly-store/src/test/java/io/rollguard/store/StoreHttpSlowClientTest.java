@@ -49,9 +49,12 @@ class StoreHttpSlowClientTest {
     SettableClock clock = new SettableClock(NOW);
     InMemoryAnomalyStore store = new InMemoryAnomalyStore(100, Duration.ofDays(1), clock);
     List<AnomalyRecord> records = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      records.add(record(CANARY, NOW - (4 - i) * 60_000L, 8.5, "latency"));
-      records.add(record(STABLE, NOW - (4 - i) * 60_000L, 1.0, "cpu"));
+    // Half an hour of one-minute records: the canary judgment needs verdict.noiseSamples (10)
+    // values per role over verdict.noiseLookback (30 min) before it answers anything but
+    // inconclusive.
+    for (int i = 0; i < 30; i++) {
+      records.add(record(CANARY, NOW - (29 - i) * 60_000L, 8.5, "latency"));
+      records.add(record(STABLE, NOW - (29 - i) * 60_000L, 1.0, "cpu"));
     }
     store.write(records);
     PrometheusRegistry operational = new PrometheusRegistry();
