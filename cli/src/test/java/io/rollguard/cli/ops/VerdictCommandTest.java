@@ -163,7 +163,9 @@ class VerdictCommandTest {
     assertTrue(
         run.out()
             .lines()
-            .anyMatch(l -> l.matches("    latency +high +4\\d\\d ms vs 2\\d\\d ms .*")),
+            // The fixtures' values jitter by 3% with the wall clock: the stable's 200 ms reads
+            // 19x-20x.
+            .anyMatch(l -> l.matches("    latency +high +4\\d\\d ms vs (19|20)\\d ms .*")),
         run.toString());
     assertTrue(
         run.out()

@@ -12,7 +12,9 @@ class SvgChartsTest {
   @Test
   void valueAxisTicksAreRoundAndCoverTheValues() {
     assertEquals(List.of(0.6, 0.8, 1.0, 1.2), rounded(SvgCharts.niceTicks(0.62, 1.11)));
-    assertEquals(List.of(0.004, 0.006, 0.008, 0.01), rounded(SvgCharts.niceTicks(0.0045, 0.0081)));
+    assertEquals(
+        List.of(0.004, 0.005, 0.006, 0.007, 0.008, 0.009),
+        rounded(SvgCharts.niceTicks(0.0045, 0.0081)));
     List<Double> flat = SvgCharts.niceTicks(5, 5);
     assertTrue(flat.get(0) < 5 && flat.get(flat.size() - 1) > 5, flat.toString());
   }
