@@ -172,8 +172,8 @@ class MonitoringRulesTest {
     titles.forEach((t, n) -> assertEquals(1, n, "duplicate panel title " + t));
     Set<String> variables = new TreeSet<>();
     dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
-    assertEquals(
-        Set.of("datasource", "namespace", "app", "pipeline_namespace", "max_score"), variables);
+    // No score threshold variable: the gate panel reads rollguard_canary_verdict, the one judgment.
+    assertEquals(Set.of("datasource", "namespace", "app", "pipeline_namespace"), variables);
   }
 
   private static List<String> alertNames() {
