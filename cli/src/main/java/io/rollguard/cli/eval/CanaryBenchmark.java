@@ -38,6 +38,9 @@ public final class CanaryBenchmark {
    * @param earliestFail canary minute of the run's first fail at any time (diagnostics), null
    *     without
    * @param earliestFailReason its reason
+   * @param firstVerdict canary minute of the first verdict other than inconclusive, counted from
+   *     the first canary sample (how long after the first canary pod a rollout gets an answer);
+   *     null when every verdict was inconclusive
    */
   public record Run(
       CanaryScenario scenario,
@@ -50,7 +53,8 @@ public final class CanaryBenchmark {
       String firstFailReason,
       boolean modelUsed,
       Integer earliestFail,
-      String earliestFailReason) {
+      String earliestFailReason,
+      Integer firstVerdict) {
 
     /**
      * For a single-metric regression that failed: whether the fail named the injected metric first.
@@ -147,7 +151,11 @@ public final class CanaryBenchmark {
     boolean failBeforeOnset = false;
     ScenarioRunner.Step firstFail = null;
     ScenarioRunner.Step earliest = null;
+    ScenarioRunner.Step firstAnswer = null;
     for (ScenarioRunner.Step s : steps) {
+      if (firstAnswer == null && !"inconclusive".equals(s.verdict())) {
+        firstAnswer = s;
+      }
       if (!"fail".equals(s.verdict())) {
         continue;
       }
@@ -182,7 +190,8 @@ public final class CanaryBenchmark {
         firstFail == null ? null : firstFail.reason(),
         outcome.modelUsed(),
         earliest == null ? null : (int) ((earliest.atMillis() - canaryStart) / MINUTE),
-        earliest == null ? null : earliest.reason());
+        earliest == null ? null : earliest.reason(),
+        firstAnswer == null ? null : (int) ((firstAnswer.atMillis() - canaryStart) / MINUTE));
   }
 
   /** The per-scenario table (markdown). */
@@ -194,8 +203,9 @@ public final class CanaryBenchmark {
     StringBuilder sb = new StringBuilder();
     sb.append(
         "| scenario | gate | runs | FAIL | PASS | INCONCLUSIVE | FAIL before onset | median minutes"
-            + " onset -> FAIL | failed within deadline | top metric correct |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            + " onset -> FAIL | failed within deadline | top metric correct | median minutes first"
+            + " pod -> first verdict (range) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<CanaryScenario, List<Run>> e : byScenario.entrySet()) {
       CanaryScenario sc = e.getKey();
       List<Run> g = e.getValue();
@@ -215,10 +225,11 @@ public final class CanaryBenchmark {
               : "-";
       long judged = g.stream().filter(r -> r.topMetricCorrect() != null).count();
       long correct = g.stream().filter(r -> Boolean.TRUE.equals(r.topMetricCorrect())).count();
+      List<Integer> answers = g.stream().map(Run::firstVerdict).filter(m -> m != null).toList();
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s |%n",
+              "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %s |%n",
               sc.name(),
               gate(sc.expectation()),
               g.size(),
@@ -228,7 +239,15 @@ public final class CanaryBenchmark {
               sc.onset() < 0 ? "-" : Long.toString(before),
               minutes.isEmpty() ? "-" : number(median(minutes)),
               within,
-              sc.injectedMetric() == null ? "-" : correct + "/" + judged));
+              sc.injectedMetric() == null ? "-" : correct + "/" + judged,
+              answers.isEmpty()
+                  ? "-"
+                  : number(median(answers))
+                      + " ("
+                      + answers.stream().mapToInt(Integer::intValue).min().getAsInt()
+                      + "-"
+                      + answers.stream().mapToInt(Integer::intValue).max().getAsInt()
+                      + ")"));
     }
     return sb.toString();
   }

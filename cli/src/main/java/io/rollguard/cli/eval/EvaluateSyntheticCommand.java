@@ -18,12 +18,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code evaluate synthetic}: the seeded stable-vs-canary suite (see {@link SyntheticSuite}). */
+/**
+ * {@code evaluate synthetic}: the seeded detector suite on single series (see {@link
+ * SyntheticSuite}); the canary verdict is measured by {@code evaluate canary}.
+ */
 @Command(
     name = "synthetic",
     mixinStandardHelpOptions = true,
     description =
-        "Seeded stable-vs-canary suite: regressions must alarm within 5 windows, clean canaries never.")
+        "Seeded detector suite, each series scored on its own with the detector's alarm rule:"
+            + " regressions must alarm within 5 windows, clean canaries never. Measures the"
+            + " detector, not the verdict a rollout gets: see 'evaluate canary'.")
 public final class EvaluateSyntheticCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -107,9 +112,9 @@ public final class EvaluateSyntheticCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append(
         "| case | model | alarmed within 5 windows | delay from onset (rows, per seed) "
-            + "| canary false-alarm rows (before onset / whole clean run) | gate false alarms (canary alarmed, stable not within 5 rows) "
+            + "| canary false-alarm rows (before onset / whole clean run) "
             + "| stable alarm rows | max canary score |\n");
-    sb.append("|---|---|---|---|---|---|---|---|\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
     for (List<SyntheticSuite.CaseResult> g : groups.values()) {
       SyntheticSuite.CaseResult first = g.get(0);
       boolean regression = first.spec().regression();
@@ -121,7 +126,6 @@ public final class EvaluateSyntheticCommand implements Callable<Integer> {
                   .collect(Collectors.joining(", "))
               : "-";
       int falseRows = g.stream().mapToInt(SyntheticSuite.CaseResult::canaryFalseAlarmRows).sum();
-      int gate = g.stream().mapToInt(SyntheticSuite.CaseResult::gateAlarmRows).sum();
       int stable = g.stream().mapToInt(SyntheticSuite.CaseResult::stableAlarmRows).sum();
       double max =
           g.stream().mapToDouble(SyntheticSuite.CaseResult::maxCanaryScore).max().orElse(0);
@@ -132,14 +136,13 @@ public final class EvaluateSyntheticCommand implements Callable<Integer> {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s%s | %s | %s | %s | %d | %d | %d | %.2f |%n",
+              "| %s%s | %s | %s | %s | %d | %d | %.2f |%n",
               first.caseName(),
               lateNote,
               first.model(),
               regression ? detected + "/" + g.size() : "n/a",
               delays,
               falseRows,
-              gate,
               stable,
               max));
     }

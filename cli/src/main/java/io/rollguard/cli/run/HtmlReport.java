@@ -17,11 +17,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The run's report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched)
- * with the verdict and why, the unified scores of stable and canary over time, every metric's score
- * per role, and the attribution of the canary's last windows.
+ * with the verdict and why, the unified scores of stable and canary over time, every metric's
+ * values (in its unit) and score per role, and the attribution of the canary's last windows.
  */
 final class HtmlReport {
 
@@ -109,8 +110,8 @@ final class HtmlReport {
               from,
               to,
               List.of(
-                  series("stable", STABLE_COLOR, stable, null),
-                  series("canary", CANARY_COLOR, canaryRecords, null)),
+                  series("stable", STABLE_COLOR, stable, AnomalyRecord::unifiedScore),
+                  series("canary", CANARY_COLOR, canaryRecords, AnomalyRecord::unifiedScore)),
               markers,
               List.of(
                   new SvgCharts.Threshold(
@@ -125,31 +126,59 @@ final class HtmlReport {
       // follows.
       attribution(html, run, canaryRecords);
 
-      html.append(
-          "<h2>Per-metric scores</h2>\n<p class=\"note\">Same scale; blue = stable, orange = canary.</p>\n"
-              + "<div class=\"grid\">");
       List<SvgCharts.Marker> unlabelled = new ArrayList<>();
       for (SvgCharts.Marker m : markers) {
         unlabelled.add(new SvgCharts.Marker(m.x(), "", m.color()));
       }
-      for (String metric : run.metrics()) {
-        html.append("<div><h3>").append(escape(metric)).append("</h3>");
-        html.append(
-            SvgCharts.lineChart(
-                540,
-                140,
-                10,
-                from,
-                to,
-                List.of(
-                    series(metric + " stable", STABLE_COLOR, stable, metric),
-                    series(metric + " canary", CANARY_COLOR, canaryRecords, metric)),
-                unlabelled,
-                List.of(),
-                metric + " score of stable and canary over time"));
-        html.append("</div>");
-      }
-      html.append("</div>\n");
+      long start = from;
+      long end = to;
+      metricGrid(
+          html,
+          "Per-metric values",
+          "What the verdict compares: each step's value in the metric's unit.",
+          run.metrics(),
+          metric ->
+              SvgCharts.valueChart(
+                  540,
+                  140,
+                  start,
+                  end,
+                  List.of(
+                      series(metric + " stable", STABLE_COLOR, stable, r -> newestValue(r, metric)),
+                      series(
+                          metric + " canary",
+                          CANARY_COLOR,
+                          canaryRecords,
+                          r -> newestValue(r, metric))),
+                  unlabelled,
+                  amount -> MetricUnits.format(amount, run.units().get(metric)),
+                  metric + " values of stable and canary over time"));
+      metricGrid(
+          html,
+          "Per-metric scores",
+          "The model's score of each metric, 0-10.",
+          run.metrics(),
+          metric ->
+              SvgCharts.lineChart(
+                  540,
+                  140,
+                  10,
+                  start,
+                  end,
+                  List.of(
+                      series(
+                          metric + " stable",
+                          STABLE_COLOR,
+                          stable,
+                          r -> r.metricScores().get(metric)),
+                      series(
+                          metric + " canary",
+                          CANARY_COLOR,
+                          canaryRecords,
+                          r -> r.metricScores().get(metric))),
+                  unlabelled,
+                  List.of(),
+                  metric + " score of stable and canary over time"));
       lastWindowsTable(html, run, canaryRecords);
     }
 
@@ -430,20 +459,43 @@ final class HtmlReport {
     return List.of(new SvgCharts.Marker(onset, "regression injected", FAIL_COLOR));
   }
 
-  /**
-   * The unified score ({@code metric} null) or one metric's score per record; NaN where it has
-   * none.
-   */
+  /** One chart per metric in a two-column grid under a heading. */
+  private static void metricGrid(
+      StringBuilder html,
+      String heading,
+      String note,
+      List<String> metrics,
+      Function<String, String> chart) {
+    html.append("<h2>")
+        .append(escape(heading))
+        .append("</h2>\n<p class=\"note\">")
+        .append(escape(note))
+        .append(" Blue = stable, orange = canary.</p>\n<div class=\"grid\">");
+    for (String metric : metrics) {
+      html.append("<div><h3>")
+          .append(escape(metric))
+          .append("</h3>")
+          .append(chart.apply(metric))
+          .append("</div>");
+    }
+    html.append("</div>\n");
+  }
+
+  /** A metric's newest-row value in its configured unit; null when the record has none. */
+  private static Double newestValue(AnomalyRecord r, String metric) {
+    return r.values() == null ? null : r.values().get(metric);
+  }
+
+  /** One number per record ({@code of} null: none, a gap). */
   private static SvgCharts.Series series(
-      String name, String color, List<AnomalyRecord> records, String metric) {
+      String name, String color, List<AnomalyRecord> records, Function<AnomalyRecord, Double> of) {
     long[] x = new long[records.size()];
     double[] y = new double[records.size()];
     for (int i = 0; i < records.size(); i++) {
       AnomalyRecord r = records.get(i);
       x[i] = r.timestamp();
-      Double value =
-          metric == null ? Double.valueOf(r.unifiedScore()) : r.metricScores().get(metric);
-      y[i] = value == null ? Double.NaN : value;
+      Double v = of.apply(r);
+      y[i] = v == null ? Double.NaN : v;
     }
     return new SvgCharts.Series(name, color, x, y, false);
   }

@@ -48,7 +48,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -378,9 +380,12 @@ final class LocalRun implements AutoCloseable {
     }
     Verdict verdict = verdictOverHttp();
     int scoreSeries = scoreSeriesOverHttp();
+    Map<String, String> units = new LinkedHashMap<>();
+    config.metrics().forEach(m -> units.put(m.name(), m.unit()));
     return new RunResult(
         source,
         config.metricNames(),
+        units,
         config.verdict(),
         verdict,
         timeline,

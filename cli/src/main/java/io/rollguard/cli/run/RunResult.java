@@ -3,12 +3,14 @@ package io.rollguard.cli.run;
 import io.rollguard.common.config.VerdictSettings;
 import io.rollguard.store.Verdict;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a finished run reports.
  *
  * @param source what was replayed (scenario or Prometheus), with the compared keys
  * @param metrics the configured metric names, in column order
+ * @param units each metric's configured unit ({@code metrics[].unit}), by name
  * @param verdictSettings the canary judgment's rule (configuration {@code verdict:})
  * @param verdict the final verdict, as the store's verdict endpoint answered it
  * @param timeline stored records and per-step verdicts
@@ -25,6 +27,7 @@ import java.util.List;
 record RunResult(
     ReplaySource source,
     List<String> metrics,
+    Map<String, String> units,
     VerdictSettings verdictSettings,
     Verdict verdict,
     RunTimeline timeline,

@@ -3,8 +3,10 @@ package io.rollguard.cli.run;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 
 /**
  * Inline SVG charts for the run report: no script, no external resource, so the report is one file
@@ -26,15 +28,20 @@ final class SvgCharts {
 
   /**
    * Metric colours: none of them is a role's (stable blue, canary orange) or a verdict's (red,
-   * green, grey), so a chart never reads a metric as a role.
+   * green, grey), nor of a neighbouring hue (no brown next to the canary's orange), so a chart
+   * never reads a metric as a role.
    */
   static final String[] PALETTE = {
-    "#7b5cc4", "#0f766e", "#b83280", "#6b8e23", "#8b5a2b", "#4a5568", "#9f7aea", "#38b2ac"
+    "#7b5cc4", "#0f766e", "#b83280", "#6b8e23", "#1a202c", "#4a5568", "#9f7aea", "#38b2ac"
   };
 
   private static final DateTimeFormatter HHMM =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final int LEFT = 46;
+
+  /** Room for value labels such as "1200 ms" or "512 MiB". */
+  private static final int VALUE_LEFT = 72;
+
   private static final int RIGHT = 16;
   private static final int TOP = 14;
   private static final int BOTTOM = 34;
@@ -53,8 +60,114 @@ final class SvgCharts {
       List<Threshold> thresholds,
       String ariaLabel) {
     StringBuilder svg = open(width, height, ariaLabel);
-    Frame f = new Frame(width, height, xFrom, xTo, yMax);
-    axes(svg, f, yMax);
+    Frame f = new Frame(width, height, LEFT, xFrom, xTo, 0, yMax);
+    axes(svg, f, scoreTicks(yMax), SvgCharts::plain);
+    markers(svg, f, markers);
+    for (Threshold t : thresholds) {
+      double y = f.y(t.y());
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>",
+              f.left,
+              y,
+              f.right(),
+              y,
+              t.color()));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"%s\">%s</text>",
+              f.right() - 4,
+              y - 4,
+              t.color(),
+              HtmlReport.escape(t.label())));
+    }
+    for (Series s : series) {
+      path(svg, f, s);
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  /**
+   * A time chart of values in a metric's unit: the axis spans the values shown (not from 0), with
+   * round ticks labelled by {@code yLabel} (e.g. the verdict's unit formatting).
+   */
+  static String valueChart(
+      int width,
+      int height,
+      long xFrom,
+      long xTo,
+      List<Series> series,
+      List<Marker> markers,
+      DoubleFunction<String> yLabel,
+      String ariaLabel) {
+    StringBuilder svg = open(width, height, ariaLabel);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (double v : s.y()) {
+        if (!Double.isNaN(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    if (lo > hi) {
+      return svg.append("</svg>").toString();
+    }
+    List<Double> ticks = niceTicks(lo, hi);
+    Frame f =
+        new Frame(width, height, VALUE_LEFT, xFrom, xTo, ticks.get(0), ticks.get(ticks.size() - 1));
+    axes(svg, f, ticks, yLabel);
+    markers(svg, f, markers);
+    for (Series s : series) {
+      path(svg, f, s);
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  /** About five round ticks (1, 2 or 5 times a power of ten) covering [lo, hi]. */
+  static List<Double> niceTicks(double lo, double hi) {
+    double span = hi - lo;
+    if (!(span > 0)) {
+      span = Math.abs(hi) > 0 ? Math.abs(hi) * 0.1 : 1;
+      lo -= span / 2;
+      hi += span / 2;
+    }
+    double raw = span / 4;
+    double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    double step = magnitude * 10;
+    for (double m : new double[] {1, 2, 5}) {
+      if (m * magnitude >= raw) {
+        step = m * magnitude;
+        break;
+      }
+    }
+    List<Double> ticks = new ArrayList<>();
+    for (long k = (long) Math.floor(lo / step); k * step < hi + step; k++) {
+      ticks.add(k * step);
+      if (k * step >= hi) {
+        break;
+      }
+    }
+    return ticks;
+  }
+
+  private static List<Double> scoreTicks(double yMax) {
+    double yStep = yMax <= 10 ? 2 : Math.ceil(yMax / 5);
+    List<Double> ticks = new ArrayList<>();
+    for (double v = 0; v <= yMax + 1e-9; v += yStep) {
+      ticks.add(v);
+    }
+    return ticks;
+  }
+
+  private static String plain(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private static void markers(StringBuilder svg, Frame f, List<Marker> markers) {
     for (Marker m : markers) {
       double x = f.x(m.x());
       svg.append(
@@ -86,30 +199,6 @@ final class SvgCharts {
                 HtmlReport.escape(m.label())));
       }
     }
-    for (Threshold t : thresholds) {
-      double y = f.y(t.y());
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>",
-              LEFT,
-              y,
-              f.right(),
-              y,
-              t.color()));
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"%s\">%s</text>",
-              f.right() - 4,
-              y - 4,
-              t.color(),
-              HtmlReport.escape(t.label())));
-    }
-    for (Series s : series) {
-      path(svg, f, s);
-    }
-    return svg.append("</svg>").toString();
   }
 
   /** Stacked bars on a 0..{@code yMax} axis, one bar per x. */
@@ -124,10 +213,12 @@ final class SvgCharts {
         new Frame(
             width,
             height,
+            LEFT,
             bars.get(0).x() - step / 2,
             bars.get(bars.size() - 1).x() + step / 2,
+            0,
             yMax);
-    axes(svg, f, yMax);
+    axes(svg, f, scoreTicks(yMax), SvgCharts::plain);
     double barWidth = Math.max(2, (f.x(bars.get(0).x() + step) - f.x(bars.get(0).x())) * 0.7);
     for (Bar bar : bars) {
       double base = 0;
@@ -164,7 +255,7 @@ final class SvgCharts {
   static String strip(int width, long xFrom, long xTo, List<Cell> cells, String ariaLabel) {
     int height = 22;
     StringBuilder svg = open(width, height, ariaLabel);
-    Frame f = new Frame(width, height + TOP + BOTTOM, xFrom, xTo, 1);
+    Frame f = new Frame(width, height + TOP + BOTTOM, LEFT, xFrom, xTo, 0, 1);
     for (int i = 0; i < cells.size(); i++) {
       Cell c = cells.get(i);
       long end = i + 1 < cells.size() ? cells.get(i + 1).x() : xTo;
@@ -201,15 +292,15 @@ final class SvgCharts {
             HtmlReport.escape(ariaLabel)));
   }
 
-  private static void axes(StringBuilder svg, Frame f, double yMax) {
-    double yStep = yMax <= 10 ? 2 : Math.ceil(yMax / 5);
-    for (double v = 0; v <= yMax + 1e-9; v += yStep) {
+  private static void axes(
+      StringBuilder svg, Frame f, List<Double> yTicks, DoubleFunction<String> yLabel) {
+    for (double v : yTicks) {
       double y = f.y(v);
       svg.append(
           String.format(
               Locale.ROOT,
               "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e2e8f0\"/>",
-              LEFT,
+              f.left,
               y,
               f.right(),
               y));
@@ -217,11 +308,9 @@ final class SvgCharts {
           String.format(
               Locale.ROOT,
               "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"#4a5568\">%s</text>",
-              LEFT - 6,
+              f.left - 6,
               y + 4,
-              v == Math.rint(v)
-                  ? String.valueOf((long) v)
-                  : String.format(Locale.ROOT, "%.1f", v)));
+              HtmlReport.escape(yLabel.apply(v))));
     }
     long span = Math.max(1, f.xTo - f.xFrom);
     long tick = niceTick(span);
@@ -248,7 +337,7 @@ final class SvgCharts {
         String.format(
             Locale.ROOT,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a0aec0\"/>",
-            LEFT,
+            f.left,
             TOP + f.plotHeight(),
             f.right(),
             TOP + f.plotHeight()));
@@ -291,16 +380,20 @@ final class SvgCharts {
   private static final class Frame {
     final int width;
     final int height;
+    final int left;
     final long xFrom;
     final long xTo;
+    final double yMin;
     final double yMax;
 
-    Frame(int width, int height, long xFrom, long xTo, double yMax) {
+    Frame(int width, int height, int left, long xFrom, long xTo, double yMin, double yMax) {
       this.width = width;
       this.height = height;
+      this.left = left;
       this.xFrom = xFrom;
       this.xTo = Math.max(xTo, xFrom + 1);
-      this.yMax = yMax;
+      this.yMin = yMin;
+      this.yMax = yMax > yMin ? yMax : yMin + 1;
     }
 
     int right() {
@@ -312,12 +405,12 @@ final class SvgCharts {
     }
 
     double x(long t) {
-      return LEFT + (right() - LEFT) * (double) (t - xFrom) / (xTo - xFrom);
+      return left + (right() - left) * (double) (t - xFrom) / (xTo - xFrom);
     }
 
     double y(double v) {
-      double clamped = Math.max(0, Math.min(yMax, v));
-      return TOP + plotHeight() * (1 - clamped / yMax);
+      double clamped = Math.max(yMin, Math.min(yMax, v));
+      return TOP + plotHeight() * (1 - (clamped - yMin) / (yMax - yMin));
     }
   }
 }

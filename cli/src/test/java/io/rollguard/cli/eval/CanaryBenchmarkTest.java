@@ -82,6 +82,29 @@ class CanaryBenchmarkTest {
   }
 
   @Test
+  void theFirstAnswerCountsFromTheFirstCanarySampleToTheFirstVerdictOtherThanInconclusive() {
+    CanaryScenario clean = named("clean, canary at the trough");
+    // Inconclusive after minutes 0..20, pass from the verdict after minute 21 on.
+    CanaryBenchmark.Run quiet = CanaryBenchmark.evaluate(clean, 1, timeline(99, 99, null));
+    assertEquals(22, quiet.firstVerdict());
+    CanaryBenchmark.Run early = CanaryBenchmark.evaluate(clean, 2, timeline(10, 11, "cpu_usage"));
+    assertEquals(11, early.firstVerdict(), "a fail is an answer too");
+    List<ScenarioRunner.Step> silent = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      silent.add(new ScenarioRunner.Step(START + (i + 1) * MINUTE, "inconclusive", null, "warm"));
+    }
+    assertNull(
+        CanaryBenchmark.evaluate(
+                clean, 3, new ScenarioRunner.Outcome(silent, 0, false, List.of(), List.of()))
+            .firstVerdict());
+    assertTrue(
+        CanaryBenchmark.table(List.of(quiet, early))
+            .contains(
+                "| clean, canary at the trough | never fail | 2 | 1 | 1 | 0 | - | - | - | - | 16.5 (11-22) |"),
+        CanaryBenchmark.table(List.of(quiet, early)));
+  }
+
+  @Test
   void seedsAreListsAndRanges() {
     assertEquals(List.of(1L, 2L, 3L), SeedList.parse("1..3"));
     assertEquals(List.of(-2L, -1L, 0L, 7L), SeedList.parse("-2..0, 7,7"));

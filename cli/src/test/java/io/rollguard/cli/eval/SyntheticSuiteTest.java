@@ -51,25 +51,27 @@ class SyntheticSuiteTest {
   }
 
   @Test
-  void falseAlarmsCountBeforeOnsetAndGateIgnoresAlarmsSharedWithStable() {
+  void falseAlarmsCountBeforeOnsetForARegressionAndOverTheWholeRunForACleanCase() {
     SyntheticSuite.CaseResult r =
         SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 2, 3, 12), alarmsAt(30, 3));
     assertEquals(2, r.canaryFalseAlarmRows());
-    assertEquals(1, r.gateAlarmRows());
+    assertEquals(12, r.firstAlarm());
+    assertEquals(1, r.stableAlarmRows());
     SyntheticSuite.CaseResult clean =
-        SyntheticSuite.evaluate(CLEAN, "pca", 1, alarmsAt(30, 5, 20), alarmsAt(30, 20));
+        SyntheticSuite.evaluate(CLEAN, "pca", 1, alarmsAt(30, 5, 20), alarmsAt(30, 17, 18, 20));
     assertEquals(2, clean.canaryFalseAlarmRows());
-    assertEquals(1, clean.gateAlarmRows());
-    assertEquals(1, clean.stableAlarmRows());
+    assertEquals(-1, clean.firstAlarm());
+    assertEquals(3, clean.stableAlarmRows());
+    assertEquals(6.0, clean.maxCanaryScore());
   }
 
   @Test
-  void gateCallsACanaryAlarmSharedWhenTheStableAlarmedWithinTheVerdictRange() {
-    // Stable alarmed last at row 18: canary rows 19..22 are within the 5-step range, 23 is not.
-    SyntheticSuite.CaseResult clean =
-        SyntheticSuite.evaluate(CLEAN, "pca", 1, alarmsAt(30, 18, 22, 23), alarmsAt(30, 17, 18));
-    assertEquals(3, clean.canaryFalseAlarmRows());
-    assertEquals(1, clean.gateAlarmRows());
+  void theTableReportsTheDetectorOnlyAndNamesNoCanaryVersusStableRule() {
+    SyntheticSuite.CaseResult r =
+        SyntheticSuite.evaluate(STEP, "pca", 1, alarmsAt(30, 2, 12), alarmsAt(30, 3));
+    String table = EvaluateSyntheticCommand.table(List.of(r), 1);
+    assertTrue(table.contains("| step | pca | 1/1 | 2 | 1 | 1 | 6.00 |"), table);
+    assertFalse(table.toLowerCase(java.util.Locale.ROOT).contains("gate"), table);
   }
 
   @Test

@@ -77,8 +77,24 @@ class RunCommandTest {
     assertTrue(html.contains("<svg"), "inline SVG charts");
     assertTrue(html.contains("<div class=\"word\">FAIL</div>"), "the verdict");
     assertTrue(html.contains("latency_p99"));
+    // One value chart per metric, its axis in the unit the verdict table uses.
+    String latency = chart(html, "latency_p99 values of stable and canary over time");
+    assertTrue(latency.matches("(?s).*>\\d+ ms</text>.*"), "latency axis in ms: " + latency);
+    assertTrue(latency.contains("latency_p99 canary</title>"), latency);
+    assertTrue(latency.contains("latency_p99 stable</title>"), latency);
+    String errors = chart(html, "error_ratio values of stable and canary over time");
+    assertTrue(errors.matches("(?s).*>[0-9.]+%</text>.*"), "error axis in %: " + errors);
+    assertTrue(
+        chart(html, "memory_working_set values of stable and canary over time").contains(" MiB<"));
     assertFalse(html.contains("<script"), "no script");
     assertFalse(html.contains("src=\"http"), "nothing fetched from outside");
+  }
+
+  /** The SVG whose aria-label is {@code label}. */
+  private static String chart(String html, String label) {
+    int at = html.indexOf("aria-label=\"" + label + "\"");
+    assertTrue(at >= 0, "no chart " + label);
+    return html.substring(at, html.indexOf("</svg>", at));
   }
 
   @Test
