@@ -1,7 +1,7 @@
 package io.rollguard.cli.eval;
 
+import io.rollguard.cli.backtest.RetrainingScorer;
 import io.rollguard.common.config.ConfigLoader;
-import io.rollguard.common.config.Durations;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.TrainingOptions;
 import java.io.PrintWriter;
@@ -99,6 +99,15 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
               + " split")
   String retrainEvery;
 
+  @Option(
+      names = "--max-excluded-fraction",
+      paramLabel = "F",
+      description =
+          "the retraining guard: leave out of a retraining the windows the serving model alarmed"
+              + " on while they cover at most F of its history; 0 = off (default: the config's"
+              + " training.maxExcludedFraction)")
+  Double maxExcludedFraction;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -118,17 +127,18 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
     RollguardConfig cfg =
         config == null ? ConfigLoader.loadDefault(Map.of()) : ConfigLoader.load(config, Map.of());
     long stepMillis = 60_000L; // SMD rows are one minute apart
-    Duration every =
-        retrainEvery == null
-            ? cfg.training().retrainEvery()
-            : retrainEvery.strip().equals("0") ? Duration.ZERO : Durations.parse(retrainEvery);
+    Duration every = RetrainingScorer.retrainEvery(retrainEvery, cfg);
     int everySteps = (int) (every.toMillis() / stepMillis);
     int lookbackSteps = (int) (cfg.training().lookback().toMillis() / stepMillis);
     List<Detector> detectors = new ArrayList<>();
     for (String kind : EvaluateCommand.modelList(models)) {
       // The shipped settings: the config's window, seed and holdout on the kind's defaults (as the
       // trainer vertex builds them, MetricDefs.trainingOptions), and its retraining lifecycle.
-      TrainingOptions shipped = TrainingOptions.from(cfg).toBuilder().modelKind(kind).build();
+      TrainingOptions.Builder builder = TrainingOptions.from(cfg).toBuilder().modelKind(kind);
+      if (maxExcludedFraction != null) {
+        builder.maxExcludedFraction(maxExcludedFraction);
+      }
+      TrainingOptions shipped = builder.build();
       if (seeds == null) {
         detectors.add(
             new CoreModelDetector(shipped, stepMillis, smoothing)
