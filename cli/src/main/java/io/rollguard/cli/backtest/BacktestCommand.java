@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -109,24 +110,7 @@ public final class BacktestCommand implements Callable<Integer> {
               + " (ScoreSmoother; 1 = no smoothing, the core's default rule; default ${DEFAULT-VALUE})")
   int smoothing;
 
-  @Option(
-      names = "--retrain-every",
-      paramLabel = "DURATION",
-      description =
-          "retrain every DURATION of TEST on the trailing training.lookback (TRAIN rows, then TEST"
-              + " rows already scored), as the trainer does, with its guard"
-              + " (training.maxExcludedFraction); default: the config's training.retrainEvery (the"
-              + " shipped config's without --config); 0 = one training on the whole of TRAIN")
-  String retrainEvery;
-
-  @Option(
-      names = "--max-excluded-fraction",
-      paramLabel = "F",
-      description =
-          "the retraining guard: leave out of a retraining the windows the serving model alarmed"
-              + " on while they cover at most F of its history; 0 = off (default: the config's"
-              + " training.maxExcludedFraction)")
-  Double maxExcludedFraction;
+  @Mixin LifecycleOptions lifecycle = new LifecycleOptions();
 
   @Option(names = "--quiet", description = "no progress or summary")
   boolean quiet;
@@ -160,7 +144,7 @@ public final class BacktestCommand implements Callable<Integer> {
         cfg != null ? MetricDefs.of(cfg.metrics()) : Backtest.allColumns(trainTable);
     MetricTable alignedTest = Backtest.align(testTable, trainTable, metrics);
 
-    Duration every = RetrainingScorer.retrainEvery(retrainEvery, base);
+    Duration every = lifecycle.every(base);
     long everySteps = every.toMillis() / stepMillis;
     if (!every.isZero() && everySteps < 1) {
       throw new IllegalArgumentException(
@@ -267,10 +251,7 @@ public final class BacktestCommand implements Callable<Integer> {
     if (seed != null) {
       opts.seed(seed);
     }
-    if (maxExcludedFraction != null) {
-      opts.maxExcludedFraction(maxExcludedFraction);
-    }
-    return opts.build();
+    return lifecycle.apply(opts).build();
   }
 
   private static void warnUnreadable(PrintWriter err, MetricTable t) {

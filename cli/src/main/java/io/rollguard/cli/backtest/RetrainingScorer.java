@@ -1,7 +1,5 @@
 package io.rollguard.cli.backtest;
 
-import io.rollguard.common.config.Durations;
-import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.AnomalyModel;
 import io.rollguard.common.detect.DetectorTrainer;
 import io.rollguard.common.detect.FittedTransforms;
@@ -11,7 +9,6 @@ import io.rollguard.common.detect.ScoreSmoother;
 import io.rollguard.common.detect.TrainingOptions;
 import io.rollguard.common.detect.TrainingSummary;
 import io.rollguard.common.detect.WindowScore;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,18 +51,6 @@ public final class RetrainingScorer {
     public Result withScores(ScoredSeries mapped) {
       return new Result(mapped, trainings, trainMillis, guarded, accepted, last);
     }
-  }
-
-  /**
-   * The lifecycle a backtest follows: {@code option} ("0" = one training, else a duration) or, when
-   * absent, the configuration's {@code training.retrainEvery}.
-   */
-  public static Duration retrainEvery(String option, RollguardConfig config) {
-    if (option == null) {
-      return config.training().retrainEvery();
-    }
-    String text = option.strip();
-    return text.equals("0") ? Duration.ZERO : Durations.parse(text);
   }
 
   private RetrainingScorer() {}

@@ -1,6 +1,6 @@
 package io.rollguard.cli.eval;
 
-import io.rollguard.cli.backtest.RetrainingScorer;
+import io.rollguard.cli.backtest.LifecycleOptions;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.TrainingOptions;
@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,23 +91,7 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
               + " pipelines/config/rollguard-config.yaml, i.e. what a deployed Rollguard runs)")
   Path config;
 
-  @Option(
-      names = "--retrain-every",
-      paramLabel = "DURATION",
-      description =
-          "retrain every DURATION of test data on the trailing training.lookback, as the trainer"
-              + " does (default: the config's training.retrainEvery); 0 = one training on the train"
-              + " split")
-  String retrainEvery;
-
-  @Option(
-      names = "--max-excluded-fraction",
-      paramLabel = "F",
-      description =
-          "the retraining guard: leave out of a retraining the windows the serving model alarmed"
-              + " on while they cover at most F of its history; 0 = off (default: the config's"
-              + " training.maxExcludedFraction)")
-  Double maxExcludedFraction;
+  @Mixin LifecycleOptions lifecycle = new LifecycleOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -127,18 +112,15 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
     RollguardConfig cfg =
         config == null ? ConfigLoader.loadDefault(Map.of()) : ConfigLoader.load(config, Map.of());
     long stepMillis = 60_000L; // SMD rows are one minute apart
-    Duration every = RetrainingScorer.retrainEvery(retrainEvery, cfg);
+    Duration every = lifecycle.every(cfg);
     int everySteps = (int) (every.toMillis() / stepMillis);
     int lookbackSteps = (int) (cfg.training().lookback().toMillis() / stepMillis);
     List<Detector> detectors = new ArrayList<>();
     for (String kind : EvaluateCommand.modelList(models)) {
       // The shipped settings: the config's window, seed and holdout on the kind's defaults (as the
       // trainer vertex builds them, MetricDefs.trainingOptions), and its retraining lifecycle.
-      TrainingOptions.Builder builder = TrainingOptions.from(cfg).toBuilder().modelKind(kind);
-      if (maxExcludedFraction != null) {
-        builder.maxExcludedFraction(maxExcludedFraction);
-      }
-      TrainingOptions shipped = builder.build();
+      TrainingOptions shipped =
+          lifecycle.apply(TrainingOptions.from(cfg).toBuilder().modelKind(kind)).build();
       if (seeds == null) {
         detectors.add(
             new CoreModelDetector(shipped, stepMillis, smoothing)
