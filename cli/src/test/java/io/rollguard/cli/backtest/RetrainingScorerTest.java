@@ -70,14 +70,10 @@ class RetrainingScorerTest {
         RetrainingScorer.score(train, test, metrics(d), unguarded, 1440, 4 * 1440, 1);
     assertEquals(2, daily.trainings());
     // With the guard (the default) the young shift (15% of the 4-day lookback) is left out of the
-    // retraining and keeps alarming; RetrainingBacktestTest shows it learned once it is the
-    // majority.
+    // retraining; RetrainingBacktestTest shows what that does to the alarms end to end.
     RetrainingScorer.Result guarded =
         RetrainingScorer.score(train, test, metrics(d), OPTS, 1440, 4 * 1440, 1);
     assertEquals(1, guarded.guarded());
-    assertTrue(
-        count(Arrays.copyOfRange(guarded.scores().alarm(), 1440 + 720, 2 * 1440)) > 600,
-        "the guard keeps the young shift out of the model");
     boolean[] lastDayOnce = Arrays.copyOfRange(once.scores().alarm(), 1440 + 720, 2 * 1440);
     boolean[] lastDayDaily = Arrays.copyOfRange(daily.scores().alarm(), 1440 + 720, 2 * 1440);
     assertTrue(
