@@ -68,6 +68,73 @@ public final class Backtest {
     return DetectorTrainer.train(history, timestamps, metrics, opts);
   }
 
+  /**
+   * Scores every row of {@code test} following the trainer's lifecycle ({@link RetrainingScorer}):
+   * TEST continues TRAIN in time (both are put on the step grid; when both have timestamps, the
+   * steps between them are missing rows, at most a lookback of them), the first model is trained on
+   * the trailing {@code lookbackSteps} of TRAIN and replaced every {@code everySteps}.
+   *
+   * @param test already aligned to {@code metrics}
+   */
+  public static RetrainingScorer.Result retraining(
+      MetricTable train,
+      MetricTable test,
+      List<MetricDef> metrics,
+      TrainingOptions opts,
+      long stepMillis,
+      int everySteps,
+      int lookbackSteps,
+      int smoothingSpan) {
+    MetricTable alignedTrain = train.select(metrics.stream().map(MetricDef::name).toList());
+    int m = metrics.size();
+    double[][] history = RowSteps.of(alignedTrain, stepMillis).regrid(alignedTrain.values(), m);
+    RowSteps testGrid = RowSteps.of(test, stepMillis);
+    double[][] scored = testGrid.regrid(test.values(), m);
+    int gap = 0;
+    if (alignedTrain.hasTimestamps() && test.hasTimestamps() && alignedTrain.rows() > 0) {
+      long[] a = alignedTrain.timestamps();
+      long[] b = test.timestamps();
+      long steps = Math.round((b[0] - a[a.length - 1]) / (double) stepMillis);
+      if (steps < 1) {
+        throw new IllegalArgumentException(
+            test.source()
+                + " starts before "
+                + train.source()
+                + " ends: with retraining, TEST must continue TRAIN in time (or use --retrain-every 0)");
+      }
+      gap = (int) Math.min(steps - 1, lookbackSteps);
+    }
+    double[][] before = new double[history.length + gap][];
+    System.arraycopy(history, 0, before, 0, history.length);
+    for (int g = history.length; g < before.length; g++) {
+      before[g] = new double[m];
+      java.util.Arrays.fill(before[g], Double.NaN);
+    }
+    RetrainingScorer.Result r =
+        RetrainingScorer.score(
+            before, scored, metrics, opts, everySteps, lookbackSteps, smoothingSpan);
+    // Back from grid steps to the table's rows.
+    ScoredSeries g = r.scores();
+    int n = test.rows();
+    double[] unified = new double[n];
+    boolean[] alarm = new boolean[n];
+    double[][] perMetric = new double[n][];
+    double[][] attribution = new double[n][];
+    int first = n;
+    for (int i = 0; i < n; i++) {
+      int slot = testGrid.slot(i);
+      unified[i] = g.unified()[slot];
+      alarm[i] = g.alarm()[slot];
+      perMetric[i] = g.perMetric()[slot];
+      attribution[i] = g.attribution()[slot];
+      if (first == n && slot >= g.firstScoredRow()) {
+        first = i;
+      }
+    }
+    return r.withScores(
+        new ScoredSeries(g.metrics(), unified, alarm, perMetric, attribution, first));
+  }
+
   /** Scores every row of {@code test} (already aligned to the bundle's metrics). */
   public static ScoredSeries score(
       ModelBundle bundle,

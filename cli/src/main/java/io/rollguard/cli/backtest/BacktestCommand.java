@@ -3,8 +3,8 @@ package io.rollguard.cli.backtest;
 import io.rollguard.cli.csv.MetricCsvReader;
 import io.rollguard.cli.csv.MetricTable;
 import io.rollguard.cli.eval.EventMetrics;
-import io.rollguard.common.config.ConfigException;
 import io.rollguard.common.config.ConfigLoader;
+import io.rollguard.common.config.Durations;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.MetricDef;
 import io.rollguard.common.detect.MetricDefs;
@@ -16,11 +16,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,7 +35,8 @@ import picocli.CommandLine.Spec;
     name = "backtest",
     mixinStandardHelpOptions = true,
     description = {
-      "Train on TRAIN only, then score every TEST row causally (the window ending at that row).",
+      "Train on TRAIN only, then score every TEST row causally (the window ending at that row);"
+          + " by default retrain as the trainer does (--retrain-every), TEST continuing TRAIN.",
       "CSV with or without a header; a 'timestamp' column (epoch s/ms or ISO-8601) is time, otherwise rows are"
           + " consecutive at --step-seconds; every other column is a metric; an empty cell is missing.",
       "Output header: row,score,alarm,<metric1>,... (rows before the first full window: score 0, alarm 0)."
@@ -107,6 +110,8 @@ public final class BacktestCommand implements Callable<Integer> {
               + " (ScoreSmoother; 1 = no smoothing, the core's default rule; default ${DEFAULT-VALUE})")
   int smoothing;
 
+  @Mixin LifecycleOptions lifecycle = new LifecycleOptions();
+
   @Option(names = "--quiet", description = "no progress or summary")
   boolean quiet;
 
@@ -116,7 +121,10 @@ public final class BacktestCommand implements Callable<Integer> {
     PrintWriter outLog = spec.commandLine().getOut();
     long started = System.nanoTime();
     RollguardConfig cfg = config == null ? null : ConfigLoader.load(config, Map.of());
-    TrainingOptions opts = options(cfg);
+    // Without --config the shipped configuration's training settings and lifecycle apply: the
+    // backtest then measures what a deployed Rollguard with the defaults would do.
+    RollguardConfig base = cfg != null ? cfg : ConfigLoader.loadDefault(Map.of());
+    TrainingOptions opts = options(cfg, base);
     long stepMillis =
         stepSeconds != null ? stepSeconds * 1000 : cfg != null ? cfg.step().toMillis() : 60_000L;
     if (stepMillis <= 0) {
@@ -136,31 +144,74 @@ public final class BacktestCommand implements Callable<Integer> {
         cfg != null ? MetricDefs.of(cfg.metrics()) : Backtest.allColumns(trainTable);
     MetricTable alignedTest = Backtest.align(testTable, trainTable, metrics);
 
+    Duration every = lifecycle.every(base);
+    long everySteps = every.toMillis() / stepMillis;
+    if (!every.isZero() && everySteps < 1) {
+      throw new IllegalArgumentException(
+          "--retrain-every must be 0 or at least one step (" + stepMillis / 1000 + " s)");
+    }
     if (!quiet) {
       err.printf(
           Locale.ROOT,
-          "training %s on %d rows x %d metrics (window %d, step %d s)%n",
+          "training %s on %d rows x %d metrics (window %d, step %d s), %s%n",
           opts.modelKind(),
           trainTable.rows(),
           metrics.size(),
           opts.windowLength(),
-          stepMillis / 1000);
+          stepMillis / 1000,
+          every.isZero()
+              ? "one training"
+              : "retraining every "
+                  + Durations.format(every)
+                  + " on the trailing "
+                  + Durations.format(base.training().lookback()));
       err.flush();
     }
-    ModelBundle bundle = Backtest.train(trainTable, metrics, opts, stepMillis);
-    long trained = System.nanoTime();
-    int every = testTable.rows() >= 20_000 ? Math.max(1, testTable.rows() / 10) : 0;
-    ScoredSeries scores =
-        Backtest.score(
-            bundle,
-            alignedTest,
-            stepMillis,
-            smoothing,
-            quiet ? 0 : every,
-            done -> {
-              err.printf(Locale.ROOT, "scored %d/%d rows%n", done, testTable.rows());
-              err.flush();
-            });
+    long trained;
+    ScoredSeries scores;
+    TrainingSummary summary;
+    String lifecycle;
+    if (every.isZero()) {
+      ModelBundle bundle = Backtest.train(trainTable, metrics, opts, stepMillis);
+      trained = System.nanoTime();
+      int progressEvery = testTable.rows() >= 20_000 ? Math.max(1, testTable.rows() / 10) : 0;
+      scores =
+          Backtest.score(
+              bundle,
+              alignedTest,
+              stepMillis,
+              smoothing,
+              quiet ? 0 : progressEvery,
+              done -> {
+                err.printf(Locale.ROOT, "scored %d/%d rows%n", done, testTable.rows());
+                err.flush();
+              });
+      summary = bundle.summary();
+      lifecycle = "one training";
+    } else {
+      long lookbackSteps = base.training().lookback().toMillis() / stepMillis;
+      RetrainingScorer.Result r =
+          Backtest.retraining(
+              trainTable,
+              alignedTest,
+              metrics,
+              opts,
+              stepMillis,
+              (int) Math.min(Integer.MAX_VALUE, everySteps),
+              (int) Math.min(Integer.MAX_VALUE, lookbackSteps),
+              smoothing);
+      trained = System.nanoTime();
+      scores = r.scores();
+      summary = r.last();
+      lifecycle =
+          String.format(
+              Locale.ROOT,
+              "%d trainings (%d left out alarmed windows, %d learned a change whole), %.2f s",
+              r.trainings(),
+              r.guarded(),
+              r.accepted(),
+              r.trainMillis() / 1e3);
+    }
     long scored = System.nanoTime();
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
@@ -172,7 +223,8 @@ public final class BacktestCommand implements Callable<Integer> {
     if (!quiet) {
       printSummary(
           outLog,
-          bundle.summary(),
+          summary,
+          lifecycle,
           scores,
           stepMillis,
           (trained - started) / 1e9,
@@ -181,7 +233,7 @@ public final class BacktestCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainingOptions options(RollguardConfig cfg) throws ConfigException {
+  private TrainingOptions options(RollguardConfig cfg, RollguardConfig base) {
     String kind =
         model != null
             ? model.toLowerCase(Locale.ROOT)
@@ -192,9 +244,6 @@ public final class BacktestCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--model must be one of pca, ae, baseline; got '" + model + "'");
     }
-    // Without --config the shipped configuration's training settings apply: the backtest then
-    // measures what a deployed Rollguard with the defaults would do.
-    RollguardConfig base = cfg != null ? cfg : ConfigLoader.loadDefault(Map.of());
     TrainingOptions.Builder opts = TrainingOptions.from(base).toBuilder().modelKind(kind);
     if (window != null) {
       opts.windowLength(window);
@@ -202,7 +251,7 @@ public final class BacktestCommand implements Callable<Integer> {
     if (seed != null) {
       opts.seed(seed);
     }
-    return opts.build();
+    return lifecycle.apply(opts).build();
   }
 
   private static void warnUnreadable(PrintWriter err, MetricTable t) {
@@ -218,6 +267,7 @@ public final class BacktestCommand implements Callable<Integer> {
   private static void printSummary(
       PrintWriter out,
       TrainingSummary s,
+      String lifecycle,
       ScoredSeries scores,
       long stepMillis,
       double trainSeconds,
@@ -231,7 +281,7 @@ public final class BacktestCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "model %s: %d train windows (%d trimmed), %d holdout windows, components %d, epochs %d,"
-            + " holdout loss %.4f, trained in %.2f s%n",
+            + " holdout loss %.4f (%s), trained in %.2f s%n",
         s.modelKind(),
         s.trainWindows(),
         s.trimmedWindows(),
@@ -239,6 +289,7 @@ public final class BacktestCommand implements Callable<Integer> {
         s.components(),
         s.epochs(),
         s.holdoutLoss(),
+        lifecycle,
         trainSeconds);
     out.printf(
         Locale.ROOT,

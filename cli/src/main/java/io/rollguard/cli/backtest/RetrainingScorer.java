@@ -7,6 +7,7 @@ import io.rollguard.common.detect.MetricDef;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.ScoreSmoother;
 import io.rollguard.common.detect.TrainingOptions;
+import io.rollguard.common.detect.TrainingSummary;
 import io.rollguard.common.detect.WindowScore;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +17,11 @@ import java.util.List;
  * entity every {@code training.retrainEvery} on the trailing {@code training.lookback} of its
  * history, so here the model scoring test row t is the one trained on the {@code lookback} rows
  * before the start of t's retraining period (train rows, then test rows already seen), never on
- * labels. Scoring is {@link CausalScorer}'s: the window of the W steps ending at t, the vertices'
- * three stages from the period's bundle, one alarm rule ({@link ScoreSmoother}) across the whole
- * test, as postprocess keeps one per key whatever the bundle version.
+ * labels; a retraining goes through {@link DetectorTrainer#retrain} with the bundle serving until
+ * then, so the trainer's guard leaves out what that bundle alarmed on. Scoring is {@link
+ * CausalScorer}'s: the window of the W steps ending at t, the vertices' three stages from the
+ * period's bundle, one alarm rule ({@link ScoreSmoother}) across the whole test, as postprocess
+ * keeps one per key whatever the bundle version.
  *
  * <p>Rows are grid steps (the tables' regridded values, train then test without a gap, as in the
  * SMD splits).
@@ -31,8 +34,24 @@ public final class RetrainingScorer {
    * @param scores the causal scores of every test row
    * @param trainings models trained (the first one included)
    * @param trainMillis total training time
+   * @param guarded retrainings that left out windows the serving model alarmed on
+   * @param accepted retrainings whose history the serving model alarmed on too much to leave out
+   *     (more than {@code maxExcludedFraction}): learned whole, as a lasting change
+   * @param last the summary of the last bundle trained
    */
-  public record Result(ScoredSeries scores, int trainings, long trainMillis) {}
+  public record Result(
+      ScoredSeries scores,
+      int trainings,
+      long trainMillis,
+      int guarded,
+      int accepted,
+      TrainingSummary last) {
+
+    /** The same run with its scores replaced (e.g. mapped back from grid steps to table rows). */
+    public Result withScores(ScoredSeries mapped) {
+      return new Result(mapped, trainings, trainMillis, guarded, accepted, last);
+    }
+  }
 
   private RetrainingScorer() {}
 
@@ -70,6 +89,8 @@ public final class RetrainingScorer {
     ModelBundle bundle = null;
     ScoreSmoother smoother = null;
     int trainings = 0;
+    int guarded = 0;
+    int accepted = 0;
     long trainNanos = 0;
     double[] window = new double[w * m];
     double[] residuals = new double[w * m];
@@ -78,8 +99,13 @@ public final class RetrainingScorer {
       int from = Math.max(0, end - lookback);
       long started = System.nanoTime();
       try {
-        bundle = DetectorTrainer.train(Arrays.copyOfRange(all, from, end), null, metrics, opts);
+        DetectorTrainer.Retraining r =
+            DetectorTrainer.retrain(
+                Arrays.copyOfRange(all, from, end), null, metrics, opts, bundle);
+        bundle = r.bundle();
         trainings++;
+        guarded += r.exclusion().applied() ? 1 : 0;
+        accepted += r.exclusion().accepted() ? 1 : 0;
       } catch (IllegalArgumentException e) {
         // Too little usable history: the trainer keeps serving the previous bundle.
         if (bundle == null) {
@@ -120,6 +146,9 @@ public final class RetrainingScorer {
     return new Result(
         new ScoredSeries(names, unified, alarm, perMetric, attribution, firstScored),
         trainings,
-        trainNanos / 1_000_000);
+        trainNanos / 1_000_000,
+        guarded,
+        accepted,
+        bundle.summary());
   }
 }

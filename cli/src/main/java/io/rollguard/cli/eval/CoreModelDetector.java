@@ -78,7 +78,7 @@ public final class CoreModelDetector implements Detector {
           r.scores().alarm(),
           r.trainMillis(),
           0,
-          r.trainings() + " trainings",
+          r.trainings() + " trainings, " + r.guarded() + " guarded, " + r.accepted() + " accepted",
           r.scores().attribution());
     }
     long t0 = System.nanoTime();

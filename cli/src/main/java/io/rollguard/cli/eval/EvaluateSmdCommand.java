@@ -1,7 +1,7 @@
 package io.rollguard.cli.eval;
 
+import io.rollguard.cli.backtest.LifecycleOptions;
 import io.rollguard.common.config.ConfigLoader;
-import io.rollguard.common.config.Durations;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.detect.TrainingOptions;
 import java.io.PrintWriter;
@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,14 +91,7 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
               + " pipelines/config/rollguard-config.yaml, i.e. what a deployed Rollguard runs)")
   Path config;
 
-  @Option(
-      names = "--retrain-every",
-      paramLabel = "DURATION",
-      description =
-          "retrain every DURATION of test data on the trailing training.lookback, as the trainer"
-              + " does (default: the config's training.retrainEvery); 0 = one training on the train"
-              + " split")
-  String retrainEvery;
+  @Mixin LifecycleOptions lifecycle = new LifecycleOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -118,17 +112,15 @@ public final class EvaluateSmdCommand implements Callable<Integer> {
     RollguardConfig cfg =
         config == null ? ConfigLoader.loadDefault(Map.of()) : ConfigLoader.load(config, Map.of());
     long stepMillis = 60_000L; // SMD rows are one minute apart
-    Duration every =
-        retrainEvery == null
-            ? cfg.training().retrainEvery()
-            : retrainEvery.strip().equals("0") ? Duration.ZERO : Durations.parse(retrainEvery);
+    Duration every = lifecycle.every(cfg);
     int everySteps = (int) (every.toMillis() / stepMillis);
     int lookbackSteps = (int) (cfg.training().lookback().toMillis() / stepMillis);
     List<Detector> detectors = new ArrayList<>();
     for (String kind : EvaluateCommand.modelList(models)) {
       // The shipped settings: the config's window, seed and holdout on the kind's defaults (as the
       // trainer vertex builds them, MetricDefs.trainingOptions), and its retraining lifecycle.
-      TrainingOptions shipped = TrainingOptions.from(cfg).toBuilder().modelKind(kind).build();
+      TrainingOptions shipped =
+          lifecycle.apply(TrainingOptions.from(cfg).toBuilder().modelKind(kind)).build();
       if (seeds == null) {
         detectors.add(
             new CoreModelDetector(shipped, stepMillis, smoothing)

@@ -82,7 +82,23 @@ class BacktestCommandTest {
 
   @Test
   void outputHasHeaderAndOneLinePerTestRowWithZeroBeforeTheFirstFullWindow() throws IOException {
-    List<String> lines = Files.readAllLines(outFull);
+    // One training on TRAIN: TEST's first W - 1 rows have no full window.
+    Path once = dir.resolve("out-once.csv");
+    assertEquals(
+        0,
+        run(
+                "backtest",
+                "--train",
+                train.toString(),
+                "--test",
+                test.toString(),
+                "--out",
+                once.toString(),
+                "--retrain-every",
+                "0",
+                "--quiet")
+            .code);
+    List<String> lines = Files.readAllLines(once);
     assertEquals(
         "row,score,alarm,latency_p99,error_ratio,request_rate,cpu_usage,memory_working_set",
         lines.get(0));
@@ -96,6 +112,10 @@ class BacktestCommandTest {
     double score = Double.parseDouble(first[1]);
     assertTrue(score >= 0 && score <= 10, "score " + score);
     assertTrue(first[2].equals("0") || first[2].equals("1"));
+    // With the trainer's lifecycle (the default) TEST continues TRAIN: row 0's window is full.
+    List<String> lifecycle = Files.readAllLines(outFull);
+    assertEquals(CANARY + 1, lifecycle.size());
+    assertFalse(lifecycle.get(1).startsWith("0,0,0,"), lifecycle.get(1));
   }
 
   @Test

@@ -58,16 +58,22 @@ class RetrainingScorerTest {
 
   @Test
   void retrainingOnTheTrailingHistoryAbsorbsALastingChangeWhereOneTrainingAlarmsForEver() {
-    // The canary's error ratio moves to 3% at test row 600 and stays: after a retraining that sees
-    // a day of it, the new level is normal (no labels are used, as in production).
+    // The canary's error ratio moves to 3% at test row 600 and stays: after a retraining without
+    // the guard that sees a day of it, the new level is normal (no labels are used).
     ScenarioData d = data(List.of(Effect.errorRatio(600, 0.03)));
     double[][] train = d.history().values();
     double[][] test = d.canary().values();
     RetrainingScorer.Result once =
         RetrainingScorer.score(train, test, metrics(d), OPTS, test.length, 4 * 1440, 1);
+    TrainingOptions unguarded = OPTS.toBuilder().maxExcludedFraction(0).build();
     RetrainingScorer.Result daily =
-        RetrainingScorer.score(train, test, metrics(d), OPTS, 1440, 4 * 1440, 1);
+        RetrainingScorer.score(train, test, metrics(d), unguarded, 1440, 4 * 1440, 1);
     assertEquals(2, daily.trainings());
+    // With the guard (the default) the young shift (15% of the 4-day lookback) is left out of the
+    // retraining; RetrainingBacktestTest shows what that does to the alarms end to end.
+    RetrainingScorer.Result guarded =
+        RetrainingScorer.score(train, test, metrics(d), OPTS, 1440, 4 * 1440, 1);
+    assertEquals(1, guarded.guarded());
     boolean[] lastDayOnce = Arrays.copyOfRange(once.scores().alarm(), 1440 + 720, 2 * 1440);
     boolean[] lastDayDaily = Arrays.copyOfRange(daily.scores().alarm(), 1440 + 720, 2 * 1440);
     assertTrue(

@@ -470,6 +470,14 @@ public final class ConfigLoader {
         n.duration("leaseTtl", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(24));
     Duration retryBackoff =
         n.duration("retryBackoff", Duration.ofMinutes(15), Duration.ZERO, Duration.ofHours(24));
+    double maxExcluded =
+        n.doubleValue(
+            "maxExcludedFraction",
+            TrainingSettings.DEFAULT_MAX_EXCLUDED_FRACTION,
+            0,
+            false,
+            1,
+            true);
     n.finish();
     return new TrainingSettings(
         lookback,
@@ -480,7 +488,8 @@ public final class ConfigLoader {
         model,
         concurrency,
         leaseTtl,
-        retryBackoff);
+        retryBackoff,
+        maxExcluded);
   }
 
   private static RegistrySettings registry(ConfigNode n, TrainingSettings training)

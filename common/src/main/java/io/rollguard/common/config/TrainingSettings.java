@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param concurrency trainings one pod runs at the same time
  * @param leaseTtl how long one training may hold the entity's lease before another pod may take it
  * @param retryBackoff wait after a failed or short-data attempt before the entity is tried again
+ * @param maxExcludedFraction the retraining guard: a retraining leaves out of its history the
+ *     windows the serving model alarmed on, as long as they cover at most this share of the
+ *     history; above it the entity has changed (drift), not misbehaved, and the whole history is
+ *     learned. 0 switches the guard off. In [0, 1).
  */
 public record TrainingSettings(
     Duration lookback,
@@ -25,13 +29,21 @@ public record TrainingSettings(
     ModelKind model,
     int concurrency,
     Duration leaseTtl,
-    Duration retryBackoff) {
+    Duration retryBackoff,
+    double maxExcludedFraction) {
 
   /** {@code training.holdoutFraction} when the config does not set it. */
   public static final double DEFAULT_HOLDOUT_FRACTION = 0.2;
 
   /** {@code training.seed} when the config does not set it. */
   public static final long DEFAULT_SEED = 42;
+
+  /**
+   * {@code training.maxExcludedFraction} when the config does not set it: an anomaly is what the
+   * minority of the history does; once the serving model disagrees with half of it, the history is
+   * the new normal (the breakdown point of a robust estimate).
+   */
+  public static final double DEFAULT_MAX_EXCLUDED_FRACTION = 0.5;
 
   /** The model kinds (see architecture §5). */
   public enum ModelKind {
@@ -49,5 +61,9 @@ public record TrainingSettings(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(leaseTtl, "leaseTtl");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
+    if (!(maxExcludedFraction >= 0 && maxExcludedFraction < 1)) {
+      throw new IllegalArgumentException(
+          "maxExcludedFraction must be in [0, 1), got " + maxExcludedFraction);
+    }
   }
 }

@@ -26,6 +26,51 @@ public final class DetectorTrainer {
   }
 
   /**
+   * A retraining's bundle and what its guard left out.
+   *
+   * @param bundle the new bundle
+   * @param exclusion the rows of the history the serving model alarmed on and whether they were
+   *     left out ({@link AlarmExclusion.Result#NONE} without a serving model)
+   */
+  public record Retraining(ModelBundle bundle, AlarmExclusion.Result exclusion) {}
+
+  /**
+   * Retrains an entity that already has a serving bundle, as the trainer does every {@code
+   * training.retrainEvery}: the windows the serving model alarmed on for longer than the trimming
+   * absorbs (runs of at least {@code trimFraction} of the history's rows, and at least W) are left
+   * out of the history ({@link AlarmExclusion}, at most {@link TrainingOptions#maxExcludedFraction}
+   * of it), so an incident is not learned as normal while a lasting change still is. Without a
+   * serving bundle, or one for other metrics or another window length, this is {@link #train}.
+   *
+   * @param serving the bundle scoring the entity now, or null
+   */
+  public static Retraining retrain(
+      double[][] history,
+      long[] timestampsMillis,
+      List<MetricDef> metrics,
+      TrainingOptions opts,
+      ModelBundle serving) {
+    AlarmExclusion.Result exclusion = AlarmExclusion.Result.NONE;
+    if (serving != null
+        && serving.fits(metrics.stream().map(MetricDef::name).toList(), opts.windowLength())) {
+      // Alarm runs shorter than what the trimming drops anyway stay in (see AlarmExclusion).
+      int minRun =
+          Math.max(opts.windowLength(), (int) Math.floor(history.length * opts.trimFraction()));
+      exclusion = AlarmExclusion.of(serving, history, opts.maxExcludedFraction(), minRun);
+    }
+    if (exclusion.applied()) {
+      try {
+        return new Retraining(
+            fit(history, timestampsMillis, metrics, opts, exclusion.excluded()), exclusion);
+      } catch (IllegalArgumentException tooFewWindowsLeft) {
+        // What the alarms leave is too short to train on: learn the whole history instead.
+        exclusion = new AlarmExclusion.Result(null, exclusion.alarmedRows(), exclusion.rows());
+      }
+    }
+    return new Retraining(fit(history, timestampsMillis, metrics, opts, null), exclusion);
+  }
+
+  /**
    * Fits transforms, model and calibration on a history and returns the bundle.
    *
    * @param history raw rows {@code [rows x metrics]}, oldest first, NaN = missing
@@ -33,6 +78,19 @@ public final class DetectorTrainer {
    */
   public static ModelBundle train(
       double[][] history, long[] timestampsMillis, List<MetricDef> metrics, TrainingOptions opts) {
+    return fit(history, timestampsMillis, metrics, opts, null);
+  }
+
+  /**
+   * {@link #train} leaving out every window that covers an {@code excluded} row (null = none); the
+   * held-back tail is then the last {@code holdoutFraction} of the rows left.
+   */
+  private static ModelBundle fit(
+      double[][] history,
+      long[] timestampsMillis,
+      List<MetricDef> metrics,
+      TrainingOptions opts,
+      boolean[] excluded) {
     long started = System.nanoTime();
     int m = metrics.size();
     if (m == 0) {
@@ -75,11 +133,50 @@ public final class DetectorTrainer {
               + " rows");
     }
 
+    if (excluded != null) {
+      if (excluded.length != rows) {
+        throw new IllegalArgumentException(
+            "excluded has " + excluded.length + " entries for " + rows + " rows");
+      }
+      int left = 0;
+      for (boolean e : excluded) {
+        left += e ? 0 : 1;
+      }
+      // The tail holds the same share of the rows left as it would of the whole history.
+      int tail = (int) Math.round(left * opts.holdoutFraction());
+      split = rows;
+      for (int inTail = 0; split > 0 && inTail < tail; ) {
+        split--;
+        inTail += excluded[split] ? 0 : 1;
+      }
+    }
+
     double[][] headRaw = java.util.Arrays.copyOf(history, split);
+    if (excluded != null) {
+      double[] missing = new double[m];
+      java.util.Arrays.fill(missing, Double.NaN);
+      for (int i = 0; i < split; i++) {
+        if (excluded[i]) {
+          headRaw[i] = missing;
+        }
+      }
+    }
     FittedTransforms transforms = FittedTransforms.fit(headRaw, metrics, opts.clipBound());
     double[][] z = transforms.apply(history);
     WindowSet train = WindowSet.range(z, 0, split, w, m);
     WindowSet holdout = WindowSet.range(z, split, rows, w, m);
+    if (excluded != null) {
+      train = train.without(excluded);
+      holdout = holdout.without(excluded);
+      if (train.size() < MIN_TRAIN_WINDOWS || holdout.size() < MIN_HOLDOUT_WINDOWS) {
+        throw new IllegalArgumentException(
+            "leaving out the excluded rows leaves "
+                + train.size()
+                + " training and "
+                + holdout.size()
+                + " held-back windows");
+      }
+    }
 
     AnomalyModel model;
     int components = 0;

@@ -50,6 +50,9 @@ import java.util.Set;
  *     its bulk level. Default false: on SMD it cost point-wise F1 0.31 -> 0.26 at the alarm rule;
  *     without it, anomalies covering more than ~1% of the tail make the detector less sensitive
  *     (docs/scoring.md). Anomalies in the training part are handled either way (trim + refit).
+ * @param maxExcludedFraction the retraining guard ({@link DetectorTrainer#retrain}): windows the
+ *     serving model alarmed on are left out of a retraining while they cover at most this share of
+ *     the history; 0 = off. In [0, 1). {@code training.maxExcludedFraction} in the configuration.
  */
 public record TrainingOptions(
     String modelKind,
@@ -66,7 +69,8 @@ public record TrainingOptions(
     int scoredRows,
     int shiftRows,
     double shiftSigmas,
-    boolean robustTail) {
+    boolean robustTail,
+    double maxExcludedFraction) {
 
   public static final Set<String> MODEL_KINDS = Set.of("pca", "ae", "baseline");
 
@@ -119,6 +123,10 @@ public record TrainingOptions(
       throw new IllegalArgumentException(
           "scoredRows must be in [0, windowLength=" + windowLength + "], got " + scoredRows);
     }
+    if (!(maxExcludedFraction >= 0 && maxExcludedFraction < 1)) {
+      throw new IllegalArgumentException(
+          "maxExcludedFraction must be in [0, 1), got " + maxExcludedFraction);
+    }
   }
 
   /** {@code pca}: the default multivariate model. */
@@ -153,8 +161,8 @@ public record TrainingOptions(
   public static final boolean DEFAULT_ROBUST_TAIL = false;
 
   /**
-   * The trainer's options for a configuration: its model kind, window length, seed and holdout
-   * fraction, the rest at their defaults.
+   * The trainer's options for a configuration: its model kind, window length, seed, holdout
+   * fraction and retraining guard, the rest at their defaults.
    */
   public static TrainingOptions from(RollguardConfig config) {
     TrainingSettings training = config.training();
@@ -163,6 +171,7 @@ public record TrainingOptions(
         .windowLength(config.window().lengthSteps())
         .seed(training.seed())
         .holdoutFraction(training.holdoutFraction())
+        .maxExcludedFraction(training.maxExcludedFraction())
         .build();
   }
 
@@ -193,6 +202,7 @@ public record TrainingOptions(
     private int shiftRows = DEFAULT_SHIFT_ROWS;
     private double shiftSigmas = DEFAULT_SHIFT_SIGMAS;
     private boolean robustTail = DEFAULT_ROBUST_TAIL;
+    private double maxExcludedFraction = TrainingSettings.DEFAULT_MAX_EXCLUDED_FRACTION;
 
     private Builder() {}
 
@@ -212,6 +222,7 @@ public record TrainingOptions(
       shiftRows = o.shiftRows;
       shiftSigmas = o.shiftSigmas;
       robustTail = o.robustTail;
+      maxExcludedFraction = o.maxExcludedFraction;
     }
 
     public Builder modelKind(String kind) {
@@ -250,6 +261,11 @@ public record TrainingOptions(
       return this;
     }
 
+    public Builder maxExcludedFraction(double f) {
+      this.maxExcludedFraction = f;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(
           modelKind,
@@ -266,7 +282,8 @@ public record TrainingOptions(
           Math.min(scoredRows, windowLength),
           Math.min(shiftRows, windowLength),
           shiftSigmas,
-          robustTail);
+          robustTail,
+          maxExcludedFraction);
     }
   }
 

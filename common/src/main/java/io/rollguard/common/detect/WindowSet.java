@@ -65,6 +65,23 @@ final class WindowSet {
     return subset(idx);
   }
 
+  /** The windows that cover no row marked in {@code excludedRows}. */
+  WindowSet without(boolean[] excludedRows) {
+    int[] marked = new int[excludedRows.length + 1];
+    for (int r = 0; r < excludedRows.length; r++) {
+      marked[r + 1] = marked[r] + (excludedRows[r] ? 1 : 0);
+    }
+    int[] keep = new int[size()];
+    int k = 0;
+    for (int i = 0; i < size(); i++) {
+      int s = starts[i];
+      if (marked[s + windowLength] == marked[s]) {
+        keep[k++] = i;
+      }
+    }
+    return subset(java.util.Arrays.copyOf(keep, k));
+  }
+
   /** The subset of windows whose indices are listed. */
   WindowSet subset(int[] indices) {
     int[] s = new int[indices.length];

@@ -42,6 +42,8 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofHours(24), c.training().retrainEvery());
     assertEquals(0.5, c.training().minCoverage());
     assertEquals(0.2, c.training().holdoutFraction());
+    assertEquals(
+        TrainingSettings.DEFAULT_MAX_EXCLUDED_FRACTION, c.training().maxExcludedFraction());
     assertEquals(TrainingSettings.ModelKind.PCA, c.training().model());
     assertEquals(RegistrySettings.Backend.DIRECTORY, c.registry().backend());
     assertEquals(Duration.ofDays(7), c.registry().bundleTtl());
@@ -84,7 +86,8 @@ class ConfigLoaderTest {
             TrainingSettings.ModelKind.AE,
             2,
             Duration.ofHours(1),
-            Duration.ofMinutes(5)),
+            Duration.ofMinutes(5),
+            0.25),
         c.training());
     assertEquals(
         new RegistrySettings(

@@ -166,6 +166,10 @@ class ConfigValidationTest {
             "training.holdoutFraction",
             "must be in (0, 0.5]"),
         Arguments.of(
+            withMetric("training:\n  maxExcludedFraction: 1.0\n"),
+            "training.maxExcludedFraction",
+            "must be in [0, 1)"),
+        Arguments.of(
             withMetric("training:\n  retrainEvery: 1m\n"),
             "training.retrainEvery",
             "between 10m and 30d"),

@@ -2,6 +2,7 @@ package io.rollguard.inference.trainer;
 
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.config.TrainingSettings;
+import io.rollguard.common.detect.AlarmExclusion;
 import io.rollguard.common.detect.DetectorTrainer;
 import io.rollguard.common.detect.MetricDef;
 import io.rollguard.common.detect.MetricDefs;
@@ -37,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * that is backing off, none when the registry already holds a fresh bundle.
  *
  * <p>One attempt ({@link #trainNow}): back-off? -> lease -> registry still without a fresh bundle?
- * -> history -> enough data? -> {@link DetectorTrainer#train} -> {@link ModelRegistry#save}. A
- * failed or short-data attempt starts a back-off of {@code training.retryBackoff}, so a broken
- * entity costs one attempt per back-off period, not one per request. The lease is renewed every
- * third of {@code training.leaseTtl} while the attempt runs and released at its end.
+ * -> history -> enough data? -> {@link DetectorTrainer#retrain} (leaving out what the serving
+ * bundle alarmed on) -> {@link ModelRegistry#save}. A failed or short-data attempt starts a
+ * back-off of {@code training.retryBackoff}, so a broken entity costs one attempt per back-off
+ * period, not one per request. The lease is renewed every third of {@code training.leaseTtl} while
+ * the attempt runs and released at its end.
  */
 public final class TrainingService implements AutoCloseable {
 
@@ -195,8 +197,9 @@ public final class TrainingService implements AutoCloseable {
 
   private TrainingOutcome trainHoldingLease(EntityId entity) throws InterruptedException {
     // Checked under the lease: a replica that just finished has saved before releasing it.
+    Optional<StoredBundle> latest;
     try {
-      Optional<StoredBundle> latest = registry.loadLatest(entity);
+      latest = registry.loadLatest(entity);
       // A bundle for other metrics or another window length (trained before a configuration
       // change) is unusable however young: retrain instead of leaving the entity on the fallback.
       if (latest.isPresent()
@@ -226,8 +229,19 @@ public final class TrainingService implements AutoCloseable {
               h.rows(), minimumRows, h.coverage(), settings.minCoverage(), h.series()));
     }
     ModelBundle bundle;
+    AlarmExclusion.Result guarded;
     try {
-      bundle = DetectorTrainer.train(h.values(), h.timestamps(), defs, options);
+      // The serving bundle (stale, or for another configuration: then retrain ignores it) judges
+      // the new history: what it alarmed on is left out, unless it is too much of it (drift).
+      DetectorTrainer.Retraining r =
+          DetectorTrainer.retrain(
+              h.values(),
+              h.timestamps(),
+              defs,
+              options,
+              latest.map(StoredBundle::bundle).orElse(null));
+      bundle = r.bundle();
+      guarded = r.exclusion();
     } catch (RuntimeException e) {
       LOG.error("training of {} failed on {} rows", entity, h.rows(), e);
       return failed(entity, TrainingOutcome.FAILED_TRAINING, e.toString());
@@ -245,6 +259,8 @@ public final class TrainingService implements AutoCloseable {
         .addKeyValue("rows", h.rows())
         .addKeyValue("coverage", h.coverage())
         .addKeyValue("nonFinite", h.nonFinite())
+        .addKeyValue("alarmedFraction", guarded.alarmedFraction())
+        .addKeyValue("alarmedLeftOut", guarded.applied())
         .log(
             "trained {} ({} rows, coverage {}, model {}): saved version {}",
             entity,
