@@ -444,7 +444,9 @@ public final class ConfigLoader {
         n.intValue(
             "lengthSteps", WindowSettings.DEFAULT_LENGTH_STEPS, 2, WindowSettings.MAX_LENGTH_STEPS);
     double minCoverage = n.doubleValue("minCoverage", 0.8, 0, true, 1, false);
-    int maxFillSteps = n.intValue("maxFillSteps", 2, 0, lengthSteps - 1);
+    // The default 2 must fit the shortest window too (found by the config fuzz test: lengthSteps 2
+    // with maxFillSteps unset failed in WindowSettings' constructor instead of loading).
+    int maxFillSteps = n.intValue("maxFillSteps", Math.min(2, lengthSteps - 1), 0, lengthSteps - 1);
     n.finish();
     return new WindowSettings(step.toMillis(), lengthSteps, minCoverage, maxFillSteps);
   }

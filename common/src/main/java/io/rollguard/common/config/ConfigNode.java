@@ -237,8 +237,10 @@ final class ConfigNode {
     while (names.hasNext()) {
       String name = names.next();
       if (!known.contains(name)) {
+        // A YAML null or empty key (e.g. "{&anchor: x}") reads as ""; name it so the message
+        // still points somewhere (found by the config fuzz test).
         throw new ConfigException(
-            field(name),
+            field(name.isBlank() ? "<empty key>" : name),
             "unknown key"
                 + (known.isEmpty() ? "" : " (expected one of " + String.join(", ", known) + ")"));
       }

@@ -1,5 +1,6 @@
 package io.rollguard.common.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.rollguard.common.config.ConfigException;
 import io.rollguard.common.config.ConfigLoader;
 import io.rollguard.common.config.Durations;
+import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.testsupport.Fuzz;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +54,32 @@ class ConfigAndDurationFuzzTest {
     for (byte[] seed : configSeeds()) {
       ConfigLoader.parse(new String(seed, StandardCharsets.UTF_8), "seed", Map.of());
     }
+  }
+
+  /**
+   * Finding (make fuzz, 10 000 tries): a null key, here an anchored empty key {@code &x"}, was
+   * reported as an unknown key with no name at all.
+   */
+  @Test
+  void anEmptyKeyIsNamed() {
+    String seed = new String(Fuzz.corpus("config").get(0), StandardCharsets.UTF_8);
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.parse(seed + "\n\"\": 1\n", "e.yaml", Map.of()));
+    assertTrue(e.getMessage().startsWith("<empty key>: unknown key"), e.getMessage());
+  }
+
+  /**
+   * Finding (make fuzz): a two-step window without {@code maxFillSteps} failed with an
+   * IllegalArgumentException from WindowSettings: the default (2) was not fitted to the length.
+   */
+  @Test
+  void theShortestWindowLoadsWithTheDefaultFill() throws ConfigException {
+    String seed = new String(Fuzz.corpus("config").get(0), StandardCharsets.UTF_8);
+    RollguardConfig c =
+        ConfigLoader.parse(seed.replace("lengthSteps: 12", "lengthSteps: 2"), "w.yaml", Map.of());
+    assertEquals(1, c.window().maxFillSteps());
   }
 
   /**
