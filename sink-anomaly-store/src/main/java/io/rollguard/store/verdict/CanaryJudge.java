@@ -287,6 +287,37 @@ public final class CanaryJudge {
         || r.timestamp() - firstSeen >= settings.warmup().toMillis();
   }
 
+  /** A metric without enough values to be tested: medians and scores only, no blame. */
+  private static MetricJudgment noData(
+      MetricInfo m,
+      String direction,
+      double[] c,
+      double[] s,
+      Double canaryScore,
+      Double stableScore,
+      String summary) {
+    return new MetricJudgment(
+        m.name(),
+        m.unit(),
+        m.weight(),
+        direction,
+        MetricJudgment.NODATA,
+        false,
+        false,
+        c.length,
+        s.length,
+        median(c),
+        median(s),
+        null,
+        null,
+        null,
+        null,
+        canaryScore,
+        stableScore,
+        0,
+        summary);
+  }
+
   private MetricJudgment compare(
       MetricInfo m,
       List<AnomalyRecord> canary,
@@ -300,25 +331,13 @@ public final class CanaryJudge {
     Double stableScore = medianScore(stable, m.name());
     String direction = m.direction().name().toLowerCase(Locale.ROOT);
     if (c.length < settings.minSamples() || s.length < settings.minSamples()) {
-      return new MetricJudgment(
-          m.name(),
-          m.unit(),
-          m.weight(),
+      return noData(
+          m,
           direction,
-          MetricJudgment.NODATA,
-          false,
-          false,
-          c.length,
-          s.length,
-          median(c),
-          median(s),
-          null,
-          null,
-          null,
-          null,
+          c,
+          s,
           canaryScore,
           stableScore,
-          0,
           m.name() + ": too little data (" + c.length + " canary, " + s.length + " stable values)");
     }
     double noise =
@@ -326,25 +345,13 @@ public final class CanaryJudge {
             noise(canaryLookback, m.name(), settings.noiseSamples()),
             noise(stableLookback, m.name(), settings.noiseSamples()));
     if (Double.isNaN(noise)) {
-      return new MetricJudgment(
-          m.name(),
-          m.unit(),
-          m.weight(),
+      return noData(
+          m,
           direction,
-          MetricJudgment.NODATA,
-          false,
-          false,
-          c.length,
-          s.length,
-          median(c),
-          median(s),
-          null,
-          null,
-          null,
-          null,
+          c,
+          s,
           canaryScore,
           stableScore,
-          0,
           m.name()
               + ": too little data to estimate its noise (need "
               + settings.noiseSamples()
