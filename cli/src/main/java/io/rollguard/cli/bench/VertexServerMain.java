@@ -129,8 +129,9 @@ public final class VertexServerMain {
 
   /**
    * Answers the bench's requests on standard input until it ends: {@code stats <file>} writes
-   * {@code <calls> <cpu nanoseconds>} of the vertex's {@code processMessage} so far to the file
-   * (atomically, so the bench never reads half a line).
+   * {@code <calls> <cpu nanoseconds>} of the vertex's {@code processMessage} so far and the JIT
+   * compiler's time so far in milliseconds to the file (atomically, so the bench never reads half a
+   * line).
    */
   private static void serveCommands(InputStream in, CpuTimedMapper mapper) throws IOException {
     BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -139,7 +140,14 @@ public final class VertexServerMain {
       if (line.startsWith(STATS_COMMAND)) {
         Path file = Path.of(line.substring(STATS_COMMAND.length()));
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(partial, mapper.calls() + " " + mapper.cpuNanos() + "\n");
+        Files.writeString(
+            partial,
+            mapper.calls()
+                + " "
+                + mapper.cpuNanos()
+                + " "
+                + ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
+                + "\n");
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
       }
     }

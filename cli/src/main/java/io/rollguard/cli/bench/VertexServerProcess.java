@@ -120,10 +120,13 @@ final class VertexServerProcess implements AutoCloseable {
   }
 
   /**
-   * The vertex's {@code processMessage} so far: {@code [calls, CPU nanoseconds]} (see {@link
-   * VertexServerMain.CpuTimedMapper}).
+   * The server's counters so far: its vertex's {@code processMessage} calls and their CPU time (see
+   * {@link VertexServerMain.CpuTimedMapper}), and the time its JIT compiler has spent compiling.
    */
-  long[] mapperStats() throws IOException, InterruptedException {
+  record Stats(long calls, long processMessageCpuNanos, long jitCompileMillis) {}
+
+  /** The server's {@link Stats} now. */
+  Stats stats() throws IOException, InterruptedException {
     Path file = log.resolveSibling("stats-" + process.pid());
     Files.deleteIfExists(file);
     process
@@ -138,7 +141,7 @@ final class VertexServerProcess implements AutoCloseable {
       Thread.sleep(5);
     }
     String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ", -1);
-    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+    return new Stats(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
   }
 
   /** CPU time the server's JVM has used so far (all threads), in nanoseconds. */

@@ -31,7 +31,7 @@ class BenchCommandTest {
             "--grpc-seconds",
             "1",
             "--grpc-warmup-seconds",
-            "0",
+            "1",
             "--in-flight",
             "1,50",
             "--history-days",
@@ -58,6 +58,14 @@ class BenchCommandTest {
     assertTrue(out.contains("\ngrpc setup: map.v1.Map/MapFn, one stream with handshake"), out);
     assertTrue(
         Pattern.compile("(?m)^grpc [a-z]+, [0-9]+ in flight: [0-9]+ msgs/s, p50 [0-9.]+ us, p99 ")
+            .matcher(out)
+            .find(),
+        out);
+    // One warm-up round of at most a second: too short for the JIT to settle, and said so.
+    assertTrue(
+        Pattern.compile(
+                "(?m)^grpc inference, warm-up at 50 in flight: JIT (settled|NOT settled, figures"
+                    + " below include compiling) after [0-9]+ s; msgs/s per round: [0-9]+$")
             .matcher(out)
             .find(),
         out);
