@@ -4,6 +4,7 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PreprocessedWindow;
+import io.rollguard.common.payload.RawObservations;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.DirectoryModelRegistry;
@@ -87,7 +88,7 @@ public final class FuzzSeeds {
                     errors,
                     InferenceResult.Source.MODEL,
                     version)
-                .withRawValues(trained.values())));
+                .withRaw(RawObservations.of(trained.values()))));
     inferenceResults.add(
         codec.encode(
             new InferenceResult(
@@ -99,7 +100,7 @@ public final class FuzzSeeds {
                     errors,
                     InferenceResult.Source.FALLBACK,
                     null)
-                .withRawValues(untrained.values())));
+                .withRaw(RawObservations.of(untrained.values()))));
   }
 
   /** A valid window of {@link #TRAINED} or {@link #UNTRAINED}. */

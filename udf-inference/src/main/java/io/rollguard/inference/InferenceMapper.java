@@ -10,6 +10,7 @@ import io.rollguard.common.config.MetricSpec;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PreprocessedWindow;
+import io.rollguard.common.payload.RawObservations;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.stage.StageMetrics;
 import io.rollguard.common.stage.StageResult;
@@ -25,9 +26,10 @@ import java.util.Optional;
  * [namespace, app]}). The pipeline routes by these tags: {@code score} to postprocess, {@code
  * train} to the trainer. Bad input is counted by reason, logged rate-limited and dropped.
  *
- * <p>The result carries the window's raw values in the field {@code rawValues} of {@link
- * InferenceResult}: postprocess applies the static limits to them and passes the newest row's
- * values on to the anomaly store, where the canary judgment compares canary and stable values.
+ * <p>The result carries what postprocess needs of the window's raw values in the field {@code raw}
+ * of {@link InferenceResult} ({@link RawObservations}): postprocess applies the static limits to
+ * them and passes the newest row's values on to the anomaly store, where the canary judgment
+ * compares canary and stable values.
  */
 public final class InferenceMapper extends Mapper {
 
@@ -39,7 +41,6 @@ public final class InferenceMapper extends Mapper {
   private static final String SUPPRESSED = "suppressed";
 
   private final Inferencer inferencer;
-  private final boolean sendRawValues;
   private final StageMetrics metrics;
   private final Counter trainRequests;
   private final PayloadCodec codec = PayloadCodec.shared();
@@ -47,8 +48,6 @@ public final class InferenceMapper extends Mapper {
   public InferenceMapper(
       Inferencer inferencer, List<MetricSpec> metrics, PrometheusRegistry registry) {
     this.inferencer = Objects.requireNonNull(inferencer, "inferencer");
-    // Always: the canary judgment needs the newest row's values, not only the static limits.
-    this.sendRawValues = true;
     this.metrics =
         new StageMetrics(
             VERTEX,
@@ -93,8 +92,8 @@ public final class InferenceMapper extends Mapper {
     InferenceOutcome outcome = ((StageResult.Accepted<InferenceOutcome>) result).value();
     metrics.count(outcome.path());
     InferenceResult scored = outcome.result();
-    byte[] encoded =
-        codec.encode(sendRawValues ? scored.withRawValues(input.window().values()) : scored);
+    // Always: the canary judgment needs the newest row's values, not only the static limits.
+    byte[] encoded = codec.encode(scored.withRaw(RawObservations.of(input.window().values())));
     MessageList.MessageListBuilder out =
         MessageList.newBuilder()
             .addMessage(new Message(encoded, input.key().toKeys(), new String[] {TAG_SCORE}));

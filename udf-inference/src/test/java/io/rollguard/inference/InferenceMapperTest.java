@@ -13,6 +13,7 @@ import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PayloadCodec;
 import io.rollguard.common.payload.PreprocessedWindow;
+import io.rollguard.common.payload.RawObservations;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.payload.Window;
@@ -111,8 +112,9 @@ class InferenceMapperTest {
     for (int i = 0; i < expected.length; i++) {
       assertArrayEquals(expected[i], result.errors()[i], 1e-12);
     }
-    // A static limit is configured, so the raw values ride along for postprocess.
-    assertArrayEquals(window.values()[11], result.rawValues()[11]);
+    // What postprocess needs of the raw values rides along: the newest row for the judgment.
+    assertArrayEquals(window.values()[11], result.raw().newest());
+    assertEquals(RawObservations.of(window.values()), result.raw());
   }
 
   @Test

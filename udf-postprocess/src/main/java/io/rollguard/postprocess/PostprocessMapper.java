@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * udf-postprocess: {@code InferenceResult} in (tag {@code score} from inference), {@code
  * AnomalyRecord} out (keys = the scoring key) for the anomaly store, via {@link Postprocessor}.
- * Reads the optional {@code rawValues} field of {@code InferenceResult} for the static limits. Bad
- * input is counted by reason, logged rate-limited and dropped.
+ * Reads the optional {@code raw} field of {@code InferenceResult} for the static limits. Bad input
+ * is counted by reason, logged rate-limited and dropped.
  */
 public final class PostprocessMapper extends Mapper {
 
@@ -56,8 +56,7 @@ public final class PostprocessMapper extends Mapper {
       return Message.toDrop();
     }
     InferenceResult input = decoded.get();
-    double[][] raw = postprocessor.usesRawValues() ? input.rawValues() : null;
-    StageResult<AnomalyRecord> result = postprocessor.process(input, raw);
+    StageResult<AnomalyRecord> result = postprocessor.process(input);
     if (result instanceof StageResult.Rejected<AnomalyRecord> rejected) {
       metrics.rejected(rejected.reason(), rejected.detail(), input.key().toString(), input.key());
       return Message.toDrop();

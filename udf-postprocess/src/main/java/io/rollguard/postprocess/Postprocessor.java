@@ -8,6 +8,7 @@ import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.detect.WindowScore;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.InferenceResult;
+import io.rollguard.common.payload.RawObservations;
 import io.rollguard.common.registry.BundleCache;
 import io.rollguard.common.registry.BundleVersion;
 import io.rollguard.common.registry.EntityId;
@@ -68,27 +69,20 @@ public final class Postprocessor {
   }
 
   /**
-   * Whether raw values are worth passing: always, since the record carries the newest row's values
-   * for the canary judgment (and static limits need them too).
-   */
-  public boolean usesRawValues() {
-    return true;
-  }
-
-  /**
    * Scores an inference result; static limits are checked on the raw values.
    *
-   * @param rawValues the window's raw values {@code [rows x metrics]} for the static limits and the
-   *     record's newest-row values, or null when the producer did not send them (then static limits
-   *     cannot fire and the record has no values)
+   * <p>The input's {@link RawObservations} give the static limits their values and the record its
+   * newest-row values and coverage; without them (a producer that did not send them) static limits
+   * cannot fire, the record has no values and its coverage comes from the errors.
    */
-  public StageResult<AnomalyRecord> process(InferenceResult input, double[][] rawValues) {
+  public StageResult<AnomalyRecord> process(InferenceResult input) {
+    RawObservations raw = input.raw();
     Optional<StageResult.Rejected<Object>> bad =
         shape
             .check(input.metrics(), input.rows())
             .or(() -> ScoringShape.checkFinite(input.errors(), "errors"))
             .or(() -> ScoringShape.checkEntity(input.key()))
-            .or(() -> rawValues == null ? Optional.empty() : checkRaw(rawValues));
+            .or(() -> raw == null ? Optional.empty() : checkRaw(raw));
     if (bad.isPresent()) {
       return bad.get().retype();
     }
@@ -111,7 +105,7 @@ public final class Postprocessor {
     WindowScore score = calibration.score(input.errors());
     List<String> names = input.metrics();
     List<Integer> breaches =
-        rawValues == null || !staticLimits.any() ? List.of() : staticLimits.breaches(rawValues);
+        raw == null || !staticLimits.any() ? List.of() : staticLimits.breaches(raw.latest());
     double breachedWeight = 0;
     for (int j : breaches) {
       breachedWeight += defs.get(j).weight();
@@ -152,8 +146,8 @@ public final class Postprocessor {
         new AnomalyRecord(
                 input.key(), input.end(), unified, metricScores, attribution, source, modelVersion)
             .withObservations(
-                newestValues(names, rawValues),
-                coverage(rawValues == null ? input.errors() : rawValues),
+                newestValues(names, raw),
+                raw == null ? coverage(input.errors()) : coverage(raw, input.rows()),
                 source == AnomalyRecord.Source.MODEL ? trainedCoverage : null);
     return StageResult.accepted(record, label);
   }
@@ -161,11 +155,11 @@ public final class Postprocessor {
   /**
    * The newest row's raw values by metric (a missing cell is left out), or null without raw values.
    */
-  static Map<String, Double> newestValues(List<String> names, double[][] rawValues) {
-    if (rawValues == null || rawValues.length == 0) {
+  static Map<String, Double> newestValues(List<String> names, RawObservations raw) {
+    if (raw == null) {
       return null;
     }
-    double[] newest = rawValues[rawValues.length - 1];
+    double[] newest = raw.newest();
     Map<String, Double> values = new LinkedHashMap<>();
     for (int j = 0; j < names.size(); j++) {
       if (Double.isFinite(newest[j])) {
@@ -175,9 +169,15 @@ public final class Postprocessor {
     return values;
   }
 
+  /** Share of the window's raw cells holding a value. */
+  static double coverage(RawObservations raw, int rows) {
+    long total = (long) rows * raw.metricCount();
+    return total == 0 ? 0.0 : raw.presentCells() / (double) total;
+  }
+
   /**
-   * Share of cells holding a value. Missing inputs are NaN in the raw values and stay NaN in the
-   * residuals, so either matrix gives the window's coverage.
+   * Share of cells holding a value, for a result without raw observations. Missing inputs are NaN
+   * in the raw values and stay NaN in the residuals, so the errors give the window's coverage too.
    */
   static double coverage(double[][] cells) {
     long present = 0;
@@ -191,25 +191,20 @@ public final class Postprocessor {
     return total == 0 ? 0.0 : present / (double) total;
   }
 
-  private Optional<StageResult.Rejected<Object>> checkRaw(double[][] raw) {
-    if (raw.length != shape.windowLength()) {
-      return Optional.of(
-          new StageResult.Rejected<>(
-              Rejection.WINDOW_LENGTH_MISMATCH,
-              "rawValues has "
-                  + raw.length
-                  + " rows, window.lengthSteps is "
-                  + shape.windowLength()));
-    }
-    for (double[] row : raw) {
-      if (row == null || row.length != shape.metricCount()) {
+  /**
+   * The decoder admits only finite numbers or null; this guards in-process callers. Shape and
+   * metric count are checked where the result is built.
+   */
+  private static Optional<StageResult.Rejected<Object>> checkRaw(RawObservations raw) {
+    for (int j = 0; j < raw.metricCount(); j++) {
+      double infinite = Double.isInfinite(raw.newest()[j]) ? raw.newest()[j] : raw.latest()[j];
+      if (Double.isInfinite(infinite)) {
         return Optional.of(
             new StageResult.Rejected<>(
-                Rejection.METRIC_MISMATCH,
-                "rawValues rows must have " + shape.metricCount() + " values"));
+                Rejection.NON_FINITE, "raw value of metric " + j + " is " + infinite));
       }
     }
-    return ScoringShape.checkFinite(raw, "rawValues");
+    return Optional.empty();
   }
 
   private Optional<ModelBundle> bundle(InferenceResult input) {

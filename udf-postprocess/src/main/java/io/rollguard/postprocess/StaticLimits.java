@@ -32,20 +32,17 @@ public final class StaticLimits {
   }
 
   /**
-   * Indices of the metrics whose newest observed value in {@code raw} ({@code [rows x metrics]},
-   * NaN = missing) breaches its limit; empty when none does.
+   * Indices of the metrics whose newest observed value in the window ({@code latest}, by metric,
+   * NaN = none; see {@code RawObservations#latest}) breaches its limit; empty when none does.
    */
-  public List<Integer> breaches(double[][] raw) {
+  public List<Integer> breaches(double[] latest) {
     List<Integer> out = new ArrayList<>(0);
     for (int j = 0; j < limits.length; j++) {
       MetricSpec.StaticLimit limit = limits[j];
       if (limit == null) {
         continue;
       }
-      double newest = Double.NaN;
-      for (int i = raw.length - 1; i >= 0 && Double.isNaN(newest); i--) {
-        newest = raw[i][j];
-      }
+      double newest = latest[j];
       if (Double.isNaN(newest)) {
         continue;
       }

@@ -13,6 +13,7 @@ import io.rollguard.common.detect.WindowScore;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.InferenceResult;
 import io.rollguard.common.payload.PayloadCodec;
+import io.rollguard.common.payload.RawObservations;
 import io.rollguard.common.payload.ScoringKey;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.DirectoryModelRegistry;
@@ -138,7 +139,8 @@ class PostprocessMapperTest {
     int errors = ScoringFixtures.column("error");
     raw[raw.length - 1][errors] = 0.5;
     byte[] encoded =
-        PayloadCodec.shared().encode(modelResult(window, saved.version().id()).withRawValues(raw));
+        PayloadCodec.shared()
+            .encode(modelResult(window, saved.version().id()).withRaw(RawObservations.of(raw)));
     AnomalyRecord record = send(encoded);
     assertEquals(AnomalyRecord.Source.STATIC, record.source());
     assertEquals(10.0, record.unifiedScore());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollguard.common.config.MetricSpec;
+import io.rollguard.common.payload.RawObservations;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class StaticLimitsTest {
     assertTrue(limits.any());
     double[][] raw = {{0.5, 5}, {0.1, 5}, {Double.NaN, 0.5}};
     // errors: newest observed is 0.1 (row 2 missing) -> fine; rate: 0.5 < 1 -> breach.
-    assertEquals(List.of(1), limits.breaches(raw));
+    assertEquals(List.of(1), limits.breaches(RawObservations.of(raw).latest()));
     assertFalse(
         new StaticLimits(
                 List.of(

@@ -3,6 +3,7 @@ package io.rollguard.cli.bench;
 import io.rollguard.common.config.RollguardConfig;
 import io.rollguard.common.payload.AnomalyRecord;
 import io.rollguard.common.payload.PreprocessedWindow;
+import io.rollguard.common.payload.RawObservations;
 import io.rollguard.common.payload.TrainRequest;
 import io.rollguard.common.payload.Window;
 import io.rollguard.common.registry.BundleCache;
@@ -73,8 +74,8 @@ public final class ScoringPipeline {
       return new Result(null, null, rejected, null);
     }
     InferenceOutcome outcome = ((StageResult.Accepted<InferenceOutcome>) inf).value();
-    double[][] raw = postprocessor.usesRawValues() ? window.values() : null;
-    StageResult<AnomalyRecord> post = postprocessor.process(outcome.result(), raw);
+    StageResult<AnomalyRecord> post =
+        postprocessor.process(outcome.result().withRaw(RawObservations.of(window.values())));
     if (post instanceof StageResult.Rejected<AnomalyRecord> rejected) {
       return new Result(null, outcome.trainRequest(), rejected, outcome.path());
     }

@@ -361,10 +361,11 @@ class ScoringPipelineTest {
   }
 
   @Test
-  void rawValuesTravelInTheInferenceResultWithMissingCellsAsNull() throws Exception {
+  void rawObservationsTravelInTheInferenceResultWithMissingCellsAsNull() throws Exception {
     Window window = ScoringFixtures.window(TRAINED, live, 100);
     double[][] raw = window.values();
     raw[0][0] = Double.NaN;
+    raw[WINDOW - 1][0] = Double.NaN;
     InferenceResult result =
         new InferenceResult(
                 TRAINED,
@@ -375,17 +376,20 @@ class ScoringPipelineTest {
                 new double[WINDOW][window.metrics().size()],
                 InferenceResult.Source.FALLBACK,
                 null)
-            .withRawValues(raw);
+            .withRaw(io.rollguard.common.payload.RawObservations.of(raw));
     io.rollguard.common.payload.PayloadCodec codec =
         io.rollguard.common.payload.PayloadCodec.shared();
     byte[] encoded = codec.encode(result);
     assertTrue(
         new String(encoded, java.nio.charset.StandardCharsets.UTF_8)
-            .contains("\"rawValues\":[[null,"));
+            .contains("\"raw\":{\"newest\":[null,"));
     InferenceResult back = codec.decode(encoded, InferenceResult.class);
     assertEquals(result, back);
-    assertTrue(Double.isNaN(back.rawValues()[0][0]));
-    assertArrayEquals(raw[5], back.rawValues()[5]);
+    // The newest row misses metric 0: its latest value is the row before's.
+    assertTrue(Double.isNaN(back.raw().newest()[0]));
+    assertEquals(raw[WINDOW - 2][0], back.raw().latest()[0]);
+    assertArrayEquals(raw[WINDOW - 1], back.raw().newest());
+    assertEquals(WINDOW * window.metrics().size() - 2, back.raw().presentCells());
   }
 
   @Test

@@ -19,9 +19,9 @@ import java.util.Objects;
  * with {@link Source#FALLBACK} they are robust z-scores against the last bundle's statistics
  * ({@code modelVersion} set) or against the window itself ({@code modelVersion} null).
  *
- * <p>{@code rawValues} is optional: the window's raw values (same shape as {@code errors}, {@code
- * null} = missing). Postprocess applies the static limits (in raw units) to them and copies the
- * newest row into the {@link AnomalyRecord} for the canary judgment. Older consumers ignore it.
+ * <p>{@code raw} is optional: what postprocess needs of the window's raw values ({@link
+ * RawObservations}): it applies the static limits (in raw units) to the latest values and copies
+ * the newest row into the {@link AnomalyRecord} for the canary judgment. Older consumers ignore it.
  *
  * <p>The arrays are not copied: the producer hands them over and must not change them afterwards.
  *
@@ -40,7 +40,7 @@ public record InferenceResult(
     @JsonProperty(required = true) Source source,
     String modelVersion,
     // Omitted rather than null when absent: most deployments send none.
-    @JsonInclude(JsonInclude.Include.NON_NULL) double[][] rawValues) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) RawObservations raw) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -67,12 +67,22 @@ public record InferenceResult(
     if (source == Source.MODEL && (modelVersion == null || modelVersion.isBlank())) {
       throw new IllegalArgumentException("modelVersion is required when source is model");
     }
-    if (rawValues != null) {
-      if (rawValues.length != errors.length) {
+    if (raw != null) {
+      if (raw.metricCount() != metrics.size()) {
         throw new IllegalArgumentException(
-            "rawValues must have " + errors.length + " rows like errors, got " + rawValues.length);
+            "raw must have "
+                + metrics.size()
+                + " values per vector like metrics, got "
+                + raw.metricCount());
       }
-      Matrices.requireColumns(rawValues, metrics.size(), "rawValues");
+      long cells = (long) errors.length * metrics.size();
+      if (raw.presentCells() > cells) {
+        throw new IllegalArgumentException(
+            "raw.presentCells must be at most "
+                + cells
+                + " (rows x metrics), got "
+                + raw.presentCells());
+      }
     }
   }
 
@@ -88,10 +98,19 @@ public record InferenceResult(
     this(SCHEMA_VERSION, key, start, end, stepMillis, metrics, errors, source, modelVersion, null);
   }
 
-  /** The same result carrying the window's raw values, for postprocess's static limits. */
-  public InferenceResult withRawValues(double[][] raw) {
+  /** The same result carrying what postprocess needs of the window's raw values. */
+  public InferenceResult withRaw(RawObservations observations) {
     return new InferenceResult(
-        schemaVersion, key, start, end, stepMillis, metrics, errors, source, modelVersion, raw);
+        schemaVersion,
+        key,
+        start,
+        end,
+        stepMillis,
+        metrics,
+        errors,
+        source,
+        modelVersion,
+        observations);
   }
 
   public int rows() {
@@ -110,7 +129,7 @@ public record InferenceResult(
         && metrics.equals(r.metrics)
         && Objects.equals(modelVersion, r.modelVersion)
         && Arrays.deepEquals(errors, r.errors)
-        && Arrays.deepEquals(rawValues, r.rawValues);
+        && Objects.equals(raw, r.raw);
   }
 
   @Override
@@ -118,7 +137,7 @@ public record InferenceResult(
     return Objects.hash(schemaVersion, key, start, end, stepMillis, metrics, source, modelVersion)
             * 31
         + Arrays.deepHashCode(errors) * 17
-        + Arrays.deepHashCode(rawValues);
+        + Objects.hashCode(raw);
   }
 
   @Override

@@ -34,6 +34,8 @@ final class PayloadJacksonModule {
     SimpleModule module = new SimpleModule("rollguard-payload");
     module.addSerializer(double[][].class, new MatrixSerializer());
     module.addDeserializer(double[][].class, new MatrixDeserializer());
+    module.addSerializer(double[].class, new VectorSerializer());
+    module.addDeserializer(double[].class, new VectorDeserializer());
     NullableDoubleSerializer doubles = new NullableDoubleSerializer();
     module.addSerializer(Double.class, doubles);
     module.addSerializer(double.class, doubles);
@@ -94,18 +96,37 @@ final class PayloadJacksonModule {
         if (row == null) {
           throw JsonMappingException.from(gen, "cannot encode matrix: row " + i + " is null");
         }
-        gen.writeStartArray(row, row.length);
-        for (double cell : row) {
-          if (Double.isNaN(cell)) {
-            gen.writeNull();
-          } else {
-            requireEncodable(cell, gen);
-            gen.writeNumber(cell);
-          }
-        }
-        gen.writeEndArray();
+        writeVector(row, gen);
       }
       gen.writeEndArray();
+    }
+  }
+
+  /** One row of numbers, {@code NaN} as {@code null}. */
+  private static void writeVector(double[] vector, JsonGenerator gen) throws IOException {
+    gen.writeStartArray(vector, vector.length);
+    for (double cell : vector) {
+      if (Double.isNaN(cell)) {
+        gen.writeNull();
+      } else {
+        requireEncodable(cell, gen);
+        gen.writeNumber(cell);
+      }
+    }
+    gen.writeEndArray();
+  }
+
+  static final class VectorSerializer extends StdSerializer<double[]> {
+    private static final long serialVersionUID = 1L;
+
+    VectorSerializer() {
+      super(double[].class);
+    }
+
+    @Override
+    public void serialize(double[] vector, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      writeVector(vector, gen);
     }
   }
 
@@ -135,28 +156,62 @@ final class PayloadJacksonModule {
           e.prependPath(new JsonMappingException.Reference(null, rowIndex));
           throw e;
         }
-        int n = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          if (n == buffer.length) {
-            buffer = Arrays.copyOf(buffer, n * 2);
-          }
-          if (p.currentToken() == JsonToken.VALUE_NULL) {
-            buffer[n] = Double.NaN;
-          } else {
-            try {
-              buffer[n] = readFinite(p, double.class);
-            } catch (MismatchedInputException e) {
-              e.prependPath(new JsonMappingException.Reference(null, n));
-              e.prependPath(new JsonMappingException.Reference(null, rowIndex));
-              throw e;
-            }
-          }
-          n++;
+        double[] row;
+        try {
+          row = readVector(p, buffer);
+        } catch (MismatchedInputException e) {
+          e.prependPath(new JsonMappingException.Reference(null, rowIndex));
+          throw e;
         }
-        rows.add(Arrays.copyOf(buffer, n));
+        rows.add(row);
       }
       return rows.toArray(new double[0][]);
     }
+  }
+
+  /** Reads an array of numbers or nulls ({@code NaN}) starting at its START_ARRAY token. */
+  static final class VectorDeserializer extends StdDeserializer<double[]> {
+    private static final long serialVersionUID = 1L;
+
+    VectorDeserializer() {
+      super(double[].class);
+    }
+
+    @Override
+    public double[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.START_ARRAY) {
+        throw MismatchedInputException.from(
+            p,
+            double[].class,
+            "expected an array of numbers or nulls, got " + describe(p.currentToken()));
+      }
+      return readVector(p, new double[16]);
+    }
+  }
+
+  /**
+   * The numbers up to the END_ARRAY after the current START_ARRAY, {@code null} as {@code NaN};
+   * {@code buffer} is scratch space (the result is a fresh array of the exact length).
+   */
+  private static double[] readVector(JsonParser p, double[] buffer) throws IOException {
+    int n = 0;
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (n == buffer.length) {
+        buffer = Arrays.copyOf(buffer, n * 2);
+      }
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
+        buffer[n] = Double.NaN;
+      } else {
+        try {
+          buffer[n] = readFinite(p, double.class);
+        } catch (MismatchedInputException e) {
+          e.prependPath(new JsonMappingException.Reference(null, n));
+          throw e;
+        }
+      }
+      n++;
+    }
+    return Arrays.copyOf(buffer, n);
   }
 
   /**

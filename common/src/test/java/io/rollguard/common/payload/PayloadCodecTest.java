@@ -220,6 +220,51 @@ class PayloadCodecTest {
         e.getMessage());
   }
 
+  private static String inferenceWithRaw(String raw) {
+    return "{\"schemaVersion\":1,"
+        + KEY_JSON
+        + ",\"start\":1795953600000,\"end\":1795953720000,\"stepMillis\":60000,"
+        + "\"metrics\":[\"a\",\"b\"],\"errors\":[[0.1,null],[0.2,0.3]],"
+        + "\"source\":\"fallback\",\"modelVersion\":null,\"raw\":"
+        + raw
+        + "}";
+  }
+
+  @Test
+  void rawObservationsRoundTripWithMissingValuesAsNull() throws Exception {
+    InferenceResult result =
+        CODEC.decode(
+            utf8(
+                inferenceWithRaw(
+                    "{\"newest\":[null,4.5],\"latest\":[1.25,4.5],\"presentCells\":3}")),
+            InferenceResult.class);
+    assertTrue(Double.isNaN(result.raw().newest()[0]));
+    assertEquals(1.25, result.raw().latest()[0]);
+    assertEquals(3, result.raw().presentCells());
+    String json = new String(CODEC.encode(result), StandardCharsets.UTF_8);
+    assertTrue(
+        json.contains("\"raw\":{\"newest\":[null,4.5],\"latest\":[1.25,4.5],\"presentCells\":3}"),
+        json);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"newest\":[1,Infinity],\"latest\":[1,2],\"presentCells\":2}|InferenceResult.raw.newest[1]: non-finite",
+        "{\"newest\":[1,2],\"latest\":[1,\"2\"],\"presentCells\":2}|InferenceResult.raw.latest[1]: expected a number",
+        "{\"newest\":[1,2],\"latest\":[1,2],\"presentCells\":5}|raw.presentCells must be at most 4",
+        "{\"newest\":[1,2],\"latest\":[1,3],\"presentCells\":2}|latest[1] must equal newest[1]",
+        "{\"newest\":[1],\"latest\":[1],\"presentCells\":1}|raw must have 2 values per vector",
+        "{\"newest\":[1,2],\"presentCells\":2}|latest",
+        "{\"newest\":[1,2],\"latest\":[1,2],\"presentCells\":-1}|presentCells must be >= 0"
+      })
+  void badRawObservationsAreInvalidFields(String rawAndMessage) {
+    String[] parts = rawAndMessage.split("\\|", 2);
+    PayloadException e = decodeFails(inferenceWithRaw(parts[0]), InferenceResult.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains(parts[1]), e.getMessage());
+  }
+
   @Test
   void nullRowIsRejected() {
     PayloadException e =
