@@ -19,6 +19,8 @@ import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -81,6 +83,15 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "S",
       description = "measured seconds for the in-process figure (default ${DEFAULT-VALUE})")
   int seconds;
+
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "60",
+      paramLabel = "S",
+      description =
+          "longest warm-up before the in-process figure: rounds of 1 s until this JVM's JIT"
+              + " compiler has settled (default ${DEFAULT-VALUE})")
+  int warmupSeconds;
 
   @Option(
       names = "--grpc-seconds",
@@ -172,6 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
         || metricCount < 1
         || metricCount > ServiceMetric.all().size()
         || seconds < 1
+        || warmupSeconds < 0
         || grpcSeconds < 0
         || grpcWarmupSeconds < 0
         || inFlight.isEmpty()
@@ -182,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "need --entities >= 1, --metrics in [1, "
               + ServiceMetric.all().size()
-              + "], --seconds >= 1, --grpc-seconds >= 0, --grpc-warmup-seconds >= 0,"
+              + "], --seconds >= 1, --warmup-seconds >= 0, --grpc-seconds >= 0, --grpc-warmup-seconds >= 0,"
               + " --in-flight >= 1, --transport uds or tcp, --history-days >= 1,"
               + " --window-steps >= 2");
     }
@@ -351,11 +363,24 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void measureInProcess(ScoringPipeline pipeline, List<Window> windows, PrintWriter out) {
     int n = windows.size();
-    long warmUntil = System.nanoTime() + 2_000_000_000L;
+    // As for the servers: warm up until this JVM's JIT compiler has settled, in rounds of 1 s.
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long warmStart = System.nanoTime();
+    boolean settled = false;
     int i = 0;
-    while (System.nanoTime() < warmUntil) {
-      requireScored(pipeline.score(windows.get(i++ % n)));
+    while (!settled && System.nanoTime() - warmStart < warmupSeconds * 1_000_000_000L) {
+      long compiledBefore = jit.getTotalCompilationTime();
+      long roundEnd = System.nanoTime() + 1_000_000_000L;
+      while (System.nanoTime() < roundEnd) {
+        requireScored(pipeline.score(windows.get(i++ % n)));
+      }
+      settled = jit.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * 1000;
     }
+    out.printf(
+        Locale.ROOT,
+        "in-process warm-up: %s after %.0f s%n",
+        settled ? "JIT settled" : "JIT NOT settled, figures below include compiling",
+        (System.nanoTime() - warmStart) / 1e9);
     long[] latencies = new long[4_000_000];
     int count = 0;
     long t0 = System.nanoTime();

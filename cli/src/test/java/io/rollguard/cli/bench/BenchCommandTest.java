@@ -28,6 +28,8 @@ class BenchCommandTest {
             "3",
             "--seconds",
             "1",
+            "--warmup-seconds",
+            "1",
             "--grpc-seconds",
             "1",
             "--grpc-warmup-seconds",
@@ -58,6 +60,13 @@ class BenchCommandTest {
     assertTrue(out.contains("\ngrpc setup: map.v1.Map/MapFn, one stream with handshake"), out);
     assertTrue(
         Pattern.compile("(?m)^grpc [a-z]+, [0-9]+ in flight: [0-9]+ msgs/s, p50 [0-9.]+ us, p99 ")
+            .matcher(out)
+            .find(),
+        out);
+    assertTrue(
+        Pattern.compile(
+                "(?m)^in-process warm-up: JIT (settled|NOT settled, figures below include"
+                    + " compiling) after [0-9]+ s$")
             .matcher(out)
             .find(),
         out);
