@@ -81,8 +81,7 @@ public final class Postprocessor {
         shape
             .check(input.metrics(), input.rows())
             .or(() -> ScoringShape.checkFinite(input.errors(), "errors"))
-            .or(() -> ScoringShape.checkEntity(input.key()))
-            .or(() -> raw == null ? Optional.empty() : checkRaw(raw));
+            .or(() -> ScoringShape.checkEntity(input.key()));
     if (bad.isPresent()) {
       return bad.get().retype();
     }
@@ -189,22 +188,6 @@ public final class Postprocessor {
       }
     }
     return total == 0 ? 0.0 : present / (double) total;
-  }
-
-  /**
-   * The decoder admits only finite numbers or null; this guards in-process callers. Shape and
-   * metric count are checked where the result is built.
-   */
-  private static Optional<StageResult.Rejected<Object>> checkRaw(RawObservations raw) {
-    for (int j = 0; j < raw.metricCount(); j++) {
-      double infinite = Double.isInfinite(raw.newest()[j]) ? raw.newest()[j] : raw.latest()[j];
-      if (Double.isInfinite(infinite)) {
-        return Optional.of(
-            new StageResult.Rejected<>(
-                Rejection.NON_FINITE, "raw value of metric " + j + " is " + infinite));
-      }
-    }
-    return Optional.empty();
   }
 
   private Optional<ModelBundle> bundle(InferenceResult input) {

@@ -17,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -141,16 +142,18 @@ public final class VertexServerMain {
         Path file = Path.of(line.substring(STATS_COMMAND.length()));
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         Files.writeString(
-            partial,
-            mapper.calls()
-                + " "
-                + mapper.cpuNanos()
-                + " "
-                + ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
-                + "\n");
+            partial, mapper.calls() + " " + mapper.cpuNanos() + " " + jitCompileMillis() + "\n");
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
       }
     }
+  }
+
+  /** The JIT compiler's time so far, or -1 when this JVM does not report it (e.g. -Xint). */
+  private static long jitCompileMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : -1;
   }
 
   /** The request for the mapper's counters: {@code stats <file>}. */

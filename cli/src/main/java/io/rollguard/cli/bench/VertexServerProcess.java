@@ -121,7 +121,8 @@ final class VertexServerProcess implements AutoCloseable {
 
   /**
    * The server's counters so far: its vertex's {@code processMessage} calls and their CPU time (see
-   * {@link VertexServerMain.CpuTimedMapper}), and the time its JIT compiler has spent compiling.
+   * {@link VertexServerMain.CpuTimedMapper}), and the time its JIT compiler has spent compiling (-1
+   * when its JVM does not report it).
    */
   record Stats(long calls, long processMessageCpuNanos, long jitCompileMillis) {}
 

@@ -1,5 +1,6 @@
 package io.rollguard.common.payload;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
@@ -30,16 +31,15 @@ import java.util.Objects;
  */
 public record InferenceResult(
     int schemaVersion,
-    @JsonProperty(required = true) ScoringKey key,
-    @JsonProperty(required = true) long start,
-    @JsonProperty(required = true) long end,
-    @JsonProperty(required = true) long stepMillis,
-    @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL, contentNulls = Nulls.FAIL)
-        List<String> metrics,
-    @JsonProperty(required = true) double[][] errors,
-    @JsonProperty(required = true) Source source,
+    ScoringKey key,
+    long start,
+    long end,
+    long stepMillis,
+    List<String> metrics,
+    double[][] errors,
+    Source source,
     String modelVersion,
-    // Omitted rather than null when absent: most deployments send none.
+    // Omitted rather than null when absent (a result built without raw values).
     @JsonInclude(JsonInclude.Include.NON_NULL) RawObservations raw) {
 
   public static final int SCHEMA_VERSION = 1;
@@ -84,6 +84,38 @@ public record InferenceResult(
                 + raw.presentCells());
       }
     }
+  }
+
+  /**
+   * The decoder's way in. It also reads {@code rawValues}, the whole raw matrix that udf-inference
+   * sent before {@code raw} existed, and keeps what {@code raw} would carry: results queued between
+   * the two vertices while a pipeline is upgraded keep their values and static limits.
+   */
+  @JsonCreator
+  static InferenceResult fromJson(
+      @JsonProperty("schemaVersion") int schemaVersion,
+      @JsonProperty(value = "key", required = true) ScoringKey key,
+      @JsonProperty(value = "start", required = true) long start,
+      @JsonProperty(value = "end", required = true) long end,
+      @JsonProperty(value = "stepMillis", required = true) long stepMillis,
+      @JsonProperty(value = "metrics", required = true)
+          @JsonSetter(nulls = Nulls.FAIL, contentNulls = Nulls.FAIL)
+          List<String> metrics,
+      @JsonProperty(value = "errors", required = true) double[][] errors,
+      @JsonProperty(value = "source", required = true) Source source,
+      @JsonProperty("modelVersion") String modelVersion,
+      @JsonProperty("raw") RawObservations raw,
+      @JsonProperty("rawValues") double[][] rawValues) {
+    if (raw == null && rawValues != null && errors != null && metrics != null) {
+      if (rawValues.length != errors.length) {
+        throw new IllegalArgumentException(
+            "rawValues must have " + errors.length + " rows like errors, got " + rawValues.length);
+      }
+      Matrices.requireColumns(rawValues, metrics.size(), "rawValues");
+      raw = RawObservations.of(rawValues);
+    }
+    return new InferenceResult(
+        schemaVersion, key, start, end, stepMillis, metrics, errors, source, modelVersion, raw);
   }
 
   public InferenceResult(

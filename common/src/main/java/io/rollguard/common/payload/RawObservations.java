@@ -15,7 +15,8 @@ import java.util.Arrays;
  * values; at 8 metrics x 12 steps the message shrinks by a third (docs/vertices.md, Performance).
  *
  * <p>Vectors are in the order of {@link InferenceResult#metrics()}; {@code NaN} (JSON {@code null})
- * is a missing value. The arrays are not copied: the producer hands them over.
+ * is a missing value, infinities are refused. The arrays are not copied: the producer hands them
+ * over.
  *
  * @param newest the newest row's raw values ({@code NaN} where that cell is missing)
  * @param latest per metric the newest non-missing raw value in the window ({@code NaN} if none)
@@ -42,6 +43,15 @@ public record RawObservations(
       throw new IllegalArgumentException("presentCells must be >= 0, got " + presentCells);
     }
     for (int j = 0; j < newest.length; j++) {
+      if (Double.isInfinite(newest[j]) || Double.isInfinite(latest[j])) {
+        throw new IllegalArgumentException(
+            "raw values must be finite or missing, metric "
+                + j
+                + " has "
+                + newest[j]
+                + " and "
+                + latest[j]);
+      }
       if (!Double.isNaN(newest[j]) && Double.compare(newest[j], latest[j]) != 0) {
         throw new IllegalArgumentException(
             "latest["

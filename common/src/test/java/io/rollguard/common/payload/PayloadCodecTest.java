@@ -2,6 +2,7 @@ package io.rollguard.common.payload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -261,6 +262,36 @@ class PayloadCodecTest {
   void badRawObservationsAreInvalidFields(String rawAndMessage) {
     String[] parts = rawAndMessage.split("\\|", 2);
     PayloadException e = decodeFails(inferenceWithRaw(parts[0]), InferenceResult.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains(parts[1]), e.getMessage());
+  }
+
+  @Test
+  void theWholeRawMatrixOfAnOlderInferenceIsReadAsItsObservations() throws Exception {
+    String legacy =
+        inferenceWithRaw("null").replace(",\"raw\":null", ",\"rawValues\":[[1.5,2],[null,3]]");
+    InferenceResult result = CODEC.decode(utf8(legacy), InferenceResult.class);
+    assertEquals(
+        RawObservations.of(new double[][] {{1.5, 2}, {Double.NaN, 3}}), result.raw(), legacy);
+    // Written back in this version's form only.
+    String json = new String(CODEC.encode(result), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"raw\":{\"newest\":[null,3.0],\"latest\":[1.5,3.0]"), json);
+    assertFalse(json.contains("rawValues"), json);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "[[1,2]]|rawValues must have 2 rows like errors",
+        "[[1,2],[3]]|rawValues row 1 must have 2 values",
+        "[[1,2],[3,1e400]]|InferenceResult.rawValues[1][1]: non-finite"
+      })
+  void aBadRawMatrixOfAnOlderInferenceIsStillAnInvalidField(String matrixAndMessage) {
+    String[] parts = matrixAndMessage.split("\\|", 2);
+    PayloadException e =
+        decodeFails(
+            inferenceWithRaw("null").replace(",\"raw\":null", ",\"rawValues\":" + parts[0]),
+            InferenceResult.class);
     assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason(), e.getMessage());
     assertTrue(e.getMessage().contains(parts[1]), e.getMessage());
   }

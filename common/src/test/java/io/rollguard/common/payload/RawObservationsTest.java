@@ -51,6 +51,15 @@ class RawObservationsTest {
   }
 
   @Test
+  void infinitiesAreRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RawObservations.of(new double[][] {{Double.POSITIVE_INFINITY, 1}, {NA, 2}}));
+    assertTrue(e.getMessage().contains("finite or missing"), e.getMessage());
+  }
+
+  @Test
   void equalByContent() {
     assertEquals(
         new RawObservations(new double[] {NA, 1}, new double[] {3, 1}, 2),
