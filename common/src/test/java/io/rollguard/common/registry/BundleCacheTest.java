@@ -3,17 +3,15 @@ package io.rollguard.common.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.rollguard.common.config.RedisSettings;
 import io.rollguard.common.detect.ModelBundle;
 import io.rollguard.common.redis.RedisConnections;
 import io.rollguard.testsupport.RedisServer;
+import io.rollguard.testsupport.SettableTicker;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -23,8 +21,7 @@ class BundleCacheTest {
   private static final EntityId SHOP = new EntityId("shop", "checkout");
   private static final EntityId OTHER = new EntityId("shop", "payments");
 
-  private final AtomicLong nanos = new AtomicLong();
-  private final Ticker ticker = nanos::get;
+  private final SettableTicker ticker = new SettableTicker();
 
   @Test
   void servesCachedBundleThroughARegistryOutageAndPicksUpANewVersionAfterwards() throws Exception {
@@ -98,7 +95,7 @@ class BundleCacheTest {
   }
 
   private void advance(Duration by) {
-    nanos.addAndGet(TimeUnit.NANOSECONDS.convert(by));
+    ticker.advance(by);
   }
 
   private static double counter(

@@ -11,11 +11,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.rollguard.common.LogValues;
+import io.rollguard.testsupport.SettableTicker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +26,13 @@ class RateLimitedLogTest {
 
   private static final Duration INTERVAL = Duration.ofSeconds(60);
 
-  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+  private final SettableTicker clock = new SettableTicker();
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private Logger logger;
 
   @BeforeEach
   void captureLogger() {
+    clock.advance(Duration.ofSeconds(1));
     logger = (Logger) LoggerFactory.getLogger("rollguard.test.ratelimited." + System.nanoTime());
     logger.setAdditive(false);
     logger.setLevel(Level.INFO);
@@ -45,11 +46,11 @@ class RateLimitedLogTest {
   }
 
   private RateLimitedLog limiter(int maxKeys) {
-    return new RateLimitedLog(logger, INTERVAL, maxKeys, clock::get);
+    return new RateLimitedLog(logger, INTERVAL, maxKeys, clock::read);
   }
 
   private void advance(Duration d) {
-    clock.addAndGet(d.toNanos());
+    clock.advance(d);
   }
 
   @Test
@@ -157,9 +158,9 @@ class RateLimitedLogTest {
   void invalidSettingsAreRejected() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new RateLimitedLog(logger, Duration.ZERO, 10, clock::get));
+        () -> new RateLimitedLog(logger, Duration.ZERO, 10, clock::read));
     assertThrows(
-        IllegalArgumentException.class, () -> new RateLimitedLog(logger, INTERVAL, 0, clock::get));
+        IllegalArgumentException.class, () -> new RateLimitedLog(logger, INTERVAL, 0, clock::read));
   }
 
   private static Map<String, Object> keyValues(ILoggingEvent event) {
