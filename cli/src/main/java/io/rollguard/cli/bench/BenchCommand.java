@@ -115,12 +115,13 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--in-flight",
-      defaultValue = "1,500",
+      defaultValue = "1,100,500",
       split = ",",
       paramLabel = "N",
       description =
-          "requests in flight on the map stream, one figure each (default ${DEFAULT-VALUE}; numa"
-              + " keeps up to limits.readBatchSize = 500 in flight)")
+          "requests in flight on the map stream (the batch size with --map-mode batch), one"
+              + " figure each (default ${DEFAULT-VALUE}; numa reads up to limits.readBatchSize at a"
+              + " time: 100 in pipelines/pipeline.yaml, 500 by Numaflow's default)")
   List<Integer> inFlight;
 
   @Option(

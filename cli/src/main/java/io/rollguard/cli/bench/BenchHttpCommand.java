@@ -240,7 +240,13 @@ public final class BenchHttpCommand implements Callable<Integer> {
     for (int i = 0; i < slowClients; i++) {
       threads.add(start("slowloris-" + i, () -> slowloris(port, end, slowConnects)));
     }
-    Thread.sleep(500); // every slow connection is open before the measured load starts
+    // Every slow connection is open before the measured load starts (within the half second that
+    // `end` reserves for it).
+    long openBy = System.nanoTime() + Duration.ofMillis(500).toNanos();
+    while (server.openConnections() < slowClients && System.nanoTime() < openBy) {
+      Thread.sleep(5);
+    }
+    int slowOpenAtStart = server.openConnections();
     long measuredFrom = System.nanoTime();
 
     long[][] latencies = new long[clients][];
@@ -367,10 +373,11 @@ public final class BenchHttpCommand implements Callable<Integer> {
         scrapes.isEmpty() ? -1 : scrapes.stream().sorted().toList().get(scrapes.size() / 2));
     out.printf(
         Locale.ROOT,
-        "slowloris: %d connections opened by %d clients; %d closed by the server's header"
-            + " deadline%n",
+        "slowloris: %d connections opened by %d clients (%d open when the measured load"
+            + " started); %d closed by the server's header deadline%n",
         slowConnects.get(),
         slowClients,
+        slowOpenAtStart,
         server.headerTimeouts());
     out.flush();
   }

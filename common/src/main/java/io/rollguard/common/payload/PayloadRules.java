@@ -62,7 +62,7 @@ final class PayloadRules {
 
   private static void window(String prefix, Window w) {
     key(prefix + "key", w.key());
-    bounds(prefix, w.start(), w.end(), w.stepMillis(), w.rows());
+    bounds(prefix, "values", w.start(), w.end(), w.stepMillis(), w.rows());
     metricList(prefix + "metrics", w.metrics());
     if (!(w.coverage() >= 0 && w.coverage() <= 1)) {
       throw invalid(prefix + "coverage", "must be in [0, 1], got " + w.coverage());
@@ -82,7 +82,7 @@ final class PayloadRules {
 
   private static void inference(InferenceResult r) {
     key("key", r.key());
-    bounds("", r.start(), r.end(), r.stepMillis(), r.rows());
+    bounds("", "errors", r.start(), r.end(), r.stepMillis(), r.rows());
     metricList("metrics", r.metrics());
     versionId("modelVersion", r.modelVersion());
   }
@@ -133,7 +133,9 @@ final class PayloadRules {
    * {@code end > start > 0}, {@code stepMillis > 0}, {@code end - start = rows * stepMillis}, and
    * at least one and at most {@link #MAX_ROWS} rows.
    */
-  private static void bounds(String prefix, long start, long end, long stepMillis, int rows) {
+  /** {@code matrix}: the field whose rows are the window's steps. */
+  private static void bounds(
+      String prefix, String matrix, long start, long end, long stepMillis, int rows) {
     timestamp(prefix + "start", start);
     timestamp(prefix + "end", end);
     if (end <= start) {
@@ -143,7 +145,7 @@ final class PayloadRules {
       throw invalid(prefix + "stepMillis", "must be > 0, got " + stepMillis);
     }
     if (rows < 1 || rows > MAX_ROWS) {
-      throw invalid(prefix + "values", "must have 1 to " + MAX_ROWS + " rows, got " + rows);
+      throw invalid(prefix + matrix, "must have 1 to " + MAX_ROWS + " rows, got " + rows);
     }
     // No overflow: rows <= MAX_ROWS and a step longer than the span already fails the equality.
     if (stepMillis > end - start || end - start != rows * stepMillis) {

@@ -10,9 +10,9 @@ import java.util.Arrays;
  * anywhere in the window (for the static limits), and how many cells held a value (for the record's
  * coverage).
  *
- * <p>Why not the matrix: the numbers' text is most of a map vertex's CPU (about 110 ns to write a
- * double), and these 2 x metrics numbers say all that postprocess used of the rows x metrics raw
- * values; at 8 metrics x 12 steps the message shrinks by a third (docs/vertices.md, Performance).
+ * <p>Why not the matrix: the numbers' text is most of a map vertex's CPU, and these 2 x metrics
+ * numbers say all that postprocess used of the rows x metrics raw values; at 8 metrics x 12 steps
+ * the message shrinks by a third (docs/vertices.md, Performance).
  *
  * <p>Vectors are in the order of {@link InferenceResult#metrics()}; {@code NaN} (JSON {@code null})
  * is a missing value, infinities are refused. The arrays are not copied: the producer hands them

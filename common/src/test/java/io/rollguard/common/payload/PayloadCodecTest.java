@@ -297,6 +297,18 @@ class PayloadCodecTest {
   }
 
   @Test
+  void anInferenceResultWithoutRowsNamesItsErrorsField() {
+    PayloadException e =
+        decodeFails(
+            inferenceWithRaw("null").replace("\"errors\":[[0.1,null],[0.2,0.3]]", "\"errors\":[]"),
+            InferenceResult.class);
+    assertEquals(PayloadException.Reason.INVALID_FIELD, e.reason(), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("InferenceResult.errors: must have 1 to 1440 rows, got 0"),
+        e.getMessage());
+  }
+
+  @Test
   void nullRowIsRejected() {
     PayloadException e =
         decodeFails(
