@@ -19,8 +19,6 @@ import io.rollguard.common.registry.DirectoryModelRegistry;
 import io.rollguard.common.registry.EntityId;
 import io.rollguard.common.registry.StoredBundle;
 import java.io.PrintWriter;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -365,18 +363,18 @@ public final class BenchCommand implements Callable<Integer> {
   private void measureInProcess(ScoringPipeline pipeline, List<Window> windows, PrintWriter out) {
     int n = windows.size();
     // As for the servers: warm up until this JVM's JIT compiler has settled, in rounds of 1 s.
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    boolean jitReported = jit != null && jit.isCompilationTimeMonitoringSupported();
+    boolean jitReported = VertexServerMain.jitCompileMillis() >= 0;
     long warmStart = System.nanoTime();
     boolean settled = false;
     int i = 0;
     while (!settled && System.nanoTime() - warmStart < warmupSeconds * 1_000_000_000L) {
-      long compiledBefore = jitReported ? jit.getTotalCompilationTime() : 0;
+      long compiledBefore = VertexServerMain.jitCompileMillis();
       long roundEnd = System.nanoTime() + 1_000_000_000L;
       while (System.nanoTime() < roundEnd) {
         requireScored(pipeline.score(windows.get(i++ % n)));
       }
-      settled = jitReported && settled(jit.getTotalCompilationTime() - compiledBefore, 1.0, 1);
+      settled =
+          jitReported && settled(VertexServerMain.jitCompileMillis() - compiledBefore, 1.0, 1);
     }
     out.printf(
         Locale.ROOT,

@@ -149,7 +149,7 @@ public final class VertexServerMain {
   }
 
   /** The JIT compiler's time so far, or -1 when this JVM does not report it (e.g. -Xint). */
-  private static long jitCompileMillis() {
+  static long jitCompileMillis() {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     return jit != null && jit.isCompilationTimeMonitoringSupported()
         ? jit.getTotalCompilationTime()

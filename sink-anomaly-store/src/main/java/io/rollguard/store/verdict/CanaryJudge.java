@@ -497,28 +497,14 @@ public final class CanaryJudge {
   private List<MetricJudgment> noData(List<AnomalyRecord> canary, List<AnomalyRecord> stable) {
     List<MetricJudgment> out = new ArrayList<>();
     for (MetricInfo m : metrics) {
-      double[] c = values(canary, m.name());
-      double[] s = values(stable, m.name());
       out.add(
-          new MetricJudgment(
-              m.name(),
-              m.unit(),
-              m.weight(),
+          noData(
+              m,
               m.direction().name().toLowerCase(Locale.ROOT),
-              MetricJudgment.NODATA,
-              false,
-              false,
-              c.length,
-              s.length,
-              median(c),
-              median(s),
-              null,
-              null,
-              null,
-              null,
+              values(canary, m.name()),
+              values(stable, m.name()),
               medianScore(canary, m.name()),
               medianScore(stable, m.name()),
-              0,
               m.name() + ": not compared"));
     }
     return out;
